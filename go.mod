@@ -1,0 +1,13 @@
+module github.com/readcast/readcast
+
+go 1.26.0
+
+require (
+	github.com/bogem/id3v2/v2 v2.1.4 // indirect
+	github.com/eduncan911/podcast v1.4.2 // indirect
+	github.com/gorilla/mux v1.8.1 // indirect
+	github.com/hajimehoshi/go-mp3 v0.3.4 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
+	golang.org/x/image v0.48.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+)
