@@ -2,11 +2,10 @@ package segment
 
 // Outline is the whole show as segmented from its source text:
 // show → episodes → chapters → paragraphs → sentences → words.
-// Every word of the source belongs to exactly one place in it: the title, a
-// narrated sentence, or a dropped line.
+// Every word of the source belongs to exactly one place in it: a narrated
+// sentence (the title and headings are spoken too) or a dropped line.
 type Outline struct {
 	Title          string    `json:"title"`
-	TitleSpan      Span      `json:"title_span"`
 	SourceSHA      string    `json:"source_sha256"` // hex SHA-256 of the source bytes
 	WordsPerMinute float64   `json:"words_per_minute"`
 	Episodes       []Episode `json:"episodes"`

@@ -1,0 +1,103 @@
+// Command readcast turns a long written recollection into a narrated,
+// chaptered podcast: it segments the text, narrates it, serves the audio with
+// a synchronized transcript, and publishes a feed podcast apps subscribe to.
+//
+// Usage:
+//
+//	readcast [serve]  [-addr HOST:PORT] [-dir DIR] [-base-url URL]
+//	readcast outline  [-dir DIR] [-source FILE] [-json]
+//	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
+//	readcast align    -audio FILE -text FILE [-lines] [-json]
+//	readcast export   -out DIR -base-url URL
+//	readcast check    URL
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "readcast:", err)
+		os.Exit(1)
+	}
+}
+
+// env is how commands read the environment; tests pass their own.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the show over HTTP (the default)", runServe},
+		{"outline", "print the show's episodes, chapters and sentences", runOutline},
+		{"narrate", "record the episodes with a speech synthesizer", runNarrate},
+		{"align", "find when each sentence of a text is spoken in a recording", runAlign},
+		{"export", "write the whole site as static files", runExport},
+		{"check", "check a live feed and everything it links to", runCheck},
+	}
+}
+
+// run is main without the process: tests call it with their own args,
+// environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	name := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, args)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", name)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: readcast <command> [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'readcast <command> -h' for a command's flags.")
+}
+
+// newFlags makes a flag set that reports errors instead of exiting, so run
+// stays testable.
+func newFlags(e env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("readcast "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// envOr returns the environment variable key, or def when it is unset.
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}

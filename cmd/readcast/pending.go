@@ -1,0 +1,30 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+// These commands are specified in DESIGN.md and land with their issues; until
+// then they say so plainly instead of pretending.
+var errNotBuilt = errors.New("not built yet")
+
+func runServe(ctx context.Context, e env, args []string) error {
+	return errors.New("serve: " + errNotBuilt.Error() + " (issue 4, publish); 'readcast outline' shows the show")
+}
+
+func runNarrate(ctx context.Context, e env, args []string) error {
+	return errors.New("narrate: " + errNotBuilt.Error() + " (issue 3)")
+}
+
+func runAlign(ctx context.Context, e env, args []string) error {
+	return errors.New("align: " + errNotBuilt.Error() + " (issue 6)")
+}
+
+func runExport(ctx context.Context, e env, args []string) error {
+	return errors.New("export: " + errNotBuilt.Error() + " (issue 7)")
+}
+
+func runCheck(ctx context.Context, e env, args []string) error {
+	return errors.New("check: " + errNotBuilt.Error() + " (issue 4)")
+}

@@ -1,0 +1,372 @@
+package segment
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Errors a caller can act on.
+var (
+	ErrEmpty   = errors.New("the text is empty")
+	ErrBinary  = errors.New("the text is not UTF-8 text")
+	ErrNoWords = errors.New("the text has nothing to narrate")
+)
+
+// block is a run of non-blank lines, or a single line that stands alone
+// (a heading or a dropped line), with byte offsets into the source.
+type block struct {
+	start, end int // byte span in the source, markers included
+	kind       string
+	quoteLine  bool // made of blockquote lines ("> ...")
+	atx        bool // a Markdown ATX heading
+}
+
+// dropRules say which lines are web-page debris rather than prose. They look
+// at a whole line, so a sentence that merely mentions an image is kept.
+var dropRules = []struct {
+	re     *regexp.Regexp
+	reason string
+}{
+	// A caption ends with its credit: "… / Image: public domain",
+	// "…/Image: The Central Intelligence Agency", "Photo: AP".
+	{regexp.MustCompile(`(?i)(?:^|[\s/|–—-])(?:image|photo|photograph|picture|illustration|credit)s?\s*:\s*\S[^.!?]{0,80}$`), ReasonCaption},
+	// Link text whose link was lost in the copy: "Read the original in French here and here."
+	{regexp.MustCompile(`(?i)^(?:read|see|click|listen|watch|download|find|view|available|subscribe|more)\b[^.!?]{0,120}\bhere\b[^.!?]{0,40}[.!]?$`), ReasonLinkText},
+}
+
+// parsed is the text before planning: its title and its sections.
+type parsed struct {
+	title    string
+	sections []section
+	dropped  []Dropped
+}
+
+type section struct {
+	heading string
+	units   []unit // paragraphs that must stay together
+	intro   bool   // the title and standfirst, before the first heading
+}
+
+// unit is a paragraph together with what may not be separated from it: the
+// heading above it and the quotations it introduces.
+type unit struct {
+	paras []Paragraph
+	words int
+}
+
+// parse reads src into sections of paragraph units with sentences and words.
+func parse(src string) (*parsed, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, fmt.Errorf("segment: %w", ErrEmpty)
+	}
+	if !utf8.ValidString(src) {
+		return nil, fmt.Errorf("segment: %w: invalid UTF-8 at byte %d", ErrBinary, invalidAt(src))
+	}
+	if i := strings.IndexFunc(src, isBinaryControl); i >= 0 {
+		return nil, fmt.Errorf("segment: %w: control character %U at byte %d", ErrBinary, []rune(src[i:])[0], i)
+	}
+	// work is src with Markdown markers blanked out byte for byte, so that
+	// every offset into work is an offset into src.
+	work := []byte(src)
+	blocks := splitBlocks(src, work)
+	ws := string(work)
+
+	p := &parsed{}
+	hasATX := false
+	for _, b := range blocks {
+		if b.atx {
+			hasATX = true
+			break
+		}
+	}
+	// The title is the first block when it is a single heading-like line.
+	if len(blocks) > 0 && (blocks[0].kind == "" || blocks[0].atx) && (blocks[0].atx || looksLikeHeading(ws[blocks[0].start:blocks[0].end])) {
+		p.title = normalize(ws[blocks[0].start:blocks[0].end])
+		blocks[0].kind = KindHeading
+	}
+	cur := &section{intro: true, heading: p.title}
+	ids := newIDs()
+	var prev *Paragraph
+	for i, b := range blocks {
+		if strings.HasPrefix(b.kind, "drop:") {
+			continue
+		}
+		text := ws[b.start:b.end]
+		if b.kind == "" {
+			switch {
+			case b.atx:
+				b.kind = KindHeading
+			case !hasATX && !b.quoteLine && i+1 < len(blocks) && looksLikeHeading(text):
+				b.kind = KindHeading
+			}
+		}
+		if b.kind == KindHeading && p.title != "" && i > 0 || b.kind == KindHeading && p.title == "" {
+			if len(cur.units) > 0 || !cur.intro {
+				p.sections = append(p.sections, *cur)
+			}
+			cur = &section{heading: normalize(text)}
+		}
+		para := Paragraph{Kind: b.kind, Span: Span{b.start, b.end}}
+		if para.Kind == "" {
+			switch {
+			case b.quoteLine || (prev != nil && isQuotation(text, prev)):
+				para.Kind = KindQuote
+			case cur.intro:
+				para.Kind = KindStandfirst
+			default:
+				para.Kind = KindText
+			}
+		}
+		if para.Kind == KindHeading {
+			para.Sentences = []Sentence{makeSentence(ws, b.start, b.end, ids)}
+		} else {
+			para.Sentences = splitSentences(ws, b.start, b.end, ids)
+		}
+		if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
+			// Punctuation alone (a "* * *" divider) is not narrated; keep it
+			// as a dropped line so nothing vanishes silently.
+			if strings.TrimSpace(text) != "" {
+				p.dropped = append(p.dropped, Dropped{Text: normalize(text), Span: Span{b.start, b.end}, Reason: "no words to speak"})
+			}
+			continue
+		}
+		para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
+		words := 0
+		for _, s := range para.Sentences {
+			words += len(s.Words)
+		}
+		// A quotation joins the unit of the paragraph that introduces it; a
+		// paragraph joins the unit of the heading above it.
+		n := len(cur.units)
+		if n > 0 && (para.Kind == KindQuote || lastKind(cur.units[n-1]) == KindHeading) {
+			cur.units[n-1].paras = append(cur.units[n-1].paras, para)
+			cur.units[n-1].words += words
+		} else {
+			cur.units = append(cur.units, unit{paras: []Paragraph{para}, words: words})
+		}
+		u := &cur.units[len(cur.units)-1]
+		prev = &u.paras[len(u.paras)-1]
+	}
+	if len(cur.units) > 0 {
+		p.sections = append(p.sections, *cur)
+	}
+	// Dropped lines were found while splitting blocks; report them in order.
+	p.dropped = append(dropLines(blocks, src), p.dropped...)
+	sortDropped(p.dropped)
+	if len(p.sections) == 0 {
+		return nil, fmt.Errorf("segment: %w: every line was dropped", ErrNoWords)
+	}
+	return p, nil
+}
+
+func lastKind(u unit) string { return u.paras[len(u.paras)-1].Kind }
+
+func invalidAt(s string) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// isBinaryControl reports characters that never occur in prose: a text with
+// them is almost surely a binary file given by mistake.
+func isBinaryControl(r rune) bool {
+	return r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' || r == 0x7f
+}
+
+// splitBlocks cuts src at blank lines, and also around lines that stand
+// alone: ATX headings and dropped lines. It blanks Markdown markers in work.
+func splitBlocks(src string, work []byte) []block {
+	var blocks []block
+	var cur *block
+	flush := func() {
+		if cur != nil {
+			blocks = append(blocks, *cur)
+			cur = nil
+		}
+	}
+	for off := 0; off < len(src); {
+		end := strings.IndexByte(src[off:], '\n')
+		next := len(src)
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += off
+			next = end + 1
+		}
+		line := src[off:end]
+		trimmed := strings.TrimSpace(line)
+		lineStart := off + strings.Index(line, trimmed) // first non-space byte
+		lineEnd := lineStart + len(trimmed)
+		off = next
+		if trimmed == "" {
+			flush()
+			continue
+		}
+		if level := atxLevel(trimmed); level > 0 {
+			flush()
+			for i := lineStart; i < lineStart+level; i++ {
+				work[i] = ' '
+			}
+			s, e := trimSpan(src, lineStart+level, lineEnd)
+			if s == e {
+				continue // a bare "#": a marker, no words
+			}
+			blocks = append(blocks, block{start: s, end: e, atx: true, kind: KindHeading})
+			continue
+		}
+		quote := trimmed[0] == '>'
+		if quote {
+			i := lineStart
+			for i < lineEnd && src[i] == '>' {
+				work[i] = ' '
+				i++
+			}
+			s, e := trimSpan(src, i, lineEnd)
+			if s == e {
+				continue
+			}
+			lineStart, lineEnd = s, e
+		}
+		if reason := dropReason(src[lineStart:lineEnd]); reason != "" {
+			flush()
+			blocks = append(blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + reason})
+			continue
+		}
+		if cur != nil && cur.quoteLine != quote {
+			flush()
+		}
+		if cur == nil {
+			cur = &block{start: lineStart, quoteLine: quote}
+		}
+		cur.end = lineEnd
+	}
+	flush()
+	return blocks
+}
+
+func trimSpan(src string, s, e int) (int, int) {
+	for s < e && isSpaceByte(src[s]) {
+		s++
+	}
+	for e > s && isSpaceByte(src[e-1]) {
+		e--
+	}
+	return s, e
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
+
+// atxLevel returns the number of '#' opening a Markdown heading line, or 0.
+func atxLevel(line string) int {
+	n := 0
+	for n < len(line) && line[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 || (n < len(line) && line[n] != ' ' && line[n] != '\t') {
+		return 0
+	}
+	return n
+}
+
+func dropReason(line string) string {
+	if utf8.RuneCountInString(line) > 400 {
+		return ""
+	}
+	for _, r := range dropRules {
+		if r.re.MatchString(line) {
+			return r.reason
+		}
+	}
+	return ""
+}
+
+// dropLines extracts the dropped blocks, which splitBlocks marked by kind,
+// and removes nothing else.
+func dropLines(blocks []block, src string) []Dropped {
+	var out []Dropped
+	for _, b := range blocks {
+		if r, ok := strings.CutPrefix(b.kind, "drop:"); ok {
+			out = append(out, Dropped{Text: normalize(src[b.start:b.end]), Span: Span{b.start, b.end}, Reason: r})
+		}
+	}
+	return out
+}
+
+func sortDropped(d []Dropped) {
+	// Insertion sort: the list is short and nearly sorted already.
+	for i := 1; i < len(d); i++ {
+		for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
+			d[j], d[j-1] = d[j-1], d[j]
+		}
+	}
+}
+
+// looksLikeHeading says whether a plain-text block is a section heading: one
+// short line that does not end like a sentence and starts with a capital.
+func looksLikeHeading(text string) bool {
+	if strings.ContainsAny(text, "\n") {
+		return false
+	}
+	words := strings.Fields(text)
+	if len(words) == 0 || len(words) > 12 || utf8.RuneCountInString(text) > 100 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(text)
+	if strings.ContainsRune(".!?:;,…\"”’)]-–—", last) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(text)
+	return unicode.IsUpper(first) || unicode.IsDigit(first)
+}
+
+// isQuotation says whether a paragraph is a quoted passage introduced by the
+// paragraph before it ("… in these terms:" then “…”).
+func isQuotation(text string, prev *Paragraph) bool {
+	if prev.Kind == KindHeading || len(prev.Sentences) == 0 {
+		return false
+	}
+	t := strings.TrimSpace(text)
+	first, _ := utf8.DecodeRuneInString(t)
+	if !strings.ContainsRune("“\"«‘", first) {
+		return false
+	}
+	core := strings.TrimRight(t, ".!?…")
+	last, _ := utf8.DecodeLastRuneInString(core)
+	if !strings.ContainsRune("”\"»’", last) {
+		return false
+	}
+	intro := prev.Sentences[len(prev.Sentences)-1].Text
+	return strings.HasSuffix(intro, ":") || prev.Kind == KindQuote
+}
+
+// normalize makes runs of whitespace single spaces.
+func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ids hands out sentence IDs: "s-" and 8 hex digits of the SHA-256 of the
+// sentence's normalized text, with "-2", "-3"… for repeats. Deriving IDs from
+// text keeps them stable when other sentences are edited, so overrides,
+// caches and permalinks that name a sentence keep working.
+type ids struct{ seen map[string]int }
+
+func newIDs() *ids { return &ids{seen: map[string]int{}} }
+
+func (x *ids) next(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	id := "s-" + hex.EncodeToString(sum[:4])
+	x.seen[id]++
+	if n := x.seen[id]; n > 1 {
+		id = fmt.Sprintf("%s-%d", id, n)
+	}
+	return id
+}

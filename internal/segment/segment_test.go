@@ -1,0 +1,460 @@
+package segment
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func readSeed(tb testing.TB) []byte {
+	tb.Helper()
+	src, err := os.ReadFile("../../episodes/recollection.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return src
+}
+
+func mustParse(tb testing.TB, src []byte) *Outline {
+	tb.Helper()
+	o, err := Parse(src, Options{})
+	if err != nil {
+		tb.Fatalf("Parse: %v", err)
+	}
+	return o
+}
+
+// sourceWords is the reference word list, computed independently of the
+// segmenter: whitespace-separated tokens with Markdown markers removed.
+func sourceWords(src string) []string {
+	var out []string
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if n := atxLevel(t); n > 0 {
+			t = t[n:]
+		} else {
+			t = strings.TrimLeft(t, ">")
+		}
+		out = append(out, strings.Fields(t)...)
+	}
+	return out
+}
+
+// rebuilt is the text put back together from the outline: every narrated
+// sentence and every dropped line, in source order.
+func rebuilt(o *Outline) []string {
+	type piece struct {
+		at   int
+		text string
+	}
+	var pieces []piece
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for _, p := range c.Paragraphs {
+				for _, s := range p.Sentences {
+					pieces = append(pieces, piece{s.Span.Start, s.Text})
+				}
+			}
+		}
+	}
+	for _, d := range o.Dropped {
+		pieces = append(pieces, piece{d.Span.Start, d.Text})
+	}
+	// Stable insertion sort by position; the pieces are nearly in order.
+	for i := 1; i < len(pieces); i++ {
+		for j := i; j > 0 && pieces[j].at < pieces[j-1].at; j-- {
+			pieces[j], pieces[j-1] = pieces[j-1], pieces[j]
+		}
+	}
+	var out []string
+	for _, p := range pieces {
+		out = append(out, strings.Fields(p.text)...)
+	}
+	return out
+}
+
+func checkNothingLost(tb testing.TB, src []byte, o *Outline) {
+	tb.Helper()
+	want, got := sourceWords(string(src)), rebuilt(o)
+	for i := 0; i < len(want) || i < len(got); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			tb.Fatalf("word %d: source has %q, outline has %q", i, w, g)
+		}
+	}
+	// And the outline's order is the reading order: spans never go back.
+	last := -1
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for _, p := range c.Paragraphs {
+				for _, s := range p.Sentences {
+					if s.Span.Start < last {
+						tb.Fatalf("sentence %s at %d comes after text at %d", s.ID, s.Span.Start, last)
+					}
+					last = s.Span.End
+					if len(s.Words) == 0 && p.Kind != KindHeading {
+						tb.Fatalf("sentence %s %q has no words", s.ID, s.Text)
+					}
+					runes := []rune(string(src))
+					for _, w := range s.Words {
+						if got := string(runes[w.Span.Start:w.Span.End]); got != w.Text {
+							tb.Fatalf("word span %v reads %q, want %q", w.Span, got, w.Text)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSeedEpisodes(t *testing.T) {
+	o := mustParse(t, readSeed(t))
+	headings := []string{"My youth in the USSR", "The official history", "Economic stagnation", "Moving to Paris and discovering Trotsky’s writings"}
+	if len(o.Episodes) < 4 {
+		t.Fatalf("got %d episodes, want at least 4", len(o.Episodes))
+	}
+	next := 0
+	for _, e := range o.Episodes {
+		if next < len(headings) && strings.Contains(e.Title, headings[next]) {
+			next++
+		}
+		if len(e.Chapters) < 2 {
+			t.Errorf("episode %s has %d chapters, want at least 2", e.Slug, len(e.Chapters))
+		}
+		if e.Estimate > 480 {
+			t.Errorf("episode %s is estimated at %.0f s, over the 480 s maximum", e.Slug, e.Estimate)
+		}
+		for _, c := range e.Chapters {
+			if n := len([]rune(c.Title)); n == 0 || n > MaxChapterTitle {
+				t.Errorf("chapter %q has %d characters", c.Title, n)
+			}
+		}
+	}
+	if next != len(headings) {
+		t.Errorf("episode titles carry %d of the 4 section headings in order: %v", next, headings)
+	}
+	if got, want := o.Episodes[0].Slug, "01-my-youth-in-the-ussr"; got != want {
+		t.Errorf("first slug = %q, want %q", got, want)
+	}
+}
+
+func TestSeedNothingLost(t *testing.T) {
+	src := readSeed(t)
+	o := mustParse(t, src)
+	checkNothingLost(t, src, o)
+	var reasons []string
+	for _, d := range o.Dropped {
+		reasons = append(reasons, d.Reason)
+	}
+	want := []string{ReasonLinkText, ReasonCaption, ReasonCaption, ReasonCaption}
+	if strings.Join(reasons, "|") != strings.Join(want, "|") {
+		t.Errorf("dropped %q, want %q", reasons, want)
+	}
+}
+
+func TestSeedNoCaptionDebris(t *testing.T) {
+	o := mustParse(t, readSeed(t))
+	debris := []string{"Image:", "Image public", "Image The", "public domain", "here and here", "militantUSSR", "domainLessons"}
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for _, p := range c.Paragraphs {
+				for _, s := range p.Sentences {
+					for _, d := range debris {
+						if strings.Contains(s.Text, d) {
+							t.Errorf("sentence %s carries %q: %s", s.ID, d, s.Text)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSeedQuotationsStayWithIntroduction(t *testing.T) {
+	o := mustParse(t, readSeed(t))
+	quotes := 0
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for i, p := range c.Paragraphs {
+				if p.Kind != KindQuote {
+					continue
+				}
+				quotes++
+				if i == 0 {
+					t.Errorf("quotation %s opens chapter %q, apart from its introduction", p.ID, c.Title)
+					continue
+				}
+				intro := c.Paragraphs[i-1].Sentences
+				if last := intro[len(intro)-1].Text; !strings.HasSuffix(last, ":") {
+					t.Errorf("quotation %s follows %q, not its introduction", p.ID, last)
+				}
+			}
+		}
+	}
+	if quotes != 2 {
+		t.Errorf("found %d quotations from The Revolution Betrayed, want 2", quotes)
+	}
+}
+
+func TestSentenceBoundaries(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"decimal", "He won 99.9 percent of the vote. Nobody believed it.",
+			[]string{"He won 99.9 percent of the vote.", "Nobody believed it."}},
+		{"title abbreviation", "We met Mr. Smith and Dr. Jones at noon. They were late.",
+			[]string{"We met Mr. Smith and Dr. Jones at noon.", "They were late."}},
+		{"multi-dot abbreviation mid-sentence", "She moved to the U.S. Army base in May. It rained.",
+			[]string{"She moved to the U.S. Army base in May.", "It rained."}},
+		{"multi-dot abbreviation ending a sentence", "She moved to the U.S. Then she wrote.",
+			[]string{"She moved to the U.S.", "Then she wrote."}},
+		{"quote with speech tag", "“Keep the light!” she said. He nodded.",
+			[]string{"“Keep the light!” she said.", "He nodded."}},
+		{"quote ends a sentence", "He asked: “where are the 0.1 percent who voted against?” Jokes were common.",
+			[]string{"He asked: “where are the 0.1 percent who voted against?”", "Jokes were common."}},
+		{"straight quotes", `He said "stop." Then he left.`,
+			[]string{`He said "stop."`, "Then he left."}},
+		{"ellipsis mid-sentence", "We waited… and waited. Nothing came.",
+			[]string{"We waited… and waited.", "Nothing came."}},
+		{"ellipsis ends a sentence", "The cabbage stayed outside, rotting… Nobody cared.",
+			[]string{"The cabbage stayed outside, rotting…", "Nobody cared."}},
+		{"three dots", "The boat nearly sank... Everyone cheered.",
+			[]string{"The boat nearly sank...", "Everyone cheered."}},
+		{"range", "By the age of 9-10, children became pioneers. We wore red.",
+			[]string{"By the age of 9-10, children became pioneers.", "We wore red."}},
+		{"initials", "J. R. Mackay sang to us. We stayed awake.",
+			[]string{"J. R. Mackay sang to us.", "We stayed awake."}},
+		{"etc then a new sentence", "Hangars, roads, etc. But nobody asked.",
+			[]string{"Hangars, roads, etc.", "But nobody asked."}},
+		{"colon introduces a quote", "She exclaimed: “It is easy to criticise today!” We laughed.",
+			[]string{"She exclaimed: “It is easy to criticise today!”", "We laughed."}},
+		{"dashes", "This divide – for or against Stalin – was found everywhere. It was deep.",
+			[]string{"This divide – for or against Stalin – was found everywhere.", "It was deep."}},
+		{"number after No.", "See No. 5 in the list. It matters.",
+			[]string{"See No. 5 in the list.", "It matters."}},
+		{"quotation closing the paragraph", "Trotsky wrote: “Political senility is expressed in the loss of capacity to sweep the youth along.”",
+			[]string{"Trotsky wrote: “Political senility is expressed in the loss of capacity to sweep the youth along.”"}},
+		{"lower case after a period", "The figure was 3 p.m. sharp. We left.",
+			[]string{"The figure was 3 p.m. sharp.", "We left."}},
+		{"pronoun I", "So did I. Then we ran.",
+			[]string{"So did I.", "Then we ran."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range splitSentences(tt.text, 0, len(tt.text), newIDs()) {
+				got = append(got, s.Text)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n  %q\nwant\n  %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want error
+	}{
+		{"empty", "", ErrEmpty},
+		{"whitespace", " \n\t\n  \r\n", ErrEmpty},
+		{"invalid UTF-8", "Hello \xff\xfe world.", ErrBinary},
+		{"binary", "PK\x03\x04\x00\x00 some zip", ErrBinary},
+		{"only captions", "A picture / Image: public domain\n", ErrNoWords},
+		{"only punctuation", "* * *\n\n---\n", ErrNoWords},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.src), Options{})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), "segment: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+		})
+	}
+}
+
+func TestDeterministicJSON(t *testing.T) {
+	src := readSeed(t)
+	a, _ := json.Marshal(mustParse(t, src))
+	b, _ := json.Marshal(mustParse(t, src))
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same input gave different JSON")
+	}
+}
+
+func TestIDsSurviveEditsElsewhere(t *testing.T) {
+	src := readSeed(t)
+	before := mustParse(t, src)
+	edited := bytes.Replace(src, []byte("We then wore a red scarf."), []byte("We then wore a bright red scarf."), 1)
+	after := mustParse(t, edited)
+	last := func(o *Outline) Sentence {
+		e := o.Episodes[len(o.Episodes)-1]
+		c := e.Chapters[len(e.Chapters)-1]
+		p := c.Paragraphs[len(c.Paragraphs)-1]
+		return p.Sentences[len(p.Sentences)-1]
+	}
+	if last(before).ID != last(after).ID {
+		t.Errorf("last sentence ID changed from %s to %s after an edit in episode 1", last(before).ID, last(after).ID)
+	}
+}
+
+func TestMarkdownText(t *testing.T) {
+	src, err := os.ReadFile("testdata/lighthouse.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := mustParse(t, src)
+	checkNothingLost(t, src, o)
+	if o.Title != "The Lighthouse Keeper's Daughter" {
+		t.Errorf("title = %q", o.Title)
+	}
+	var titles []string
+	for _, e := range o.Episodes {
+		titles = append(titles, e.Title)
+	}
+	if got, want := strings.Join(titles, "|"), "Winters on the rock|Letters from the mainland|Leaving"; got != want {
+		t.Errorf("episodes = %q, want %q", got, want)
+	}
+	if len(o.Dropped) != 0 {
+		t.Errorf("dropped %v from a text without debris", o.Dropped)
+	}
+	var quote *Paragraph
+	for _, c := range o.Episodes[1].Chapters {
+		for i := range c.Paragraphs {
+			if c.Paragraphs[i].Kind == KindQuote {
+				quote = &c.Paragraphs[i]
+			}
+		}
+	}
+	if quote == nil || !strings.HasPrefix(quote.Sentences[0].Text, "The sea does not care") {
+		t.Fatalf("the block quotation was not found as a quote: %+v", quote)
+	}
+	if strings.Contains(quote.Sentences[0].Text, ">") {
+		t.Errorf("quote marker left in %q", quote.Sentences[0].Text)
+	}
+}
+
+func TestLongSectionSplitsIntoBalancedParts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A Long Book\n\nOne long section\n\n")
+	for i := 0; i < 40; i++ {
+		b.WriteString(strings.Repeat("This paragraph has exactly ten words in it right here. ", 6) + "\n\n")
+	}
+	o := mustParse(t, []byte(b.String()))
+	// 2,400 words at 155 a minute is 15.5 minutes: two parts under 8.
+	if len(o.Episodes) != 2 {
+		t.Fatalf("got %d episodes, want 2", len(o.Episodes))
+	}
+	for _, e := range o.Episodes {
+		if e.Estimate > 480 {
+			t.Errorf("%s estimated %.0f s, over the maximum", e.Slug, e.Estimate)
+		}
+		for _, c := range e.Chapters {
+			if c.Estimate < 60 || c.Estimate > 180 {
+				t.Errorf("%s chapter %d lasts %.0f s, outside 1–3 minutes", e.Slug, c.Number, c.Estimate)
+			}
+		}
+	}
+	if d := o.Episodes[0].Words - o.Episodes[1].Words; d > 60 || d < -60 {
+		t.Errorf("parts of %d and %d words are not balanced", o.Episodes[0].Words, o.Episodes[1].Words)
+	}
+	if o.Episodes[1].Slug != "02-one-long-section-part-2" {
+		t.Errorf("slug = %q", o.Episodes[1].Slug)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	src := readSeed(t)
+	o := mustParse(t, src)
+	second := o.Episodes[1].Chapters[1].Paragraphs[0].Sentences[0].ID
+	o2, err := Parse(src, Options{ChapterTitles: map[string]string{second: "Defeats of 1941"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o2.Episodes[1].Chapters[1].Title; got != "Defeats of 1941" {
+		t.Errorf("override title = %q", got)
+	}
+	// Splitting before a paragraph adds a chapter boundary there.
+	p := o.Episodes[0].Chapters[1].Paragraphs[2].Sentences[0].ID
+	o3, err := Parse(src, Options{SplitBefore: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range o3.Episodes[0].Chapters {
+		if c.Paragraphs[0].Sentences[0].ID == p {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no chapter starts at the split paragraph %s", p)
+	}
+}
+
+func TestShortenNeverCutsAWord(t *testing.T) {
+	for _, s := range []string{
+		"One day, one of my comrades took the floor to explain that if, at the start of the war",
+		"Supercalifragilisticexpialidocious-and-then-some-more-and-more-and-more-and-more",
+		"Short title.",
+		"A very long sentence without any commas that just goes on and on forever and ever",
+	} {
+		got := shorten(s)
+		if n := len([]rune(got)); n > MaxChapterTitle {
+			t.Errorf("shorten(%q) = %q, %d characters", s, got, n)
+		}
+		for _, w := range strings.Fields(strings.TrimSuffix(got, "…")) {
+			if !strings.Contains(s, w) {
+				t.Errorf("shorten(%q) = %q cuts the word %q", s, got, w)
+			}
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(readSeed(f))
+	md, _ := os.ReadFile("testdata/lighthouse.md")
+	f.Add(md)
+	f.Add([]byte("# T\n\n> q\n\nA. B. C. “x.” y… z!"))
+	f.Add([]byte("Title\n\nHeading\n\nRead more here.\n\nText / Image: x\n"))
+	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		o, err := Parse(src, Options{})
+		if err != nil {
+			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrNoWords) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		checkNothingLost(t, src, o)
+	})
+}
+
+func BenchmarkParse1MB(b *testing.B) {
+	seed := readSeed(b)
+	var src []byte
+	for len(src) < 1<<20 {
+		src = append(src, seed...)
+		src = append(src, '\n', '\n')
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Parse(src, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
