@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"errors"
 	"os"
@@ -444,17 +445,23 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func BenchmarkParse1MB(b *testing.B) {
+// BenchmarkParse outlines the seed repeated to 256 KB, 1 MB and 4 MB: the
+// time per byte should stay flat (linear in the input).
+func BenchmarkParse(b *testing.B) {
 	seed := readSeed(b)
-	var src []byte
-	for len(src) < 1<<20 {
-		src = append(src, seed...)
-		src = append(src, '\n', '\n')
-	}
-	b.SetBytes(int64(len(src)))
-	for b.Loop() {
-		if _, err := Parse(src, Options{}); err != nil {
-			b.Fatal(err)
+	for _, size := range []int{256 << 10, 1 << 20, 4 << 20} {
+		var src []byte
+		for len(src) < size {
+			src = append(src, seed...)
+			src = append(src, '\n', '\n')
 		}
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				if _, err := Parse(src, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
