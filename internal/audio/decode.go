@@ -1,0 +1,248 @@
+package audio
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	mp3 "github.com/hajimehoshi/go-mp3"
+)
+
+// chunk is how many samples Decode converts at a time; memory stays at a
+// few chunks whatever the length of the file.
+const chunk = 4096
+
+// PCM is a decoded MP3: mono float32 samples in [-1, 1] at SampleRate, with
+// the gapless trim applied, so that sample i is at time i/SampleRate on the
+// player's clock. Read it to the end; it holds only a few thousand samples at
+// a time.
+type PCM struct {
+	info layout
+	rate int
+	src  trimmed
+	rs   *resampler // nil at the file's own rate
+	buf  []float32  // decoded samples on their way to the resampler
+	err  error      // sticky: once Read fails, it keeps failing
+}
+
+// Decode decodes the MP3 in r to mono float32 PCM at rate samples per second
+// (0 for the file's own rate). It probes r first (see Probe) and applies the
+// trim that ffmpeg and browsers apply: the Xing/Info frame, the encoder delay
+// plus the decoder's 529 samples at the start and the encoder padding at the
+// end. The samples then number PCM.Len, which is Info.Duration*rate rounded
+// up. Truncated files are refused (their end cannot be trimmed correctly).
+// r must not be used by anyone else until the PCM is read.
+func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
+	if rate < 0 {
+		return nil, fmt.Errorf("audio: decode: sample rate %d is negative", rate)
+	}
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, fmt.Errorf("audio: decode: %w", err)
+	}
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		ra = seekReaderAt{r}
+	}
+	l, err := probe(ra, size)
+	if err != nil {
+		return nil, fmt.Errorf("audio: decode: %w", err)
+	}
+	if l.Version == "MPEG-2.5" {
+		// go-mp3 does not implement MPEG-2.5; nothing readcast makes uses
+		// it (lame only picks it below 16 kHz).
+		return nil, fmt.Errorf("audio: decode: %s at %d Hz is not supported by the decoder", l.Version, l.SampleRate)
+	}
+	if _, err := r.Seek(l.AudioStart, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("audio: decode: %w", err)
+	}
+	// The decoder sees only the audio frames: no ID3 tag (go-mp3 would
+	// allocate whatever size an ID3 header claims), no Info frame (it would
+	// decode it as 1152 samples of silence) and no trailing tags. Hiding
+	// Seek stops go-mp3 from reading the whole file up front to build a
+	// seek index we do not use.
+	audio := bufio.NewReaderSize(io.LimitReader(r, l.audioEnd-l.AudioStart), 32<<10)
+	p := &PCM{info: l, rate: l.SampleRate}
+	if rate != 0 {
+		p.rate = rate
+	}
+	dec, err := newDecoder(readerOnly{audio})
+	if err != nil {
+		return nil, fmt.Errorf("audio: decode: %w: %w", err, ErrNotMP3)
+	}
+	p.src = trimmed{dec: dec, raw: make([]byte, 4*chunk), left: l.keepSamples()}
+	if l.lame {
+		p.src.skip = int64(l.EncoderDelay) + decoderDelay
+	}
+	if p.rate != l.SampleRate {
+		p.rs = newResampler(l.SampleRate, p.rate)
+		p.buf = make([]float32, chunk)
+	}
+	return p, nil
+}
+
+// newDecoder wraps mp3.NewDecoder, turning a panic on malformed input into
+// an error: go-mp3 is not hardened against hostile frames, and a recording
+// uploaded through the admin API must not take the server down.
+func newDecoder(r io.Reader) (dec *mp3.Decoder, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("decoder failed on a malformed frame: %v", v)
+		}
+	}()
+	return mp3.NewDecoder(r)
+}
+
+// SampleRate is the rate of the samples Read returns.
+func (p *PCM) SampleRate() int { return p.rate }
+
+// Info is what Decode's probe found.
+func (p *PCM) Info() Info { return p.info.Info }
+
+// Len is the total number of samples Read returns.
+func (p *PCM) Len() int64 {
+	keep := p.info.keepSamples()
+	if p.rs == nil {
+		return keep
+	}
+	return (keep*int64(p.rs.up) + int64(p.rs.down) - 1) / int64(p.rs.down)
+}
+
+// Read fills dst with the next samples. It returns io.EOF, with n == 0, after
+// the last one.
+func (p *PCM) Read(dst []float32) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.read(dst)
+	if err != nil && err != io.EOF {
+		p.err = err
+	}
+	if n > 0 {
+		return n, nil
+	}
+	return 0, err
+}
+
+func (p *PCM) read(dst []float32) (int, error) {
+	if p.rs == nil {
+		n := 0
+		for n < len(dst) {
+			k, err := p.src.read(dst[n:])
+			n += k
+			if err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	n := 0
+	for n < len(dst) {
+		n += p.rs.read(dst[n:])
+		if p.rs.done() {
+			return n, io.EOF
+		}
+		if n == len(dst) {
+			break
+		}
+		k, err := p.src.read(p.buf)
+		p.rs.write(p.buf[:k])
+		if err == io.EOF {
+			p.rs.close()
+		} else if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// trimmed is the decoder's output, downmixed to mono and cut to the
+// player's clock: skip samples dropped at the start, then left samples.
+type trimmed struct {
+	dec    *mp3.Decoder
+	raw    []byte // decoder output, 16-bit little-endian stereo; raw[lo:hi] is not yet used
+	lo, hi int
+	skip   int64
+	left   int64
+	decEOF bool
+}
+
+// read fills dst with up to len(dst) samples.
+func (t *trimmed) read(dst []float32) (int, error) {
+	for {
+		if t.left <= 0 {
+			return 0, io.EOF
+		}
+		if int64(len(dst)) > t.left {
+			dst = dst[:t.left]
+		}
+		if t.hi-t.lo < 4 {
+			if t.decEOF {
+				// The stream ended before its padding: LAME pads at
+				// least the decoder delay, other encoders may not.
+				// Silence keeps the count equal to Info.Duration.
+				clear(dst)
+				t.left -= int64(len(dst))
+				return len(dst), nil
+			}
+			t.hi = copy(t.raw, t.raw[t.lo:t.hi])
+			t.lo = 0
+			n, err := decodeInto(t.dec, t.raw[t.hi:])
+			t.hi += n
+			if errors.Is(err, io.EOF) {
+				t.decEOF = true
+			} else if err != nil {
+				return 0, fmt.Errorf("audio: decode: %w: %w", err, ErrNotMP3)
+			}
+			continue
+		}
+		k := 0
+		for t.hi-t.lo >= 4 && k < len(dst) {
+			l := int16(binary.LittleEndian.Uint16(t.raw[t.lo:]))
+			r := int16(binary.LittleEndian.Uint16(t.raw[t.lo+2:]))
+			t.lo += 4
+			if t.skip > 0 {
+				t.skip--
+				continue
+			}
+			dst[k] = (float32(l) + float32(r)) / 65536
+			k++
+		}
+		t.left -= int64(k)
+		if k > 0 {
+			return k, nil
+		}
+	}
+}
+
+// decodeInto reads decoded bytes, turning a decoder panic into an error (see
+// newDecoder).
+func decodeInto(dec *mp3.Decoder, b []byte) (n int, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("decoder failed on a malformed frame: %v", v)
+		}
+	}()
+	return dec.Read(b)
+}
+
+// readerOnly hides every method but Read.
+type readerOnly struct{ io.Reader }
+
+// seekReaderAt gives Probe an io.ReaderAt over an io.ReadSeeker; Decode
+// seeks r to the audio before it reads sequentially, so moving the offset
+// here does no harm.
+type seekReaderAt struct{ r io.ReadSeeker }
+
+func (s seekReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	if _, err := s.r.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	n, err := io.ReadFull(s.r, b)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF // as io.ReaderAt reports a short read at the end
+	}
+	return n, err
+}
