@@ -146,11 +146,16 @@ func ffprobePackets(tb testing.TB, path string) int {
 }
 
 // ffmpegDecode decodes path with ffmpeg to mono float samples at its own
-// rate: the reference for what a player plays.
-func ffmpegDecode(tb testing.TB, path string) []float32 {
+// rate: the reference for what a player plays. Stereo is averaged, as
+// Decode does (ffmpeg's own -ac 1 downmix is 3 dB louder).
+func ffmpegDecode(tb testing.TB, path string, channels int) []float32 {
 	tb.Helper()
 	ffmpeg := testtool.Require(tb, "ffmpeg", "ffmpeg")
-	b, err := exec.Command(ffmpeg, "-v", "error", "-i", path, "-ac", "1", "-f", "f32le", "-").Output()
+	mix := "pan=mono|c0=c0"
+	if channels == 2 {
+		mix = "pan=mono|c0=0.5*c0+0.5*c1"
+	}
+	b, err := exec.Command(ffmpeg, "-v", "error", "-i", path, "-af", mix, "-f", "f32le", "-").Output()
 	if err != nil {
 		tb.Fatalf("ffmpeg decode %s: %v", path, err)
 	}

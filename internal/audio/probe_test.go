@@ -73,7 +73,7 @@ func TestProbeMatchesFFprobe(t *testing.T) {
 				perFrame = 576
 			}
 			raw := float64(info.Frames*perFrame) / float64(info.SampleRate)
-			decoded := float64(len(ffmpegDecode(t, path))) / float64(info.SampleRate)
+			decoded := float64(len(ffmpegDecode(t, path, enc.channelsMP))) / float64(info.SampleRate)
 			t.Logf("Duration %.6f s; ffmpeg decodes %.6f s (delta %+.3f ms); ffprobe says %.6f s (delta %+.1f ms, untrimmed delta %+.1f ms); %d frames, %d bit/s, delay %d, padding %d",
 				info.Duration, decoded, 1000*(info.Duration-decoded), ff, 1000*(info.Duration-ff), 1000*(raw-ff),
 				info.Frames, info.Bitrate, info.EncoderDelay, info.EncoderPadding)
@@ -130,7 +130,7 @@ func TestProbeDurationMatchesDecode(t *testing.T) {
 			if math.Abs(float64(len(got))-want) > 0.5 || int64(len(got)) != p.Len() {
 				t.Errorf("decoded %d samples, Duration*rate = %.1f, Len = %d", len(got), want, p.Len())
 			}
-			ref := ffmpegDecode(t, path)
+			ref := ffmpegDecode(t, path, enc.channelsMP)
 			if len(got) != len(ref) {
 				t.Errorf("decoded %d samples, ffmpeg %d", len(got), len(ref))
 			}
