@@ -9,10 +9,6 @@ import (
 // then they say so plainly instead of pretending.
 var errNotBuilt = errors.New("not built yet")
 
-func runServe(ctx context.Context, e env, args []string) error {
-	return errors.New("serve: " + errNotBuilt.Error() + " (issue 4, publish); 'readcast outline' shows the show")
-}
-
 func runNarrate(ctx context.Context, e env, args []string) error {
 	return errors.New("narrate: " + errNotBuilt.Error() + " (issue 3)")
 }

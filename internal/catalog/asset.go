@@ -1,0 +1,77 @@
+package catalog
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Asset is one thing a client can fetch, ready to serve.
+type Asset struct {
+	Path string // URL path, e.g. "/transcripts/01-my-youth-in-the-ussr.3f2a9c81d0e4.vtt"
+	Type string // Content-Type
+	// Body is the bytes of an in-memory asset; File names the file of an
+	// on-disk one (audio, served from disk so an hour of MP3 is never held
+	// in memory).
+	Body []byte
+	File string
+	// Gzip is Body compressed once at load, for text types worth it.
+	Gzip []byte
+	Size int64
+	// SHA256 is the hex digest of the content; ETag is its quoted prefix.
+	SHA256  string
+	ETag    string
+	ModTime time.Time
+	// Immutable assets live at content-addressed URLs: a change of content
+	// is a new URL, so clients may cache them forever.
+	Immutable bool
+	// CORS marks assets other sites' players and apps fetch from scripts.
+	CORS bool
+}
+
+// GzipETag is the ETag of the gzip-encoded representation: a different
+// representation must have a different strong validator.
+func (a *Asset) GzipETag() string { return strings.TrimSuffix(a.ETag, `"`) + `-gz"` }
+
+// contentName returns "<base>.<hash12><ext>": the URL name of content.
+func contentName(base, sum, ext string) string { return base + "." + sum[:12] + ext }
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// compressible lists the types worth compressing; audio and images are
+// already compressed and must never be gzipped (players range-request them).
+func compressible(typ string) bool {
+	for _, p := range []string{"text/", "application/json", "application/rss+xml", "application/xml", "application/x-subrip", "application/javascript", "image/svg+xml"} {
+		if strings.HasPrefix(typ, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// newMemAsset makes an in-memory asset, content-addressed when path ends
+// with the hash placeholder.
+func newMemAsset(path, typ string, body []byte, modTime time.Time, immutable, cors bool) *Asset {
+	sum := sha(body)
+	a := &Asset{
+		Path: path, Type: typ, Body: body, Size: int64(len(body)),
+		SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: modTime,
+		Immutable: immutable, CORS: cors,
+	}
+	if compressible(typ) && len(body) > 512 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		if buf.Len() < len(body)*9/10 {
+			a.Gzip = buf.Bytes()
+		}
+	}
+	return a
+}

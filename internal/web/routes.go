@@ -1,0 +1,38 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// Route names, for links built with Server.URL.
+const (
+	RouteFeed       = "feed"
+	RouteShow       = "show"
+	RouteEpisode    = "episode"
+	RouteAudio      = "audio"
+	RouteTranscript = "transcript"
+	RouteChapters   = "chapters"
+	RouteCover      = "cover"
+	RouteHealth     = "healthz"
+)
+
+func (s *Server) registerRoutes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	withOptions := append(get, http.MethodOptions)
+	r.HandleFunc("/feed.xml", s.handleAsset).Methods(withOptions...).Name(RouteFeed)
+	r.HandleFunc("/", s.handleShowPage).Methods(get...).Name(RouteShow)
+	r.HandleFunc("/episodes/{slug}", s.handleEpisodePage).Methods(get...).Name(RouteEpisode)
+	r.HandleFunc("/audio/{name}", s.handleAsset).Methods(withOptions...).Name(RouteAudio)
+	r.HandleFunc("/transcripts/{name}", s.handleAsset).Methods(withOptions...).Name(RouteTranscript)
+	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
+	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
+	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+	})
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/player"
+)
+
+// Server serves the current snapshot of a show.
+type Server struct {
+	snap   atomic.Pointer[catalog.Snapshot]
+	log    *slog.Logger
+	router *mux.Router
+	pages  *player.Pages
+}
+
+// New returns a server of snap that logs to log.
+func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
+	pages, err := player.New()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{log: log, pages: pages}
+	s.snap.Store(snap)
+	s.router = mux.NewRouter()
+	s.registerRoutes(s.router)
+	return s, nil
+}
+
+// Snapshot is the snapshot being served.
+func (s *Server) Snapshot() *catalog.Snapshot { return s.snap.Load() }
+
+// Swap replaces the snapshot being served; requests in flight finish with
+// the one they started with.
+func (s *Server) Swap(snap *catalog.Snapshot) { s.snap.Store(snap) }
+
+// Handler is the whole site with its middleware.
+func (s *Server) Handler() http.Handler {
+	return s.recoverPanics(s.accessLog(s.router))
+}
+
+// URL returns the path of a named route, for links in pages.
+func (s *Server) URL(name string, pairs ...string) string {
+	u, err := s.router.Get(name).URL(pairs...)
+	if err != nil {
+		panic(fmt.Sprintf("web: route %s %v: %v", name, pairs, err)) // a programming error
+	}
+	return u.Path
+}
+
+// Timeouts of the HTTP server. There is deliberately no WriteTimeout: it
+// would cut off a slow listener's download of a long episode.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	IdleTimeout       = 2 * time.Minute
+	ShutdownTimeout   = 10 * time.Second
+)
+
+// Serve accepts connections on l until ctx is done, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish (up to
+// ShutdownTimeout), and returns.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: %w", err)
+	}
+	return nil
+}
