@@ -10,6 +10,13 @@ import (
 	mp3 "github.com/hajimehoshi/go-mp3"
 )
 
+// Decode's output rates: below minRate speech is unintelligible, and the
+// resampler's table grows as the ratio of the rates does.
+const (
+	minRate = 4000
+	maxRate = 192000
+)
+
 // chunk is how many samples Decode converts at a time; memory stays at a
 // few chunks whatever the length of the file.
 const chunk = 4096
@@ -28,15 +35,15 @@ type PCM struct {
 }
 
 // Decode decodes the MP3 in r to mono float32 PCM at rate samples per second
-// (0 for the file's own rate). It probes r first (see Probe) and applies the
+// (0 for the file's own rate, otherwise 4000 to 192000). It probes r first (see Probe) and applies the
 // trim that ffmpeg and browsers apply: the Xing/Info frame, the encoder delay
 // plus the decoder's 529 samples at the start and the encoder padding at the
 // end. The samples then number PCM.Len, which is Info.Duration*rate rounded
 // up. Truncated files are refused (their end cannot be trimmed correctly).
 // r must not be used by anyone else until the PCM is read.
 func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
-	if rate < 0 {
-		return nil, fmt.Errorf("audio: decode: sample rate %d is negative", rate)
+	if rate != 0 && (rate < minRate || rate > maxRate) {
+		return nil, fmt.Errorf("audio: decode: sample rate %d Hz is outside %d-%d Hz", rate, minRate, maxRate)
 	}
 	size, err := r.Seek(0, io.SeekEnd)
 	if err != nil {

@@ -195,8 +195,10 @@ func TestDecodeErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Decode(bytes.NewReader(fixture), -1); err == nil || !strings.Contains(err.Error(), "negative") {
-		t.Errorf("rate -1: %v", err)
+	for _, rate := range []int{-1, 1, 3999, 192001} {
+		if _, err := Decode(bytes.NewReader(fixture), rate); err == nil || !strings.Contains(err.Error(), "outside 4000-192000 Hz") {
+			t.Errorf("rate %d: %v", rate, err)
+		}
 	}
 	mpeg25 := encodeMP3(t, t.TempDir(), "m25", burstSignal(8000, 1, 1, 100), "-b", "8", "-m", "m")
 	f, err := os.Open(mpeg25)

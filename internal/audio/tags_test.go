@@ -13,8 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/readcast/readcast/internal/testtool"
 )
 
 func testTags(cover []byte) Tags {
@@ -133,7 +131,7 @@ func TestWriteTags(t *testing.T) {
 		}
 	})
 	t.Run("mutagen", func(t *testing.T) {
-		python := testtool.Require(t, "/usr/bin/python3", "python3-mutagen")
+		python := requireMutagen(t)
 		script := `
 import json, sys
 from mutagen.id3 import ID3, CTOCFlags
@@ -151,9 +149,9 @@ for p in t.getall("APIC"):
     out["covers"].append({"type": int(p.type), "mime": p.mime, "size": len(p.data)})
 print(json.dumps(out))
 `
-		b, err := exec.Command(python, "-c", script, path).CombinedOutput()
+		b, err := exec.Command(python, "-c", script, path).Output()
 		if err != nil {
-			t.Skipf("mutagen (python3-mutagen) cannot run: %v\n%s", err, b)
+			t.Fatalf("mutagen: %v", err)
 		}
 		var got struct {
 			Version []int
@@ -301,7 +299,7 @@ func TestReadTagsForeign(t *testing.T) {
 		t.Errorf("lame's tag:\n got %+v\nwant %+v", got, want)
 	}
 
-	python := testtool.Require(t, "/usr/bin/python3", "python3-mutagen")
+	python := requireMutagen(t)
 	script := `
 import sys
 from mutagen.id3 import ID3, TIT2, CHAP, CTOC, CTOCFlags, Encoding
@@ -318,7 +316,7 @@ t.save(sys.argv[1], v2_version=int(sys.argv[2]))
 		t.Run("mutagen-v2."+v, func(t *testing.T) {
 			path := filepath.Join(dir, "mutagen"+v+".mp3")
 			if b, err := exec.Command(python, "-c", script, path, v).CombinedOutput(); err != nil {
-				t.Skipf("mutagen cannot run: %v\n%s", err, b)
+				t.Fatalf("mutagen: %v\n%s", err, b)
 			}
 			got := readTagsFile(t, path)
 			want := []Chapter{
