@@ -40,9 +40,9 @@ func New() (*Pages, error) {
 // Show is what the show page shows.
 type Show struct {
 	Title, Subtitle, Description, Author, Credit, Language string
-	CoverURL, FeedURL, Link                             string
-	Synthetic                                           bool
-	Episodes                                            []EpisodeLink
+	CoverURL, FeedURL, Link                                string
+	Synthetic                                              bool
+	Episodes                                               []EpisodeLink
 }
 
 // EpisodeLink is an episode in a list.
