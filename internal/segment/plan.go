@@ -280,19 +280,32 @@ func shorten(s string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(w)
-		if strings.ContainsAny(w[len(w)-1:], ",;:") && utf8.RuneCountInString(b.String()) >= 25 {
+		if strings.ContainsAny(w[len(w)-1:], ",;:") && utf8.RuneCountInString(b.String()) >= 25 && !dangling(w) {
 			clause = b.String()
 		}
 	}
 	if clause != "" {
 		return strings.TrimRight(clause, ",;: ")
 	}
-	out := strings.TrimRight(b.String(), ",;:–— ")
+	// Cut at a word, but not after one that leaves the reader hanging
+	// ("… told me that…").
+	kept := strings.Fields(b.String())
+	for len(kept) > 1 && dangling(kept[len(kept)-1]) {
+		kept = kept[:len(kept)-1]
+	}
+	out := strings.TrimRight(strings.Join(kept, " "), ",;:–— ")
 	if out == "" {
 		// One word longer than a title: cut at a character, the only choice.
 		return string([]rune(words[0])[:MaxChapterTitle-1]) + "…"
 	}
 	return out + "…"
+}
+
+// danglers are words a title should not end on.
+var danglers = set("a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "but", "that", "which", "who", "whom", "whose", "when", "where", "if", "as", "than", "its", "their", "his", "her", "our", "my", "was", "were", "is", "are", "had", "have", "be", "not")
+
+func dangling(w string) bool {
+	return danglers[strings.ToLower(strings.TrimRight(w, ",;:.–— "))]
 }
 
 // slugFor makes an ASCII slug: "01-my-youth-in-the-ussr", with "-part-2"

@@ -412,9 +412,13 @@ func TestShortenNeverCutsAWord(t *testing.T) {
 		"One day, one of my comrades took the floor to explain that if, at the start of the war",
 		"Supercalifragilisticexpialidocious-and-then-some-more-and-more-and-more-and-more",
 		"Short title.",
+		"My grandparents told me that, at the time of the October Revolution and the Civil War",
 		"A very long sentence without any commas that just goes on and on forever and ever",
 	} {
 		got := shorten(s)
+		if fields := strings.Fields(strings.TrimSuffix(got, "…")); len(fields) > 1 && dangling(fields[len(fields)-1]) {
+			t.Errorf("shorten(%q) = %q ends on a dangling word", s, got)
+		}
 		if n := len([]rune(got)); n > MaxChapterTitle {
 			t.Errorf("shorten(%q) = %q, %d characters", s, got, n)
 		}
