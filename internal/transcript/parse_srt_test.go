@@ -1,0 +1,86 @@
+package transcript
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+func TestParseSRT(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		want []Cue
+		err  bool
+	}{
+		{"two cues", "1\n00:00:01,000 --> 00:00:02,500\nHello\nthere\n\n2\n00:00:03,000 --> 00:00:04,000\n<i>Bye</i> & <b\n",
+			[]Cue{{ID: "1", Start: 1, End: 2.5, Lines: []string{"Hello", "there"}}, {ID: "2", Start: 3, End: 4, Lines: []string{"<i>Bye</i> & <b"}}}, false},
+		{"BOM, CRLF, full stop, extra blank lines, coordinates",
+			"\uFEFF\r\n\r\n7\r\n0:00:01.000 --> 0:00:02.000 X1:10 X2:20\r\nA\r\n\r\n\r\n",
+			[]Cue{{ID: "7", Start: 1, End: 2, Lines: []string{"A"}}}, false},
+		{"empty file", "", nil, false},
+		{"no timing line", "1\nHello\n", nil, true},
+		{"number not a number", "one\n00:00:01,000 --> 00:00:02,000\nx\n", nil, true},
+		{"bad timestamp", "1\n00:00:01 --> 00:00:02,000\nx\n", nil, true},
+		{"ends before it starts", "1\n00:00:03,000 --> 00:00:02,000\nx\n", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseSRT([]byte(tc.in))
+			if tc.err {
+				if !errors.Is(err, ErrSyntax) {
+					t.Fatalf("got %+v, %v; want an error wrapping ErrSyntax", got, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(got, tc.want, cueEqual) {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSRTRoundTrip(t *testing.T) {
+	d := fixtureDoc(t)
+	b, err := SRT(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseSRT(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cues(timeSentences(d.Map), srtLayout(), "")
+	for i := range want {
+		want[i].ID = strconv.Itoa(i + 1)
+	}
+	if !slices.EqualFunc(got, want, cueEqual) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func FuzzParseSRT(f *testing.F) {
+	b, err := SRT(fixtureDoc(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte("1\r\n00:00:00,000 --> 00:00:00,001\r\n\r\n2\n1:2:3,4 --> x"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cs, err := ParseSRT(b)
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("error %v does not wrap ErrSyntax", err)
+			}
+			return
+		}
+		for _, c := range cs {
+			if c.Start < 0 || c.End < c.Start {
+				t.Fatalf("cue %+v has negative or reversed times", c)
+			}
+		}
+	})
+}
