@@ -417,7 +417,8 @@ func TestBuildDisclosure(t *testing.T) {
 
 func TestBuildDisclosureNotRepeated(t *testing.T) {
 	s, eps := fixture()
-	s.Description += " The narration is synthesized speech (festival, voice us-slt-hts), not a human reader."
+	// As the seed show's description says it, going on after a semicolon.
+	s.Description += " The narration is synthesized speech (festival, voice us-slt-hts), not a human reader; every sentence is timed."
 	ch := decode(t, build(t, s, eps)).Channel
 	if n := strings.Count(ch.Description, "synthesized speech"); n != 1 {
 		t.Errorf("the description says it %d times:\n%s", n, ch.Description)

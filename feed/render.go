@@ -382,10 +382,11 @@ func channelDisclosure(s Show, eps []Episode) string {
 }
 
 // channelDescription is the show's plain-text description, followed by the
-// disclosure unless it already contains it.
+// disclosure unless it already contains it (its final period aside, so that
+// a description may go on after it).
 func channelDescription(s Show, eps []Episode) string {
 	d := channelDisclosure(s, eps)
-	if d == "" || strings.Contains(s.Description, d) {
+	if d == "" || strings.Contains(s.Description, strings.TrimSuffix(d, ".")) {
 		return s.Description
 	}
 	return strings.TrimRight(s.Description, " \n") + "\n\n" + d
