@@ -52,8 +52,8 @@ func readTags(r io.ReaderAt, size int64) (Tags, error) {
 		return Tags{}, fmt.Errorf("the tag declares %d bytes but the file has %d: %w", total, size, ErrBadTag)
 	}
 	body := make([]byte, int(total)-10)
-	if flags&0x10 != 0 {
-		body = body[:len(body)-10] // the v2.4 footer
+	if version == 4 && flags&0x10 != 0 {
+		body = body[:len(body)-10] // the footer, which id3v2Size counted
 	}
 	if n, err := readAt(r, body, 10); err != nil {
 		return Tags{}, err
