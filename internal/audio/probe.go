@@ -331,37 +331,40 @@ func trailingTagsStart(r io.ReaderAt, start, end int64) (int64, error) {
 
 // findFirstFrame finds the first frame of a stream of syncFrames consecutive
 // layer III frames (fewer if the audio ends exactly after them) within
-// syncSearch bytes of start.
+// syncSearch bytes of start. It looks in a small window first: real files
+// have their first frame right at start, and probing every episode of a show
+// should not read 128 KiB of each.
 func findFirstFrame(r io.ReaderAt, start, end int64) (int64, frameHeader, error) {
-	window := min(end-start, syncSearch+syncFrames*maxFrameSize)
-	buf := make([]byte, window)
-	n, err := readAt(r, buf, start)
-	if err != nil {
-		return 0, frameHeader{}, err
+	var searched int64
+	for _, limit := range []int64{4 << 10, syncSearch} {
+		window := min(end-start, limit+syncFrames*maxFrameSize)
+		buf := make([]byte, window)
+		n, err := readAt(r, buf, start)
+		if err != nil {
+			return 0, frameHeader{}, err
+		}
+		buf = buf[:n]
+		searched = min(int64(n), limit)
+		for i := 0; int64(i) < searched; i++ {
+			if buf[i] != 0xFF {
+				continue
+			}
+			h, ok := parseFrameHeader(buf[i:])
+			if !ok {
+				continue
+			}
+			if chainAt(buf, i, h, start, end) {
+				return start + int64(i), h, nil
+			}
+			if i == 0 && start+int64(h.size) > end {
+				return 0, frameHeader{}, fmt.Errorf("truncated at byte %d: the first frame, at byte %d, needs %d bytes: %w (%w)",
+					end, start, h.size, ErrNotMP3, ErrTruncated)
+			}
+		}
+		if int64(n) < window {
+			break // the whole file has been searched
+		}
 	}
-	buf = buf[:n]
-	searched := min(int64(n), syncSearch)
-	for i := 0; int64(i) < searched; i++ {
-		if buf[i] != 0xFF {
-			continue
-		}
-		h, ok := parseFrameHeader(buf[i:])
-		if !ok {
-			continue
-		}
-		if chainAt(buf, i, h, start, end) {
-			return start + int64(i), h, nil
-		}
-		if int64(i) == 0 && start+int64(h.size) > end {
-			return 0, frameHeader{}, fmt.Errorf("truncated at byte %d: the first frame, at byte %d, needs %d bytes: %w (%w)",
-				end, start, h.size, ErrNotMP3, ErrTruncated)
-		}
-	}
-	where := "the first"
-	if start > 0 {
-		where = fmt.Sprintf("the %d bytes after the ID3v2 tag (byte %d) and the", start, start)
-	}
-	_ = where
 	if start > 0 {
 		return 0, frameHeader{}, fmt.Errorf("no MPEG audio frame in the first %d bytes after the ID3v2 tag (which ends at byte %d): %w", searched, start, ErrNotMP3)
 	}
