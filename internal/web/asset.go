@@ -77,6 +77,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset) {
 	if content == nil {
 		content = bytes.NewReader(a.Body)
 	}
+	checkRange(r)
 	http.ServeContent(w, r, "", a.ModTime, content)
 }
 
