@@ -117,8 +117,8 @@ func (p *PCM) Len() int64 {
 	return (keep*int64(p.rs.up) + int64(p.rs.down) - 1) / int64(p.rs.down)
 }
 
-// Read fills dst with the next samples. It returns io.EOF, with n == 0, after
-// the last one.
+// Read fills dst with the next samples; only the last call before the end
+// returns fewer than len(dst). After the last sample it returns 0, io.EOF.
 func (p *PCM) Read(dst []float32) (int, error) {
 	if p.err != nil {
 		return 0, p.err

@@ -11,10 +11,11 @@
 // Everything here speaks the player's clock. An MP3 made by LAME starts with an
 // Info/Xing frame that carries no audio, then the encoder's delay (576
 // samples), and the decoder adds 529 samples of its own; the last frame is
-// padded. ffmpeg, browsers and Apple's players drop all of that using the LAME
-// tag, so a sentence at 12.345 s in the text's timing map is at 12.345 s in a
-// podcast app. Probe's Duration and Decode's samples are trimmed the same way,
-// which is what lets alignment and exact synthesis timings agree with what a
+// padded. Gapless players (ffmpeg and the browsers and apps built on it) drop
+// all of that using the LAME tag. Probe's Duration and Decode's samples are
+// trimmed exactly as ffmpeg trims (the tests compare sample counts and
+// sample values), so a sentence at 12.345 s in a timing map is at 12.345 s
+// in the player, and alignment and exact synthesis timings agree with what a
 // listener hears.
 //
 // Input is untrusted (recordings come from people, uploads from the admin

@@ -26,10 +26,13 @@ type Info struct {
 	Channels   int
 	// Duration is in seconds on the player's clock. With a LAME tag it is
 	// (Frames*samplesPerFrame - EncoderDelay - EncoderPadding)/SampleRate:
-	// the samples left after the trim ffmpeg, browsers and Apple's players do
-	// (they drop EncoderDelay+529 samples at the start and the padding,
-	// shifted by the same 529, at the end). Without one it is
-	// Frames*samplesPerFrame/SampleRate; Frames never counts the Info frame.
+	// what is left after the trim ffmpeg does, which drops EncoderDelay+529
+	// samples at the start and ends EncoderPadding-529 samples before the
+	// last frame does (the decoder's 529 samples shift both ends). Without
+	// one it is Frames*samplesPerFrame/SampleRate; Frames never counts the
+	// Info frame. ffprobe's format=duration differs: it is the untrimmed
+	// Frames*samplesPerFrame/SampleRate with an Info tag, and an estimate
+	// from the first frame's bitrate without one.
 	Duration float64
 	// Bitrate is the average bits per second of the audio frames.
 	Bitrate int

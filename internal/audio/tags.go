@@ -47,8 +47,10 @@ const (
 	maxSyncSafe = 1<<28 - 1
 )
 
-// WriteTags replaces the ID3v2 tags at the start of the MP3 at path with one
-// ID3v2.4 tag holding t: TIT2, TPE1, TALB, TRCK ("n/N"), TDRC, TCON, COMM,
+// WriteTags replaces the tags of the MP3 at path with one ID3v2.4 tag
+// holding t. ID3v2 tags at the start go, and so do ID3v1, Lyrics3 and APE
+// tags at the end, so that no stale title lingers for a player that reads
+// those. The tag holds TIT2, TPE1, TALB, TRCK ("n/N"), TDRC, TCON, COMM,
 // APIC (front cover), one CTOC (element "toc", top-level and ordered, listing
 // every chapter, titled with t.Title) and one CHAP per chapter with a TIT2
 // sub-frame. Empty fields are left out. Apple Podcasts and Overcast show no
@@ -69,8 +71,9 @@ func WriteTags(path string, t Tags) error {
 	return nil
 }
 
-// replaceTag writes tag followed by the MP3 at path, minus its ID3v2 tags,
-// to a temporary file in the same directory and renames it over path.
+// replaceTag writes tag followed by the audio of the MP3 at path, without its
+// old tags, to a temporary file in the same directory and renames it over
+// path.
 func replaceTag(path string, tag []byte) (err error) {
 	src, err := os.Open(path)
 	if err != nil {
@@ -90,6 +93,10 @@ func replaceTag(path string, tag []byte) (err error) {
 	if err != nil {
 		return err
 	}
+	audioEnd, err := trailingTagsStart(src, audioStart, st.Size())
+	if err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -104,7 +111,7 @@ func replaceTag(path string, tag []byte) (err error) {
 	if _, err := tmp.Write(tag); err != nil {
 		return err
 	}
-	if _, err := io.Copy(tmp, io.NewSectionReader(src, audioStart, st.Size()-audioStart)); err != nil {
+	if _, err := io.Copy(tmp, io.NewSectionReader(src, audioStart, audioEnd-audioStart)); err != nil {
 		return err
 	}
 	if err := tmp.Chmod(st.Mode().Perm()); err != nil {

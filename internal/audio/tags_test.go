@@ -83,6 +83,9 @@ func TestWriteTags(t *testing.T) {
 		if after != before {
 			t.Errorf("the audio changed:\n got %+v\nwant %+v", after, before)
 		}
+		if string(first[len(first)-128:][:3]) == "TAG" || bytes.Contains(first, []byte("Old title")) {
+			t.Error("lame's old ID3v1 tag is still there")
+		}
 	})
 	t.Run("read-tags", func(t *testing.T) {
 		got, err := ReadTags(bytes.NewReader(first), int64(len(first)))
