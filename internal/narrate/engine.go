@@ -1,0 +1,134 @@
+package narrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// Engine is a speech synthesizer run as a program.
+type Engine interface {
+	// Name is the engine's name on the command line: festival, flite or
+	// espeak-ng.
+	Name() string
+	// Check reports whether the programs and voice the engine needs are
+	// installed; the error names the Debian packages to install.
+	Check(ctx context.Context) error
+	// Synthesize speaks each text in order and calls emit with its speech
+	// as soon as it is ready, so that a whole episode never waits in the
+	// engine. A text the engine fails on gives a *SentenceError.
+	Synthesize(ctx context.Context, texts []string, emit func(i int, s Speech) error) error
+}
+
+// Speech is one synthesized sentence.
+type Speech struct {
+	Samples []float32 // mono PCM, full scale ±1
+	Rate    int       // samples per second, as the engine wrote them
+	// Words are the words the engine spoke, in order, in seconds from
+	// Samples[0]. They are the engine's words ("nineteen", "fifty", "six"
+	// or the token "1956"), which narrate maps onto the outline's words.
+	Words []Word
+}
+
+// Word is a word as an engine spoke it.
+type Word struct {
+	Text       string
+	Start, End float64 // seconds from the start of the speech
+}
+
+// Engine names.
+const (
+	Festival = "festival"
+	Flite    = "flite"
+	EspeakNG = "espeak-ng"
+)
+
+// Engines lists the engines NewEngine knows, the default first.
+var Engines = []string{Festival, Flite, EspeakNG}
+
+// NewEngine returns the engine with the given name, with its default voice.
+func NewEngine(name string) (Engine, error) {
+	switch name {
+	case Festival, "":
+		return &FestivalEngine{}, nil
+	case Flite:
+		return &FliteEngine{}, nil
+	case EspeakNG, "espeak":
+		return &EspeakEngine{}, nil
+	}
+	return nil, fmt.Errorf("narrate: unknown voice %q (want %s)", name, strings.Join(Engines, ", "))
+}
+
+// ErrMissingProgram is wrapped by the error of an engine whose program or
+// voice is not installed.
+var ErrMissingProgram = errors.New("program not found")
+
+// missing returns the error for a program that is not installed.
+func missing(program, packages string) error {
+	return fmt.Errorf("narrate: %s not found: install the Debian package %s: %w", program, packages, ErrMissingProgram)
+}
+
+// lookPath finds program or returns the error naming its packages.
+func lookPath(program, packages string) (string, error) {
+	p, err := exec.LookPath(program)
+	if err != nil {
+		return "", missing(program, packages)
+	}
+	return p, nil
+}
+
+// SentenceError is an engine's failure on one text of a batch.
+type SentenceError struct {
+	Index int // into the texts given to Synthesize
+	Err   error
+}
+
+func (e *SentenceError) Error() string { return fmt.Sprintf("text %d: %v", e.Index, e.Err) }
+func (e *SentenceError) Unwrap() error { return e.Err }
+
+// runOutput runs a program and returns its standard output; a failure
+// carries the program's standard error, which is where engines explain.
+func runOutput(ctx context.Context, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%s: %w: %s", name, err, lastLines(stderr.String(), 3))
+	}
+	return out, nil
+}
+
+// lastLines returns the last n non-empty lines of s, joined by " | ".
+func lastLines(s string, n int) string {
+	var lines []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// readWAV reads and removes a WAV file an engine wrote.
+func readWAV(path string) ([]float32, int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	os.Remove(path)
+	x, rate, err := decodeWAV(b)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return x, rate, nil
+}

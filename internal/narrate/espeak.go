@@ -1,0 +1,381 @@
+package narrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// EspeakEngine speaks with espeak-ng. The espeak-ng program reports no
+// times (its library's word events are not printed), so narrate measures
+// them: it synthesizes each sentence twice, as it is and with a long pause
+// between words (-g), where each word's length in context can be read
+// between the silences. Those lengths, laid out and scaled onto the real
+// sentence and pinned to its pauses, give the word times: within about
+// 50 ms, and sentence times (found from the waveform) are exact.
+type EspeakEngine struct {
+	Voice string // espeak-ng -v, default "en-us"
+}
+
+func (e *EspeakEngine) voice() string {
+	if e.Voice == "" {
+		return "en-us"
+	}
+	return e.Voice
+}
+
+// Name returns "espeak-ng".
+func (e *EspeakEngine) Name() string { return EspeakNG }
+
+// Check looks for espeak-ng.
+func (e *EspeakEngine) Check(ctx context.Context) error {
+	_, err := lookPath("espeak-ng", "espeak-ng")
+	return err
+}
+
+// espeakGap is the word gap, in espeak-ng's 10 ms units, of the measuring
+// run: longer than any pause or stop closure inside a word.
+const espeakGap = 50
+
+// Synthesize runs espeak-ng twice per text.
+func (e *EspeakEngine) Synthesize(ctx context.Context, texts []string, emit func(int, Speech) error) error {
+	path, err := lookPath("espeak-ng", "espeak-ng")
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "readcast-espeak-")
+	if err != nil {
+		return fmt.Errorf("narrate: espeak-ng: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	for i, text := range texts {
+		sp, err := e.say(ctx, path, dir, SpeechText(text))
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return &SentenceError{Index: i, Err: err}
+		}
+		if err := emit(i, sp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *EspeakEngine) run(ctx context.Context, espeak, wav, text string, args ...string) ([]float32, int, error) {
+	args = append([]string{"-v", e.voice(), "-w", wav, "--stdin"}, args...)
+	cmd := exec.CommandContext(ctx, espeak, args...)
+	cmd.Stdin = strings.NewReader(text)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		return nil, 0, fmt.Errorf("espeak-ng: %w: %s", err, lastLines(string(out), 3))
+	}
+	return readWAV(wav)
+}
+
+func (e *EspeakEngine) say(ctx context.Context, espeak, dir, text string) (Speech, error) {
+	var tokens []string
+	for _, t := range strings.Fields(text) {
+		if wordKey(t) != "" {
+			tokens = append(tokens, t)
+		}
+	}
+	if len(tokens) == 0 {
+		return Speech{}, errors.New("espeak-ng: nothing to say")
+	}
+	x, rate, err := e.run(ctx, espeak, filepath.Join(dir, "s.wav"), text)
+	if err != nil {
+		return Speech{}, err
+	}
+	gapped, grate, err := e.run(ctx, espeak, filepath.Join(dir, "g.wav"), text, "-g", strconv.Itoa(espeakGap))
+	if err != nil {
+		return Speech{}, err
+	}
+	if grate != rate {
+		return Speech{}, fmt.Errorf("espeak-ng wrote %d Hz and then %d Hz", rate, grate)
+	}
+	onset, offset, ok := speechBounds(x, rate)
+	if !ok {
+		return Speech{}, errors.New("espeak-ng produced silence")
+	}
+	words := espeakWords(tokens, x, gapped, rate, onset, offset)
+	return Speech{Samples: x, Rate: rate, Words: words}, nil
+}
+
+// silenceLevel is the amplitude below which engine output counts as silent:
+// −66 dBFS, far under speech and above the engines' dithering-free zeros.
+const silenceLevel = 1.0 / 2048
+
+// speechBounds returns the first and last sample louder than silenceLevel.
+func speechBounds(x []float32, rate int) (first, last int, ok bool) {
+	first, last = -1, -1
+	for i, v := range x {
+		if abs(float64(v)) > silenceLevel {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	return first, last + 1, first >= 0
+}
+
+// silences returns the runs of silence at least minLen samples long inside
+// x[from:to], as [start, end) pairs.
+func silences(x []float32, from, to, minLen int) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := from; i <= to; i++ {
+		quiet := i < to && abs(float64(x[i])) <= silenceLevel
+		switch {
+		case quiet && start < 0:
+			start = i
+		case !quiet && start >= 0:
+			if i-start >= minLen {
+				out = append(out, [2]int{start, i})
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+// espeakWords times tokens on x from their lengths in gapped, the same text
+// spoken with a long gap after every word.
+func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) []Word {
+	whole := []Word{{Text: strings.Join(tokens, " "), Start: float64(onset) / float64(rate), End: float64(offset) / float64(rate)}}
+	gs, ge, ok := speechBounds(gapped, rate)
+	if !ok {
+		return whole
+	}
+	gaps := silences(gapped, gs, ge, espeakGap*rate/100*6/10)
+	if len(gaps)+1 < len(tokens)/2 {
+		return whole // the gaps did not come out: nothing to measure
+	}
+	// espeak's segments: speech between gaps (a number's words each make one).
+	type seg struct{ start, end int }
+	segs := make([]seg, 0, len(gaps)+1)
+	prev := gs
+	baseGap := math.MaxInt
+	for _, g := range gaps {
+		segs = append(segs, seg{prev, g[0]})
+		prev = g[1]
+		baseGap = min(baseGap, g[1]-g[0])
+	}
+	segs = append(segs, seg{prev, ge})
+	durs := make([]float64, len(segs))
+	for i, sg := range segs {
+		durs[i] = float64(sg.end - sg.start)
+	}
+	groups := groupSegments(tokens, durs)
+
+	// The timeline of the gapped run with the inserted gaps taken out: what
+	// remains of each gap is the pause espeak would have made anyway.
+	type interval struct{ start, end float64 }
+	line := make([]interval, len(tokens))
+	t := 0.0
+	k := 0
+	for ti, n := range groups {
+		line[ti].start = t
+		for j := range n {
+			s := segs[k+j]
+			t += float64(s.end - s.start)
+			if j < n-1 && k+j+1 < len(segs) {
+				t += float64(max(0, segs[k+j+1].start-s.end-baseGap))
+			}
+		}
+		line[ti].end = t
+		k += n
+		if k < len(segs) && k > 0 {
+			t += float64(max(0, segs[k].start-segs[k-1].end-baseGap))
+		}
+	}
+	total := t
+	if total <= 0 {
+		return whole
+	}
+	// Pin the timeline to the real sentence: its ends, and each pause of
+	// the timeline to the real pause that lies near it and is about as long.
+	type pin struct{ from, to float64 } // timeline sample → real sample
+	scale := float64(offset-onset) / total
+	pins := []pin{{0, float64(onset)}}
+	real := silences(x, onset, offset, rate/25)
+	used := -1 // real pauses are matched in order
+	for ti := 0; ti+1 < len(line); ti++ {
+		gap := line[ti+1].start - line[ti].end
+		if gap <= 0 {
+			continue
+		}
+		mid := float64(onset) + scale*(line[ti].end+line[ti+1].start)/2
+		best, bestCost := -1, math.Inf(1)
+		for k := used + 1; k < len(real); k++ {
+			rm := float64(real[k][0]+real[k][1]) / 2
+			d := abs(rm-mid) / float64(rate)
+			if d > 0.15 {
+				continue
+			}
+			c := d + 0.5*abs(float64(real[k][1]-real[k][0])-gap*scale)/float64(rate)
+			if c < bestCost {
+				best, bestCost = k, c
+			}
+		}
+		if best >= 0 {
+			pins = append(pins, pin{line[ti].end, float64(real[best][0])}, pin{line[ti+1].start, float64(real[best][1])})
+			used = best
+		}
+	}
+	pins = append(pins, pin{total, float64(offset)})
+	at := func(v float64) float64 {
+		for i := 1; i < len(pins); i++ {
+			a, b := pins[i-1], pins[i]
+			if v <= b.from || i == len(pins)-1 {
+				if b.from == a.from {
+					return b.to / float64(rate)
+				}
+				return (a.to + (v-a.from)*(b.to-a.to)/(b.from-a.from)) / float64(rate)
+			}
+		}
+		return float64(offset) / float64(rate)
+	}
+	// A token espeak ran into the next one is spoken with it: "in the".
+	words := make([]Word, 0, len(tokens))
+	pending := ""
+	for ti, tok := range tokens {
+		if groups[ti] == 0 {
+			pending += tok + " "
+			continue
+		}
+		words = append(words, Word{Text: pending + tok, Start: at(line[ti].start), End: at(line[ti].end)})
+		pending = ""
+	}
+	if pending != "" && len(words) > 0 {
+		words[len(words)-1].Text += " " + strings.TrimSpace(pending)
+	}
+	if len(words) == 0 {
+		return whole
+	}
+	return words
+}
+
+// groupSegments decides how many of espeak's gap-separated segments each
+// token became: one for an ordinary word, several for a number or letters
+// spelled out, none where espeak ran a short word into the next ("in the"
+// is one word to espeak). It is the cheapest such split by dynamic
+// programming, where the cost counts the unusual splits and how far each
+// token's length strays from what its letters predict.
+func groupSegments(tokens []string, durs []float64) []int {
+	n, nseg := len(tokens), len(durs)
+	units := make([]float64, n)
+	totalUnits, totalDur := 0.0, 0.0
+	for t, tok := range tokens {
+		units[t] = speechUnits(tok)
+		totalUnits += units[t]
+	}
+	for _, d := range durs {
+		totalDur += d
+	}
+	perUnit := totalDur / totalUnits
+	cost := func(t, s, k int) float64 {
+		if k == 0 {
+			// espeak runs short function words into the next ("in the"),
+			// never a long word
+			if units[t] <= 4 {
+				return 0.5
+			}
+			return 2 * units[t]
+		}
+		d := 0.0
+		for _, v := range durs[s : s+k] {
+			d += v
+		}
+		c := math.Log(d / (units[t] * perUnit))
+		c *= 2 * c
+		if k > 1 {
+			if expands(tokens[t]) {
+				c += 0.1 * float64(k-1)
+			} else {
+				c += 4 * float64(k-1)
+			}
+		}
+		return c
+	}
+	inf := math.Inf(1)
+	// best[t][s]: cheapest way to give tokens[t:] the segments s…nseg-1.
+	best := make([][]float64, n+1)
+	choice := make([][]int, n+1)
+	for t := range best {
+		best[t] = make([]float64, nseg+1)
+		choice[t] = make([]int, nseg+1)
+		for s := range best[t] {
+			best[t][s] = inf
+		}
+	}
+	best[n][nseg] = 0
+	for t := n - 1; t >= 0; t-- {
+		for s := 0; s <= nseg; s++ {
+			for k := 0; s+k <= nseg && k <= 12; k++ {
+				if c := cost(t, s, k) + best[t+1][s+k]; c < best[t][s] {
+					best[t][s], choice[t][s] = c, k
+				}
+			}
+		}
+	}
+	out := make([]int, n)
+	s := 0
+	for t := range n {
+		out[t] = choice[t][s]
+		s += out[t]
+	}
+	return out
+}
+
+// speechUnits estimates how long a token takes to say, in letters: a digit
+// is spoken as about four letters ("1965", nineteen sixty-five), a capital
+// of an abbreviation as three ("USSR", you ess ess ar).
+func speechUnits(tok string) float64 {
+	u := 1.0 // the transition into the word
+	acronym := expands(tok) && !strings.ContainsFunc(tok, unicode.IsDigit)
+	for _, r := range tok {
+		switch {
+		case unicode.IsDigit(r):
+			u += 4
+		case acronym && unicode.IsUpper(r):
+			u += 3
+		case unicode.IsLetter(r):
+			u++
+		}
+	}
+	return u
+}
+
+// expands reports whether a token is likely spoken as several words: it has
+// digits, inner full stops, or is an abbreviation in capitals.
+func expands(tok string) bool {
+	caps := 0
+	letters := 0
+	for i, r := range tok {
+		switch {
+		case unicode.IsDigit(r):
+			return true
+		case r == '.' && i < len(tok)-1:
+			return true
+		case unicode.IsUpper(r):
+			caps++
+			letters++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return letters >= 2 && caps == letters
+}
