@@ -89,7 +89,7 @@ func TestEspeakWordStarts(t *testing.T) {
 		worst = max(worst, d)
 	}
 	t.Logf("espeak-ng word starts: mean error %.0f ms, worst %.0f ms over %d words", mean*1000, worst*1000, len(errs))
-	if mean > 0.06 {
-		t.Errorf("mean word start error %.0f ms, want ≤ 60 ms", mean*1000)
+	if mean > 0.045 {
+		t.Errorf("mean word start error %.0f ms, want ≤ 45 ms", mean*1000)
 	}
 }
