@@ -9,10 +9,6 @@ import (
 // then they say so plainly instead of pretending.
 var errNotBuilt = errors.New("not built yet")
 
-func runNarrate(ctx context.Context, e env, args []string) error {
-	return errors.New("narrate: " + errNotBuilt.Error() + " (issue 3)")
-}
-
 func runAlign(ctx context.Context, e env, args []string) error {
 	return errors.New("align: " + errNotBuilt.Error() + " (issue 6)")
 }
