@@ -132,13 +132,18 @@ const lameLoss = 0.4
 const encoderHeadroom = 0.3
 
 // master normalizes x, encodes it to path, and measures the MP3 as a player
-// decodes it. If the MP3 misses the target by more than 0.3 LU or peaks
-// over the ceiling, the correction is applied to x and it is encoded once
-// more. The level returned is the MP3's.
+// decodes it. The encoder changes the level: lame's MP3s are 0.4 dB quieter
+// than their input (lameLoss), and quantization noise adds to the peaks,
+// by 0.1 dB in festival's smooth HTS speech but by more than 1 dB in
+// espeak-ng's buzzy formant synthesis. So when the MP3 misses the target by
+// more than 0.3 LU or peaks over the ceiling, the miss is taken off the PCM's
+// target (and its peak ceiling) and it is encoded again, up to three times.
+// The level returned is the MP3's.
 func master(ctx context.Context, x []float32, rate int, cfg Config, path string) (level, error) {
 	target := cfg.Loudness.Target + lameLoss
 	ceiling := cfg.Loudness.MaxTruePeak - encoderHeadroom
-	for attempt := 0; ; attempt++ {
+	const attempts = 3
+	for attempt := 1; ; attempt++ {
 		lv, err := normalize(x, rate, target, ceiling)
 		if err != nil {
 			return lv, err
@@ -151,20 +156,21 @@ func master(ctx context.Context, x []float32, rate int, cfg Config, path string)
 			return lv, err
 		}
 		off := cfg.Loudness.Target - lv.Loudness
-		over := lv.TruePeak - cfg.Loudness.MaxTruePeak
+		// 0.1 dB to spare: ffmpeg's decoder and true-peak filter are not ours
+		over := lv.TruePeak - (cfg.Loudness.MaxTruePeak - 0.1)
 		if math.Abs(off) <= 0.3 && over <= 0 {
 			return lv, nil
 		}
-		if attempt > 0 {
-			if math.Abs(off) > 1 || over > 0 {
-				return lv, fmt.Errorf("the MP3 measures %.1f LUFS and %.1f dBTP, want %.0f ± 1 LUFS and at most %.0f dBTP",
-					lv.Loudness, lv.TruePeak, cfg.Loudness.Target, cfg.Loudness.MaxTruePeak)
+		if attempt == attempts {
+			if math.Abs(off) > 1 || lv.TruePeak > cfg.Loudness.MaxTruePeak {
+				return lv, fmt.Errorf("the MP3 measures %.1f LUFS and %.1f dBTP after %d encodes, want %.0f ± 1 LUFS and at most %.0f dBTP",
+					lv.Loudness, lv.TruePeak, attempts, cfg.Loudness.Target, cfg.Loudness.MaxTruePeak)
 			}
 			return lv, nil
 		}
 		target += off
 		if over > 0 {
-			ceiling -= over + 0.1
+			ceiling -= over + 0.2
 		}
 	}
 }
