@@ -16,7 +16,3 @@ func runAlign(ctx context.Context, e env, args []string) error {
 func runExport(ctx context.Context, e env, args []string) error {
 	return errors.New("export: " + errNotBuilt.Error() + " (issue 7)")
 }
-
-func runCheck(ctx context.Context, e env, args []string) error {
-	return errors.New("check: " + errNotBuilt.Error() + " (issue 4)")
-}
