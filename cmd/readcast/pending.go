@@ -13,6 +13,3 @@ func runAlign(ctx context.Context, e env, args []string) error {
 	return errors.New("align: " + errNotBuilt.Error() + " (issue 6)")
 }
 
-func runExport(ctx context.Context, e env, args []string) error {
-	return errors.New("export: " + errNotBuilt.Error() + " (issue 7)")
-}
