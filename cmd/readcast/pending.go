@@ -12,4 +12,3 @@ var errNotBuilt = errors.New("not built yet")
 func runAlign(ctx context.Context, e env, args []string) error {
 	return errors.New("align: " + errNotBuilt.Error() + " (issue 6)")
 }
-
