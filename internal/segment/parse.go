@@ -85,6 +85,11 @@ func parse(src string) (*parsed, error) {
 			break
 		}
 	}
+	if hasATX {
+		// A Markdown text: emphasis markers are not words to speak.
+		blankEmphasis(work)
+		ws = string(work)
+	}
 	// The title is the first block when it is a single heading-like line.
 	if len(blocks) > 0 && (blocks[0].kind == "" || blocks[0].atx) && (blocks[0].atx || looksLikeHeading(ws[blocks[0].start:blocks[0].end])) {
 		p.title = normalize(ws[blocks[0].start:blocks[0].end])
@@ -98,6 +103,9 @@ func parse(src string) (*parsed, error) {
 			continue
 		}
 		text := ws[b.start:b.end]
+		if strings.TrimSpace(text) == "" {
+			continue // only Markdown markup ("# *"): nothing to say
+		}
 		if b.kind == "" {
 			switch {
 			case b.atx:
@@ -253,6 +261,27 @@ func splitBlocks(src string, work []byte) []block {
 	}
 	flush()
 	return blocks
+}
+
+// blankEmphasis blanks the runs of '*' and '_' that open or close a token
+// ("*A short memoir", "__bold__") in a Markdown text.
+func blankEmphasis(work []byte) {
+	i := 0
+	for i < len(work) {
+		for i < len(work) && (isSpaceByte(work[i]) || work[i] == '\n') {
+			i++
+		}
+		start := i
+		for i < len(work) && !isSpaceByte(work[i]) && work[i] != '\n' {
+			i++
+		}
+		for j := start; j < i && (work[j] == '*' || work[j] == '_'); j++ {
+			work[j] = ' '
+		}
+		for j := i - 1; j >= start && (work[j] == '*' || work[j] == '_'); j-- {
+			work[j] = ' '
+		}
+	}
 }
 
 func trimSpan(src string, s, e int) (int, int) {

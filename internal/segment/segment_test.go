@@ -31,15 +31,30 @@ func mustParse(tb testing.TB, src []byte) *Outline {
 // sourceWords is the reference word list, computed independently of the
 // segmenter: whitespace-separated tokens with Markdown markers removed.
 func sourceWords(src string) []string {
+	lines := strings.Split(src, "\n")
+	markdown := false
+	for _, line := range lines {
+		// A Markdown heading with words makes the text Markdown.
+		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" {
+			markdown = true
+		}
+	}
 	var out []string
-	for _, line := range strings.Split(src, "\n") {
+	for _, line := range lines {
 		t := strings.TrimSpace(line)
 		if n := atxLevel(t); n > 0 {
 			t = t[n:]
 		} else {
 			t = strings.TrimLeft(t, ">")
 		}
-		out = append(out, strings.Fields(t)...)
+		for _, f := range strings.Fields(t) {
+			if markdown {
+				f = strings.Trim(f, "*_")
+			}
+			if f != "" {
+				out = append(out, f)
+			}
+		}
 	}
 	return out
 }
@@ -344,6 +359,17 @@ func TestMarkdownText(t *testing.T) {
 	}
 	if quote == nil || !strings.HasPrefix(quote.Sentences[0].Text, "The sea does not care") {
 		t.Fatalf("the block quotation was not found as a quote: %+v", quote)
+	}
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for _, p := range c.Paragraphs {
+				for _, s := range p.Sentences {
+					if strings.ContainsAny(s.Text, "*") {
+						t.Errorf("emphasis marker left in %q", s.Text)
+					}
+				}
+			}
+		}
 	}
 	if strings.Contains(quote.Sentences[0].Text, ">") {
 		t.Errorf("quote marker left in %q", quote.Sentences[0].Text)
