@@ -6,19 +6,57 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
+	"strconv"
+	"sync"
+	"sync/atomic"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// Pages renders the show's pages.
+// Pages renders the show's pages and holds the player's static assets.
 type Pages struct {
 	show, episode *template.Template
+	static        map[string]*Asset // by URL path
+	staticByName  map[string]*Asset // by file name
+
+	mu   sync.Mutex // serializes BuildSite for a new key
+	site atomic.Pointer[keyedSite]
 }
 
-// New parses the embedded templates.
+type keyedSite struct {
+	key  any
+	site *Site
+}
+
+// Site is every page of one snapshot of a show, rendered.
+type Site struct {
+	Show     *Asset
+	Episodes map[string]*Asset // by slug
+}
+
+// New parses the embedded templates and fingerprints the static assets.
 func New() (*Pages, error) {
-	funcs := template.FuncMap{"clock": Clock}
+	p := &Pages{}
+	var err error
+	if p.static, p.staticByName, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset":     p.assetURL,
+		"clock":     Clock,
+		"sec":       seconds,
+		"iso":       isoDuration,
+		"plural":    plural,
+		"subscribe": SubscribeLinks,
+		"megabytes": func(n int64) string { return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB" },
+		"add":       func(a, b int) int { return a + b },
+		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
+		"para": func(audio string, timed bool, p Paragraph) paragraphView {
+			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
+		},
+	}
 	parse := func(name string) (*template.Template, error) {
 		t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/"+name)
 		if err != nil {
@@ -26,67 +64,84 @@ func New() (*Pages, error) {
 		}
 		return t, nil
 	}
-	var p Pages
-	var err error
 	if p.show, err = parse("show.html"); err != nil {
 		return nil, err
 	}
 	if p.episode, err = parse("episode.html"); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return p, nil
 }
 
-// Show is what the show page shows.
-type Show struct {
-	Title, Subtitle, Description, Author, Credit, Language string
-	CoverURL, FeedURL, Link                                string
-	Synthetic                                              bool
-	Episodes                                               []EpisodeLink
+// page is what the base template gets: the show, and the episode on an
+// episode page.
+type page struct {
+	Show    *Show
+	Episode *Episode
 }
 
-// EpisodeLink is an episode in a list.
-type EpisodeLink struct {
-	Number   int
-	Title    string
-	URL      string
-	Duration float64 // seconds; 0 when not recorded
-	Chapters int
-	Summary  string
-}
-
-// Episode is what the episode page shows.
-type Episode struct {
-	Show        Show
-	Number      int
-	Title       string
-	AudioURL    string
-	Duration    float64
-	VTTURL      string
-	Transcripts []Link
-	Chapters    []Chapter
-	// Transcript is the rendered HTML transcript, trusted: it is made by
-	// internal/transcript, which escapes the text.
-	Transcript template.HTML
-	Prev, Next *EpisodeLink
-	// Untimed says the recording has no timings yet.
-	Untimed bool
-}
-
-// Link is a labelled URL.
-type Link struct{ Label, URL, Type string }
-
-// Chapter is a chapter in the episode page's list.
-type Chapter struct {
-	Title string
+// timeLink is a link into the audio at a time, for the "timelink" template.
+type timeLink struct {
+	Audio string
 	Start float64
 }
 
+// paragraphView is a paragraph with what the "paragraph" template needs of
+// its episode.
+type paragraphView struct {
+	Audio     string
+	Timed     bool
+	Paragraph Paragraph
+}
+
 // RenderShow writes the show page.
-func (p *Pages) RenderShow(w io.Writer, s Show) error { return render(w, p.show, s) }
+func (p *Pages) RenderShow(w io.Writer, s Show) error {
+	return render(w, p.show, page{Show: &s})
+}
 
 // RenderEpisode writes an episode page.
-func (p *Pages) RenderEpisode(w io.Writer, e Episode) error { return render(w, p.episode, e) }
+func (p *Pages) RenderEpisode(w io.Writer, e Episode) error {
+	return render(w, p.episode, page{Show: &e.Show, Episode: &e})
+}
+
+// BuildSite renders the show page and every episode page.
+func (p *Pages) BuildSite(show Show, episodes []Episode) (*Site, error) {
+	var buf bytes.Buffer
+	if err := p.RenderShow(&buf, show); err != nil {
+		return nil, err
+	}
+	s := &Site{Show: newAsset("/", typeHTML, bytes.Clone(buf.Bytes())), Episodes: make(map[string]*Asset, len(episodes))}
+	for _, e := range episodes {
+		buf.Reset()
+		if err := p.RenderEpisode(&buf, e); err != nil {
+			return nil, err
+		}
+		s.Episodes[e.Slug] = newAsset("/episodes/"+e.Slug, typeHTML, bytes.Clone(buf.Bytes()))
+	}
+	return s, nil
+}
+
+const typeHTML = "text/html; charset=utf-8"
+
+// Site returns the site rendered for key (the snapshot being served),
+// calling build only the first time it is asked for that key. It keeps one
+// site: a new snapshot replaces the last.
+func (p *Pages) Site(key any, build func() (*Site, error)) (*Site, error) {
+	if ks := p.site.Load(); ks != nil && ks.key == key {
+		return ks.site, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ks := p.site.Load(); ks != nil && ks.key == key {
+		return ks.site, nil
+	}
+	s, err := build()
+	if err != nil {
+		return nil, err
+	}
+	p.site.Store(&keyedSite{key: key, site: s})
+	return s, nil
+}
 
 // render executes into a buffer first, so a template error never leaves a
 // half-written page behind a 200.
@@ -99,11 +154,46 @@ func render(w io.Writer, t *template.Template, data any) error {
 	return err
 }
 
-// Clock formats seconds as m:ss or h:mm:ss.
+// Clock formats seconds as m:ss or h:mm:ss, rounded down as a player's clock
+// is: 59.9 s is still "0:59".
 func Clock(sec float64) string {
-	s := int(sec + 0.5)
+	if !(sec > 0) {
+		sec = 0
+	}
+	s := int(math.Floor(sec + 1e-6))
 	if s >= 3600 {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// seconds formats a time for a data attribute or a media fragment: seconds
+// to the millisecond, without trailing zeros ("83.45", "0").
+func seconds(sec float64) string {
+	if !(sec > 0) {
+		return "0"
+	}
+	return strconv.FormatFloat(math.Round(sec*1000)/1000, 'f', -1, 64)
+}
+
+// isoDuration formats seconds as an ISO 8601 duration for <time datetime>:
+// "PT2M57S".
+func isoDuration(sec float64) string {
+	s := int(math.Round(sec))
+	out := "PT"
+	if s >= 3600 {
+		out += strconv.Itoa(s/3600) + "H"
+	}
+	if s >= 60 {
+		out += strconv.Itoa(s/60%60) + "M"
+	}
+	return out + strconv.Itoa(s%60) + "S"
+}
+
+// plural writes a count with its noun: "1 chapter", "5 chapters".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

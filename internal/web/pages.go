@@ -2,22 +2,95 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/player"
+	"github.com/readcast/readcast/internal/segment"
+	"github.com/readcast/readcast/internal/transcript"
 )
+
+// pageCSP is the Content-Security-Policy of the pages: everything they load
+// is their own (the player's script and stylesheet, the cover, the audio,
+// the captions), and nothing runs inline.
+const pageCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+func (s *Server) handleShowPage(w http.ResponseWriter, r *http.Request) {
+	site, err := s.site(s.Snapshot())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	servePage(w, r, site.Show)
+}
+
+func (s *Server) handleEpisodePage(w http.ResponseWriter, r *http.Request) {
+	slug := mux.Vars(r)["slug"]
+	site, err := s.site(s.Snapshot())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page, ok := site.Episodes[slug]
+	if !ok {
+		httpError(w, http.StatusNotFound, "no such episode: "+slug)
+		return
+	}
+	servePage(w, r, page)
+}
+
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("render page", "path", r.URL.Path, "err", err)
+	httpError(w, http.StatusInternalServerError, "this page could not be rendered")
+}
+
+// site returns every page of snap, rendered the first time it is asked for
+// and then served from memory until the snapshot is swapped.
+func (s *Server) site(snap *catalog.Snapshot) (*player.Site, error) {
+	return s.pages.Site(snap, func() (*player.Site, error) {
+		show := showData(snap)
+		episodes := make([]player.Episode, len(snap.Episodes))
+		for i := range snap.Episodes {
+			episodes[i] = episodeData(snap, show, i)
+		}
+		site, err := s.pages.BuildSite(show, episodes)
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		return site, nil
+	})
+}
+
+// servePage answers with a rendered page: gzip-encoded when the client
+// accepts it, revalidated with its ETag (a new snapshot is a new page).
+func servePage(w http.ResponseWriter, r *http.Request, a *player.Asset) {
+	h := w.Header()
+	h.Set("Content-Type", a.Type)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	body, etag := a.Body, a.ETag
+	if a.Gzip != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body, etag = a.Gzip, strings.TrimSuffix(a.ETag, `"`)+`-gz"`
+	}
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
 
 func showData(snap *catalog.Snapshot) player.Show {
 	sh := snap.Show
 	d := player.Show{
 		Title: sh.Title, Subtitle: sh.Subtitle, Description: sh.Description, Author: sh.Author,
-		Credit: sh.Credit, Language: sh.Language, Link: sh.Link, Synthetic: sh.Synthetic,
+		Credit: sh.Credit, Language: sh.Language, Link: sh.Link,
+		Synthetic: sh.Synthetic, Narrator: sh.Narrator,
 		CoverURL: snap.Cover.Path, FeedURL: snap.BaseURL + catalog.FeedPath,
 	}
 	for _, e := range snap.Episodes {
@@ -27,33 +100,58 @@ func showData(snap *catalog.Snapshot) player.Show {
 }
 
 func episodeLink(e *catalog.Episode) player.EpisodeLink {
-	l := player.EpisodeLink{Number: e.Outline.Number, Title: e.Outline.Title, URL: "/episodes/" + e.Slug(), Chapters: len(e.Outline.Chapters)}
+	l := player.EpisodeLink{
+		Number: e.Outline.Number, Title: e.Outline.Title, URL: "/episodes/" + e.Slug(),
+		Chapters: len(e.Outline.Chapters), Summary: summary(e.Outline),
+	}
 	if e.Audio != nil {
 		l.Duration = e.Info.Duration
 	}
 	return l
 }
 
-func (s *Server) handleShowPage(w http.ResponseWriter, r *http.Request) {
-	s.renderPage(w, r, func(p *player.Pages, buf *bytes.Buffer) error {
-		return p.RenderShow(buf, showData(s.Snapshot()))
-	})
+// summary is the opening of an episode's first paragraph of prose, cut at a
+// sentence boundary, for the show page's list.
+func summary(e segment.Episode) string {
+	const max = 240
+	var b strings.Builder
+	for _, c := range e.Chapters {
+		for _, p := range c.Paragraphs {
+			if p.Kind != segment.KindText {
+				continue
+			}
+			for _, s := range p.Sentences {
+				if b.Len() > 0 && b.Len()+len(s.Text) > max {
+					return b.String()
+				}
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s.Text)
+			}
+			return b.String()
+		}
+	}
+	return ""
 }
 
-func (s *Server) handleEpisodePage(w http.ResponseWriter, r *http.Request) {
-	snap := s.Snapshot()
-	e, err := snap.Episode(mux.Vars(r)["slug"])
-	if errors.Is(err, catalog.ErrNotFound) {
-		httpError(w, http.StatusNotFound, "no such episode: "+mux.Vars(r)["slug"])
-		return
+// episodeData is everything the page of snap.Episodes[i] shows.
+func episodeData(snap *catalog.Snapshot, show player.Show, i int) player.Episode {
+	e := snap.Episodes[i]
+	d := player.Episode{Show: show, Slug: e.Slug(), Number: e.Outline.Number, Title: e.Outline.Title}
+	if i > 0 {
+		l := episodeLink(snap.Episodes[i-1])
+		d.Prev = &l
 	}
-	d := player.Episode{Show: showData(snap), Number: e.Outline.Number, Title: e.Outline.Title}
+	if i+1 < len(snap.Episodes) {
+		l := episodeLink(snap.Episodes[i+1])
+		d.Next = &l
+	}
 	if e.Audio != nil {
-		d.AudioURL, d.Duration = e.Audio.Path, e.Info.Duration
+		d.AudioURL, d.AudioSize, d.Duration = e.Audio.Path, e.Audio.Size, e.Info.Duration
 	}
-	d.Untimed = e.Audio != nil && e.Timing == nil
-	for _, c := range e.Chapters {
-		d.Chapters = append(d.Chapters, player.Chapter{Title: c.Title, Start: c.Start})
+	if e.ChaptersDoc != nil {
+		d.ChaptersURL = e.ChaptersDoc.Path
 	}
 	labels := map[string]string{"vtt": "WebVTT", "srt": "SRT", "json": "JSON", "html": "HTML"}
 	for _, t := range e.Transcripts {
@@ -61,48 +159,112 @@ func (s *Server) handleEpisodePage(w http.ResponseWriter, r *http.Request) {
 		if t.Format == "vtt" {
 			d.VTTURL = t.Asset.Path
 		}
-		if t.Format == "html" {
-			d.Transcript = template.HTML(article(t.Asset.Body))
-		}
 	}
-	for i, other := range snap.Episodes {
-		if other != e {
+	if e.Audio == nil || e.Timing == nil || e.Doc == nil {
+		d.Untimed = e.Audio != nil
+		d.Sections = untimedSections(e.Outline)
+		return d
+	}
+	d.Timed = true
+	for _, c := range e.Chapters {
+		d.Chapters = append(d.Chapters, player.Chapter{Title: c.Title, Start: c.Start, End: c.End})
+	}
+	d.Sections = timedSections(e)
+	return d
+}
+
+// timedSections lays out the transcript of a timed episode: its chapters,
+// their paragraphs, and every sentence and written word with its times. The
+// words and their times are those of the episode's JSON transcript (one
+// segment a written word, punctuation attached), so the page and the JSON
+// agree to the millisecond.
+func timedSections(e *catalog.Episode) []player.Section {
+	m, doc := e.Timing, e.Doc
+	words := sentenceWords(e)
+	index := make(map[string]int, len(m.Sentences))
+	for i, s := range m.Sentences {
+		index[s.ID] = i
+	}
+	var sections []player.Section
+	if len(doc.Chapters) == 0 {
+		sections = append(sections, player.Section{})
+	}
+	for ci, c := range doc.Chapters {
+		sections = append(sections, player.Section{Number: ci + 1, Title: c.Title, Start: c.Start})
+	}
+	for _, p := range doc.Paragraphs {
+		if len(p.SentenceIDs) == 0 {
 			continue
 		}
-		if i > 0 {
-			l := episodeLink(snap.Episodes[i-1])
-			d.Prev = &l
+		sec := &sections[min(p.Chapter, len(sections)-1)]
+		para := player.Paragraph{Kind: p.Kind}
+		for _, id := range p.SentenceIDs {
+			i := index[id]
+			s := m.Sentences[i]
+			ps := player.Sentence{ID: s.ID, Start: s.Start, End: s.End, Text: s.Text}
+			if words != nil {
+				ps.Words = words[i]
+			}
+			para.Sentences = append(para.Sentences, ps)
 		}
-		if i+1 < len(snap.Episodes) {
-			l := episodeLink(snap.Episodes[i+1])
-			d.Next = &l
-		}
+		para.Start = para.Sentences[0].Start
+		sec.Paragraphs = append(sec.Paragraphs, para)
 	}
-	s.renderPage(w, r, func(p *player.Pages, buf *bytes.Buffer) error { return p.RenderEpisode(buf, d) })
+	return sections
 }
 
-// article cuts the <article> out of a standalone HTML transcript.
-func article(doc []byte) []byte {
-	i := bytes.Index(doc, []byte("<article"))
-	j := bytes.LastIndex(doc, []byte("</article>"))
-	if i < 0 || j < i {
+// sentenceWords returns the timed written words of each sentence of e's
+// timing map, from its JSON transcript, or nil when the two do not line up
+// (the page then highlights sentences only).
+func sentenceWords(e *catalog.Episode) [][]player.Word {
+	a := e.Transcript("json")
+	if a == nil {
 		return nil
 	}
-	return doc[i : j+len("</article>")]
+	segs, err := transcript.ParseJSON(a.Body)
+	if err != nil {
+		return nil
+	}
+	out := make([][]player.Word, len(e.Timing.Sentences))
+	k := 0
+	for i, s := range e.Timing.Sentences {
+		tokens := strings.Fields(s.Text)
+		if k+len(tokens) > len(segs) {
+			return nil
+		}
+		ws := make([]player.Word, len(tokens))
+		for j, tok := range tokens {
+			seg := segs[k+j]
+			if strings.TrimSpace(seg.Body) != tok {
+				return nil
+			}
+			ws[j] = player.Word{Text: tok, Start: seg.Start, End: seg.End}
+		}
+		out[i] = ws
+		k += len(tokens)
+	}
+	if k != len(segs) {
+		return nil
+	}
+	return out
 }
 
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, render func(*player.Pages, *bytes.Buffer) error) {
-	var buf bytes.Buffer
-	if err := render(s.pages, &buf); err != nil {
-		s.log.Error("render page", "path", r.URL.Path, "err", err)
-		httpError(w, http.StatusInternalServerError, "this page could not be rendered")
-		return
+// untimedSections lays out the text of an episode that has no timings:
+// chapters and paragraphs, without times.
+func untimedSections(o segment.Episode) []player.Section {
+	var sections []player.Section
+	for _, c := range o.Chapters {
+		sec := player.Section{Number: c.Number, Title: c.Title}
+		for _, p := range c.Paragraphs {
+			para := player.Paragraph{Kind: p.Kind}
+			for _, s := range p.Sentences {
+				para.Sentences = append(para.Sentences, player.Sentence{ID: s.ID, Text: s.Text})
+			}
+			sec.Paragraphs = append(sec.Paragraphs, para)
+		}
+		sections = append(sections, sec)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "", s.Snapshot().Feed.ModTime, bytes.NewReader(buf.Bytes()))
+	return sections
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ const (
 	RouteChapters   = "chapters"
 	RouteCover      = "cover"
 	RouteHealth     = "healthz"
+	RouteStatic     = "static"
 )
 
 func (s *Server) registerRoutes(r *mux.Router) {
@@ -29,6 +30,7 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
 	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
+	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
 	})

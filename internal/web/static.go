@@ -1,0 +1,23 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/readcast/readcast/internal/catalog"
+)
+
+// handleStatic serves the player's stylesheet, script and icon at their
+// fingerprinted URLs (/static/player.3f2a9c81d0e4.js): a new version is a new
+// URL, so they are cached as immutable, and served like every other asset
+// (gzip, ETag, ranges).
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.pages.Asset(r.URL.Path)
+	if !ok {
+		httpError(w, http.StatusNotFound, "no such file: "+r.URL.Path)
+		return
+	}
+	serveAsset(w, r, &catalog.Asset{
+		Path: a.Path, Type: a.Type, Body: a.Body, Gzip: a.Gzip, Size: int64(len(a.Body)),
+		SHA256: a.SHA256, ETag: a.ETag, Immutable: true,
+	})
+}
