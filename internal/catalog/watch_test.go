@@ -1,0 +1,32 @@
+package catalog
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestWatchSeesAChangeOnceItSettles(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "show.json"), []byte("{}"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := make(chan struct{}, 10)
+	go Watch(ctx, dir, 20*time.Millisecond, func() { changes <- struct{}{} })
+	time.Sleep(50 * time.Millisecond)
+	os.WriteFile(filepath.Join(dir, "show.json"), []byte(`{"title":"x"}`), 0o644)
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change reported")
+	}
+	// A temp file of a writer in progress is not a change.
+	os.WriteFile(filepath.Join(dir, "audio.mp3.tmp"), []byte("partial"), 0o644)
+	select {
+	case <-changes:
+		t.Fatal("a .tmp file was reported as a change")
+	case <-time.After(200 * time.Millisecond):
+	}
+}
