@@ -18,6 +18,9 @@ import (
 // serveConfig is everything serve reads from flags and the environment.
 type serveConfig struct {
 	addr, dir, baseURL string
+	// watch is how often the episodes directory is polled for changes; 0
+	// turns polling off (SIGHUP still reloads).
+	watch time.Duration
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -26,6 +29,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.addr, "addr", envOr(e, "READCAST_ADDR", "127.0.0.1:8080"), "listen on `host:port` (env READCAST_ADDR)")
 	fs.StringVar(&cfg.dir, "dir", envOr(e, "READCAST_DIR", "episodes"), "the show's episodes `directory` (env READCAST_DIR)")
 	fs.StringVar(&cfg.baseURL, "base-url", e.getenv("READCAST_BASE_URL"), "absolute `URL` the site is published under; default http://ADDR (env READCAST_BASE_URL)")
+	fs.DurationVar(&cfg.watch, "watch", 2*time.Second, "poll the episodes directory this often and reload on a change; 0 disables")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +68,15 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
 		"url", strings.TrimRight(cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(start).Round(time.Millisecond))
 
+	// Reloads come from SIGHUP and from changes under the directory; one at
+	// a time, and a failed one keeps the last good show serving.
+	reloads := make(chan string, 1)
+	request := func(why string) {
+		select {
+		case reloads <- why:
+		default: // one is already pending
+		}
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -73,16 +86,30 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 			case <-ctx.Done():
 				return
 			case <-hup:
+				request("SIGHUP")
+			}
+		}
+	}()
+	if cfg.watch > 0 {
+		go catalog.Watch(ctx, cfg.dir, cfg.watch, func() { request("a change under " + cfg.dir) })
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case why := <-reloads:
+				start := time.Now()
 				next, err := catalog.Load(ctx, ccfg, cache)
 				if err != nil {
-					log.Error("reload failed; still serving the previous show", "err", err)
+					log.Error("reload failed; still serving the previous show", "reason", why, "err", err)
 					continue
 				}
 				for _, p := range next.Problems {
 					log.Warn("show problem", "err", p)
 				}
 				srv.Swap(next)
-				log.Info("reloaded", "episodes", len(next.Episodes))
+				log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
 			}
 		}
 	}()
