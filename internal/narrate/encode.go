@@ -21,6 +21,7 @@ type level struct {
 	Loudness float64 // integrated loudness after, LUFS
 	TruePeak float64 // after, dBTP
 	Limited  float64 // the limiter's deepest gain reduction, dB (0: not used)
+	Encodes  int     // how many times lame ran
 }
 
 // normalize brings x, in place, to target LUFS with its true peak at most
@@ -151,6 +152,7 @@ func master(ctx context.Context, x []float32, rate int, cfg Config, path string)
 		if err := encode(ctx, x, rate, cfg.Encoding, path); err != nil {
 			return lv, err
 		}
+		lv.Encodes = attempt
 		lv.Loudness, lv.TruePeak, err = measureMP3(path, rate)
 		if err != nil {
 			return lv, err

@@ -62,6 +62,8 @@ func (e *FestivalEngine) Check(ctx context.Context) error {
 // wave and prints the time of each token: the words a token becomes ("1956"
 // → nineteen fifty six) each have word_start and word_end, computed from the
 // Segment relation; punctuation words have no segments and print zeros.
+// Standard output is flushed after each sentence (festival buffers it when
+// it is a pipe) so that narrate takes each sentence as soon as it is ready.
 const festivalScript = `(define (readcast-tokens tk i)
   (if tk
     (begin
@@ -73,7 +75,8 @@ const festivalScript = `(define (readcast-tokens tk i)
   (set! readcast-utt (utt.synth utt))
   (utt.save.wave readcast-utt file 'riff)
   (readcast-tokens (utt.relation.first readcast-utt 'Token) 0)
-  (format t "rc-end %d\n" n))
+  (format t "rc-end %d\n" n)
+  (fflush nil))
 `
 
 // schemeString quotes s as a Scheme string literal.

@@ -385,15 +385,24 @@ func TestParallel(t *testing.T) {
 		o.Episodes = append(o.Episodes, ep)
 	}
 	dir := t.TempDir()
-	res, err := Run(context.Background(), Config{Engine: &fakeEngine{}, Dir: dir, Jobs: 2, Episodes: []string{"03-a-tiny-memoir", "01-a-tiny-memoir"}}, o)
+	res, err := Run(context.Background(), Config{Engine: &fakeEngine{}, Dir: dir, Jobs: 2, Episodes: []string{"02-a-tiny-memoir"}}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || res[0].Slug != "01-a-tiny-memoir" || res[1].Slug != "03-a-tiny-memoir" {
-		t.Fatalf("results %+v", res)
+	if len(res) != 1 || res[0].Slug != "02-a-tiny-memoir" {
+		t.Fatalf("results %+v, want episode 2 alone", res)
 	}
-	if _, err := os.Stat(AudioPath(dir, "02-a-tiny-memoir")); !os.IsNotExist(err) {
-		t.Errorf("episode 2 was narrated though not selected")
+	res, err = Run(context.Background(), Config{Engine: &fakeEngine{}, Dir: dir, Jobs: 2}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 || res[0].Slug != "01-a-tiny-memoir" || res[2].Slug != "03-a-tiny-memoir" {
+		t.Fatalf("results %+v, want all three in order", res)
+	}
+	for _, r := range res {
+		if _, err := os.Stat(r.Sidecar); err != nil {
+			t.Error(err)
+		}
 	}
 	if _, err := Run(context.Background(), Config{Engine: &fakeEngine{}, Dir: dir, Episodes: []string{"09-nope"}}, o); err == nil ||
 		!strings.Contains(err.Error(), "no episode 09-nope") {

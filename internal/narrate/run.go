@@ -104,17 +104,20 @@ func selectEpisodes(o *segment.Outline, slugs []string) ([]*segment.Episode, err
 		want[s] = true
 	}
 	var out []*segment.Episode
+	found := map[string]bool{}
 	for i := range o.Episodes {
 		e := &o.Episodes[i]
 		if len(want) == 0 || want[e.Slug] {
 			out = append(out, e)
-			delete(want, e.Slug)
+			found[e.Slug] = true
 		}
 	}
-	if len(want) > 0 {
+	if len(found) < len(want) {
 		var unknown, known []string
-		for s := range want {
-			unknown = append(unknown, s)
+		for _, s := range slugs {
+			if !found[s] {
+				unknown = append(unknown, s)
+			}
 		}
 		for _, e := range o.Episodes {
 			known = append(known, e.Slug)
@@ -288,8 +291,12 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 	if r.Limited > 0 {
 		limited = fmt.Sprintf(", peaks limited by up to %.1f dB", lv.Limited)
 	}
-	p.line(ep.Slug, "%s of audio in %s (%.2f× real time), %.1f LUFS, %.1f dBTP%s → %s",
-		fmtSeconds(duration), r.Elapsed.Round(100*time.Millisecond), r.RealTimeFactor(), lv.Loudness, lv.TruePeak, limited, mp3Path)
+	encodes := ""
+	if lv.Encodes > 1 {
+		encodes = fmt.Sprintf(", encoded %d times to meet them", lv.Encodes)
+	}
+	p.line(ep.Slug, "%s of audio in %s (%.2f× real time), %.1f LUFS, %.1f dBTP%s%s → %s",
+		fmtSeconds(duration), r.Elapsed.Round(100*time.Millisecond), r.RealTimeFactor(), lv.Loudness, lv.TruePeak, limited, encodes, mp3Path)
 	return r, nil
 }
 
