@@ -135,7 +135,7 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 		if ctx.Err() != nil {
 			return Result{}, context.Cause(ctx)
 		}
-		return Result{}, fmt.Errorf("narrate: episode %s: %w", ep.Slug, err)
+		return Result{}, &episodeError{ep.Slug, err}
 	}
 
 	// Every sentence with the pause before it and the chapter marks.
@@ -299,6 +299,19 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 		fmtSeconds(duration), r.Elapsed.Round(100*time.Millisecond), r.RealTimeFactor(), lv.Loudness, lv.TruePeak, limited, encodes, mp3Path)
 	return r, nil
 }
+
+// episodeError is an error narrating one episode; the engines' own
+// "narrate: " prefix is not repeated.
+type episodeError struct {
+	slug string
+	err  error
+}
+
+func (e *episodeError) Error() string {
+	return "narrate: episode " + e.slug + ": " + strings.TrimPrefix(e.err.Error(), "narrate: ")
+}
+
+func (e *episodeError) Unwrap() error { return e.err }
 
 // tempPath returns an unused hidden path in dir for the new version of name.
 func tempPath(dir, name string) (string, error) {
