@@ -12,6 +12,8 @@ type Show struct {
 	Synthetic bool
 	Narrator  string
 	Episodes  []EpisodeLink
+	// Duration is the length of every recorded episode together, in seconds.
+	Duration float64
 }
 
 // EpisodeLink is an episode in a list.
@@ -61,9 +63,13 @@ type Chapter struct {
 
 // Section is the part of a transcript under one chapter heading.
 type Section struct {
-	Number     int // 1-based chapter number; 0 for an untitled section
-	Title      string
-	Start      float64
+	Number int // 1-based chapter number; 0 for an untitled section
+	Title  string
+	Start  float64
+	// Heading is the spoken heading the chapter opens with when it says
+	// the chapter's title: the page shows it as the chapter's heading
+	// rather than say the title twice.
+	Heading    *Sentence
 	Paragraphs []Paragraph
 }
 

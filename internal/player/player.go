@@ -52,6 +52,7 @@ func New() (*Pages, error) {
 		"subscribe": SubscribeLinks,
 		"megabytes": func(n int64) string { return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB" },
 		"add":       func(a, b int) int { return a + b },
+		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
@@ -176,18 +177,28 @@ func seconds(sec float64) string {
 	return strconv.FormatFloat(math.Round(sec*1000)/1000, 'f', -1, 64)
 }
 
-// isoDuration formats seconds as an ISO 8601 duration for <time datetime>:
-// "PT2M57S".
+// minutes formats a length for people: "18 min", "1 h 05 min".
+func minutes(sec float64) string {
+	m := int(math.Round(sec / 60))
+	if m >= 60 {
+		return fmt.Sprintf("%d h %02d min", m/60, m%60)
+	}
+	return strconv.Itoa(max(m, 1)) + " min"
+}
+
+// isoDuration formats seconds as an HTML duration for <time datetime>, to
+// the millisecond: "PT2M57.059S".
 func isoDuration(sec float64) string {
-	s := int(math.Round(sec))
+	ms := int64(math.Round(max(sec, 0) * 1000))
+	s := ms / 1000
 	out := "PT"
 	if s >= 3600 {
-		out += strconv.Itoa(s/3600) + "H"
+		out += strconv.FormatInt(s/3600, 10) + "H"
 	}
 	if s >= 60 {
-		out += strconv.Itoa(s/60%60) + "M"
+		out += strconv.FormatInt(s/60%60, 10) + "M"
 	}
-	return out + strconv.Itoa(s%60) + "S"
+	return out + strconv.FormatFloat(float64(s%60)+float64(ms%1000)/1000, 'f', -1, 64) + "S"
 }
 
 // plural writes a count with its noun: "1 chapter", "5 chapters".

@@ -209,8 +209,20 @@ const playerReady = `(() => { const a = document.getElementById('audio'); return
 // for the player.
 func (env *browserEnv) openEpisode(t *testing.T, ctx context.Context, e *catalog.Episode, fragment string) {
 	t.Helper()
-	act(t, ctx, chromedp.Navigate(env.ts.URL+"/episodes/"+e.Slug()+fragment))
+	open(t, ctx, env.ts.URL+"/episodes/"+e.Slug()+fragment)
 	waitReady(t, ctx)
+}
+
+// open navigates to url and fails at once unless the page loads with 200.
+func open(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != http.StatusOK {
+		t.Fatalf("%s: status %d", url, resp.Status)
+	}
 }
 
 func waitReady(t *testing.T, ctx context.Context) {
@@ -313,7 +325,7 @@ func TestBrowser(t *testing.T) {
 // through range requests.
 func testLoad(t *testing.T, env *browserEnv) {
 	ctx := env.tab(t)
-	act(t, ctx, chromedp.Navigate(env.ts.URL+"/"))
+	open(t, ctx, env.ts.URL+"/")
 	n := eval[int](t, ctx, `document.querySelectorAll('.episode-card').length`)
 	if n != len(env.snap.Episodes) {
 		t.Errorf("the show page lists %d episodes, want %d", n, len(env.snap.Episodes))

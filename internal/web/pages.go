@@ -95,6 +95,9 @@ func showData(snap *catalog.Snapshot) player.Show {
 	}
 	for _, e := range snap.Episodes {
 		d.Episodes = append(d.Episodes, episodeLink(e))
+		if e.Audio != nil {
+			d.Duration += e.Info.Duration
+		}
 	}
 	return d
 }
@@ -197,6 +200,15 @@ func timedSections(e *catalog.Episode) []player.Section {
 			continue
 		}
 		sec := &sections[min(p.Chapter, len(sections)-1)]
+		if len(sec.Paragraphs) == 0 && sec.Heading == nil && saysTitle(p, m.Sentences[index[p.SentenceIDs[0]]].Text, sec.Title) {
+			s := m.Sentences[index[p.SentenceIDs[0]]]
+			h := player.Sentence{ID: s.ID, Start: s.Start, End: s.End, Text: s.Text}
+			if words != nil {
+				h.Words = words[index[s.ID]]
+			}
+			sec.Heading = &h
+			continue
+		}
 		para := player.Paragraph{Kind: p.Kind}
 		for _, id := range p.SentenceIDs {
 			i := index[id]
@@ -211,6 +223,13 @@ func timedSections(e *catalog.Episode) []player.Section {
 		sec.Paragraphs = append(sec.Paragraphs, para)
 	}
 	return sections
+}
+
+// saysTitle reports whether paragraph p, whose first sentence is text, is a
+// spoken heading that says title.
+func saysTitle(p transcript.Paragraph, text, title string) bool {
+	return p.Kind == segment.KindHeading && len(p.SentenceIDs) == 1 &&
+		strings.EqualFold(strings.TrimSpace(text), strings.TrimSpace(title))
 }
 
 // sentenceWords returns the timed written words of each sentence of e's
@@ -256,6 +275,11 @@ func untimedSections(o segment.Episode) []player.Section {
 	for _, c := range o.Chapters {
 		sec := player.Section{Number: c.Number, Title: c.Title}
 		for _, p := range c.Paragraphs {
+			if len(sec.Paragraphs) == 0 && sec.Heading == nil && p.Kind == segment.KindHeading && len(p.Sentences) == 1 &&
+				strings.EqualFold(strings.TrimSpace(p.Sentences[0].Text), strings.TrimSpace(c.Title)) {
+				sec.Heading = &player.Sentence{ID: p.Sentences[0].ID, Text: p.Sentences[0].Text}
+				continue
+			}
 			para := player.Paragraph{Kind: p.Kind}
 			for _, s := range p.Sentences {
 				para.Sentences = append(para.Sentences, player.Sentence{ID: s.ID, Text: s.Text})
