@@ -42,6 +42,7 @@ const (
 	AudioDir    = "audio"
 	CoverFile   = "cover.jpg"
 	TimingExt   = ".timing.json"
+	TimingsDir  = "timings" // under AudioDir: timing maps by recording hash
 	FeedPath    = "/feed.xml"
 	episodePath = "/episodes/"
 )
@@ -57,6 +58,10 @@ type Config struct {
 	BaseURL string
 	// Generator names the software in the feed.
 	Generator string
+	// Untimed, when set, is told about every recording without a valid
+	// timing map, so that it can be aligned in the background; the result
+	// goes to TimingPath and a reload picks it up.
+	Untimed func(Untimed)
 }
 
 // Snapshot is a loaded show, immutable once Load returns it.
@@ -72,8 +77,9 @@ type Snapshot struct {
 	// the file.
 	Problems []error
 
-	assets map[string]*Asset
-	slugs  map[string]*Episode
+	assets  map[string]*Asset
+	slugs   map[string]*Episode
+	untimed func(Untimed)
 }
 
 // Episode is one episode of a snapshot.
@@ -205,7 +211,7 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %s: first_published %q is not a date like 2026-11-02", show.MetadataFile, sh.FirstPublished)
 	}
-	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}}
+	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
 	if err := s.loadCover(cfg.Dir, cache); err != nil {
 		return nil, err
 	}
@@ -294,20 +300,12 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
 	})
 
-	sidecar := filepath.Join(dir, AudioDir, slug+TimingExt)
-	data, err := os.ReadFile(sidecar)
-	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("catalog: %s has no timing sidecar %s: served without a synchronized transcript", mp3, sidecar)
-	}
+	m, sidecar, err := findTiming(dir, slug, mp3, sum, e, info)
 	if err != nil {
-		return fmt.Errorf("catalog: %w", err)
-	}
-	m, err := timing.Parse(data)
-	if err != nil {
-		return fmt.Errorf("catalog: %s: %w", sidecar, err)
-	}
-	if err := agree(m, e, sum, info); err != nil {
-		return fmt.Errorf("catalog: %s disagrees with %s: %w", sidecar, mp3, err)
+		if s.untimed != nil {
+			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, Episode: e.Outline, Reason: err})
+		}
+		return err
 	}
 	doc, err := transcript.NewDoc(e.Outline, s.Show.Language, "", m)
 	if err != nil {
@@ -315,6 +313,57 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	}
 	e.Timing, e.Doc, e.Chapters = m, &doc, doc.Chapters
 	return s.render(e, doc)
+}
+
+// findTiming finds the timing map of a recording: the sidecar next to the
+// MP3 when it describes this recording, else the one kept under
+// audio/timings/ by the recording's content hash (where alignment and the
+// admin API put theirs, so that swapping a recording is one rename).
+func findTiming(dir, slug, mp3, sum string, e *Episode, info audio.Info) (*timing.Map, string, error) {
+	candidates := []string{
+		filepath.Join(dir, AudioDir, slug+TimingExt),
+		TimingPath(dir, sum),
+	}
+	var firstErr error
+	for _, sidecar := range candidates {
+		data, err := os.ReadFile(sidecar)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err == nil {
+			var m *timing.Map
+			if m, err = timing.Parse(data); err != nil {
+				err = fmt.Errorf("catalog: %s: %w", sidecar, err)
+			} else if err = agree(m, e, sum, info); err != nil {
+				err = fmt.Errorf("catalog: %s disagrees with %s: %w", sidecar, mp3, err)
+			} else {
+				return m, sidecar, nil
+			}
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return nil, "", firstErr
+	}
+	return nil, "", fmt.Errorf("catalog: %s has no timing sidecar %s: served without a synchronized transcript", mp3, candidates[0])
+}
+
+// TimingPath is where the timing map of the recording with the given
+// content hash is kept.
+func TimingPath(dir, audioSHA256 string) string {
+	return filepath.Join(dir, AudioDir, TimingsDir, audioSHA256+".json")
+}
+
+// Untimed describes a recording that has no valid timing map: the input an
+// aligner needs to make one.
+type Untimed struct {
+	Slug        string
+	Audio       string // path of the MP3
+	AudioSHA256 string
+	Episode     segment.Episode
+	Reason      error
 }
 
 // agree checks that a sidecar describes this recording of this text.

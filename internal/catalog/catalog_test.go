@@ -215,3 +215,33 @@ func BenchmarkLoadSeed(b *testing.B) {
 		})
 	}
 }
+
+// TestTimingByContentHash moves a sidecar to where alignment puts timing
+// maps (by the recording's hash) and checks it is found there, and that a
+// recording without any is reported to the Untimed hook.
+func TestTimingByContentHash(t *testing.T) {
+	dir := copyShow(t)
+	slug := "03-economic-stagnation"
+	sidecar := filepath.Join(dir, AudioDir, slug+TimingExt)
+	s := load(t, dir)
+	e, _ := s.Episode(slug)
+	os.MkdirAll(filepath.Join(dir, AudioDir, TimingsDir), 0o755)
+	if err := os.Rename(sidecar, TimingPath(dir, e.Audio.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	if s := load(t, dir); len(s.Problems) != 0 {
+		t.Fatalf("timing map by hash not found: %v", s.Problems)
+	}
+	os.Remove(TimingPath(dir, e.Audio.SHA256))
+	var got []Untimed
+	s2, err := Load(context.Background(), Config{Dir: dir, BaseURL: testBase, Untimed: func(u Untimed) { got = append(got, u) }}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Slug != slug || got[0].AudioSHA256 != e.Audio.SHA256 || got[0].Episode.Slug != slug {
+		t.Fatalf("Untimed calls: %+v", got)
+	}
+	if e2, _ := s2.Episode(slug); e2.Audio == nil || e2.Timing != nil {
+		t.Error("an untimed recording must still be served, without timings")
+	}
+}
