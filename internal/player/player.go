@@ -54,6 +54,7 @@ func New() (*Pages, error) {
 		"add":       func(a, b int) int { return a + b },
 		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
+		"words": wordViews,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},
@@ -93,6 +94,29 @@ type paragraphView struct {
 	Audio     string
 	Timed     bool
 	Paragraph Paragraph
+}
+
+// wordView is a word as the page writes it: its end is left out (End is
+// empty) when it is implied, the start of the next word or, for the last
+// word, the end of the sentence. That is most words, and it keeps the
+// transcript's markup small; the script reads the same rule back.
+type wordView struct {
+	Text, Start, End string
+}
+
+func wordViews(s Sentence) []wordView {
+	out := make([]wordView, len(s.Words))
+	for i, w := range s.Words {
+		next := s.End
+		if i+1 < len(s.Words) {
+			next = s.Words[i+1].Start
+		}
+		out[i] = wordView{Text: w.Text, Start: seconds(w.Start)}
+		if end := seconds(w.End); end != seconds(next) {
+			out[i].End = end
+		}
+	}
+	return out
 }
 
 // RenderShow writes the show page.

@@ -333,6 +333,10 @@ func testLoad(t *testing.T, env *browserEnv) {
 	if got := eval[bool](t, ctx, `!document.querySelector('button[data-copy]').hidden`); !got {
 		t.Error("the show page's copy button is still hidden with JavaScript on")
 	}
+	act(t, ctx, chromedp.Click(chromedp.CSS("button[data-copy]")))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.copy-status').textContent !== ''`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the copy button says nothing: %v", err)
+	}
 	for _, e := range env.snap.Episodes {
 		if e.Audio == nil {
 			continue
@@ -386,6 +390,19 @@ func testHighlight(t *testing.T, env *browserEnv, e *catalog.Episode) {
 		}
 		if got.Chapter != chapter {
 			t.Errorf("at %.3f s the current chapter is %q, want %q", at, got.Chapter, chapter)
+		}
+		if k > 0 {
+			// A change of chapter is announced politely.
+			n := 0
+			for i, c := range e.Chapters {
+				if c.Title == chapter {
+					n = i + 1
+				}
+			}
+			want := fmt.Sprintf("Chapter %d of %d: %s", n, len(e.Chapters), chapter)
+			if got := eval[string](t, ctx, `document.getElementById('announcer').textContent`); n > 1 && got != want {
+				t.Errorf("at %.3f s the live region says %q, want %q", at, got, want)
+			}
 		}
 		if want := player.Clock(at) + " of " + player.Clock(e.Info.Duration); got.Slider != want {
 			t.Errorf("at %.3f s the seek slider's aria-valuetext is %q, want %q", at, got.Slider, want)

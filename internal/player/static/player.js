@@ -3,7 +3,8 @@
 //
 // The page carries every time it needs: each sentence of the transcript is a
 // <span class="s" id="s-…" data-b="START" data-e="END">, each written word a
-// <span data-b data-e> inside it, each chapter link a data-b. The script
+// <span data-b> inside it (with a data-e when its end is not the next word's
+// start), each chapter link a data-b. The script
 // indexes them once, then on every timeupdate, and on every animation frame
 // while playing, finds the sentence and the word at audio.currentTime by
 // binary search. The highlight is a function of the audio clock, never of
@@ -152,11 +153,14 @@
     sentEls.forEach(function (el, i) {
       sStart[i] = parseFloat(el.getAttribute('data-b'));
       sEnd[i] = parseFloat(el.getAttribute('data-e'));
-      Array.prototype.forEach.call(el.children, function (w) {
-        if (!w.hasAttribute('data-b')) return;
+      var words = Array.prototype.filter.call(el.children, function (w) { return w.hasAttribute('data-b'); });
+      words.forEach(function (w, j) {
+        // A word's end is written only when it is not the start of the
+        // next word (or, for the last, the end of the sentence).
+        var end = w.getAttribute('data-e');
         wordEls.push(w);
         wStartList.push(parseFloat(w.getAttribute('data-b')));
-        wEndList.push(parseFloat(w.getAttribute('data-e')));
+        wEndList.push(end !== null ? parseFloat(end) : j + 1 < words.length ? parseFloat(words[j + 1].getAttribute('data-b')) : sEnd[i]);
         wSent.push(i);
       });
     });
@@ -193,6 +197,7 @@
           sentEls[s].classList.add('is-current');
           if (follow && started && !audio.paused) reveal(sentEls[s], false);
         }
+        followBtn.hidden = follow || s < 0;
       }
       var w = last(wStart, t + EPS);
       // A word stays lit through the short gap before the next one, not
@@ -343,7 +348,7 @@
     function stopFollow() {
       if (!follow) return;
       follow = false;
-      if (curS >= 0) followBtn.hidden = false;
+      followBtn.hidden = curS < 0;
     }
 
     function resumeFollow() {
