@@ -54,7 +54,7 @@ func New() (*Pages, error) {
 		"add":       func(a, b int) int { return a + b },
 		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
-		"words": wordViews,
+		"words":     wordViews,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},

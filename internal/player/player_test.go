@@ -1,0 +1,262 @@
+package player
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+func TestClock(t *testing.T) {
+	for _, tt := range []struct {
+		sec  float64
+		want string
+	}{
+		{0, "0:00"}, {-3, "0:00"}, {0.999, "0:00"}, {59.9, "0:59"}, {60, "1:00"}, {65.2, "1:05"},
+		{450, "7:30"}, {3599.5, "59:59"}, {3600, "1:00:00"}, {3725, "1:02:05"},
+	} {
+		if got := Clock(tt.sec); got != tt.want {
+			t.Errorf("Clock(%v) = %q, want %q", tt.sec, got, tt.want)
+		}
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	for _, tt := range []struct {
+		sec  float64
+		want string
+	}{{0, "0"}, {-1, "0"}, {5.5, "5.5"}, {83.4500001, "83.45"}, {177.059, "177.059"}, {1e-7, "0"}} {
+		if got := seconds(tt.sec); got != tt.want {
+			t.Errorf("seconds(%v) = %q, want %q", tt.sec, got, tt.want)
+		}
+	}
+}
+
+func TestISODuration(t *testing.T) {
+	for _, tt := range []struct {
+		sec  float64
+		want string
+	}{{0, "PT0S"}, {40.644, "PT40.644S"}, {177.059, "PT2M57.059S"}, {3725, "PT1H2M5S"}, {120, "PT2M0S"}} {
+		if got := isoDuration(tt.sec); got != tt.want {
+			t.Errorf("isoDuration(%v) = %q, want %q", tt.sec, got, tt.want)
+		}
+	}
+}
+
+func TestMinutes(t *testing.T) {
+	for _, tt := range []struct {
+		sec  float64
+		want string
+	}{{10, "1 min"}, {1123, "19 min"}, {3900, "1 h 05 min"}} {
+		if got := minutes(tt.sec); got != tt.want {
+			t.Errorf("minutes(%v) = %q, want %q", tt.sec, got, tt.want)
+		}
+	}
+}
+
+func TestSubscribeLinks(t *testing.T) {
+	got := SubscribeLinks("https://example.org/show/feed.xml", "Tea & Toast")
+	want := []AppLink{
+		{"Apple Podcasts", "podcasts://example.org/show/feed.xml"},
+		{"Pocket Casts", "pktc://subscribe/example.org/show/feed.xml"},
+		{"AntennaPod", "https://antennapod.org/deeplink/subscribe?title=Tea+%26+Toast&url=https%3A%2F%2Fexample.org%2Fshow%2Ffeed.xml"},
+		{"Overcast", "overcast://x-callback-url/add?url=https%3A%2F%2Fexample.org%2Fshow%2Ffeed.xml"},
+		{"Other apps", "podcast://example.org/show/feed.xml"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d links, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("link %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestWordViews(t *testing.T) {
+	s := Sentence{Start: 1, End: 3, Words: []Word{
+		{"One", 1, 1.4}, {"two,", 1.4, 1.8}, {"three.", 2.1, 3},
+	}}
+	want := []wordView{{"One", "1", ""}, {"two,", "1.4", "1.8"}, {"three.", "2.1", ""}}
+	got := wordViews(s)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("word %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestAssets checks that every static file is served at a URL with the hash
+// of its content, with its type, compressed when that pays.
+func TestAssets(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets := p.Assets()
+	if len(assets) != 3 {
+		t.Fatalf("%d static assets, want 3", len(assets))
+	}
+	for _, a := range assets {
+		sum := sha256.Sum256(a.Body)
+		if !strings.Contains(a.Path, "."+hex.EncodeToString(sum[:6])+".") {
+			t.Errorf("%s does not name the hash of its content", a.Path)
+		}
+		if got, ok := p.Asset(a.Path); !ok || got != a {
+			t.Errorf("Asset(%s) does not find it", a.Path)
+		}
+		if a.Type == "" || a.ETag == "" {
+			t.Errorf("%s: type %q, ETag %q", a.Path, a.Type, a.ETag)
+		}
+		if strings.HasSuffix(a.Path, ".js") && a.Gzip == nil {
+			t.Errorf("%s is not compressed", a.Path)
+		}
+	}
+	if _, ok := p.Asset("/static/player.js"); ok {
+		t.Error("an asset is served without its fingerprint")
+	}
+}
+
+func sampleShow() Show {
+	return Show{
+		Title: "A Show", Subtitle: "Its subtitle", Description: "What it is.", Author: "Someone",
+		Language: "en", CoverURL: "/cover.000000000000.jpg", FeedURL: "https://example.org/feed.xml",
+		Synthetic: true, Narrator: "festival",
+		Episodes: []EpisodeLink{{Number: 1, Title: "First <one>", URL: "/episodes/01-first", Duration: 65, Chapters: 2}},
+	}
+}
+
+func sampleEpisode() Episode {
+	show := sampleShow()
+	return Episode{
+		Show: show, Slug: "01-first", Number: 1, Title: "First <one>", AudioURL: "/audio/01-first.000000000000.mp3",
+		Duration: 65, VTTURL: "/transcripts/01-first.000000000000.vtt", Timed: true,
+		Chapters: []Chapter{{Title: "Opening", Start: 0, End: 30}, {Title: "Later", Start: 30, End: 65}},
+		Sections: []Section{
+			{Number: 1, Title: "Opening", Start: 0, Paragraphs: []Paragraph{{Kind: "text", Start: 0.5, Sentences: []Sentence{
+				{ID: "s-00000001", Start: 0.5, End: 2, Text: "Hello, world.", Words: []Word{{"Hello,", 0.5, 1}, {"world.", 1.2, 2}}},
+			}}}},
+			{Number: 2, Title: "Later", Start: 30,
+				Heading: &Sentence{ID: "s-00000002", Start: 30, End: 31, Text: "Later", Words: []Word{{"Later", 30, 31}}},
+				Paragraphs: []Paragraph{{Kind: "quote", Start: 32, Sentences: []Sentence{
+					{ID: "s-00000003", Start: 32, End: 34, Text: "A <quoted> line.", Words: []Word{{"A", 32, 32.2}, {"<quoted>", 32.2, 33}, {"line.", 33, 34}}},
+				}}}},
+		},
+	}
+}
+
+// TestRenderEpisode checks the episode page's markup: times on sentences
+// and words, escaping, media-fragment links, a chapter heading that is a
+// spoken sentence, and the script and stylesheet by their fingerprinted URLs.
+func TestRenderEpisode(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := p.RenderEpisode(&buf, sampleEpisode()); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		`<title>First &lt;one&gt; · A Show</title>`,
+		`<span class="s" id="s-00000001" data-b="0.5" data-e="2"><span data-b="0.5" data-e="1">Hello,</span> <span data-b="1.2">world.</span></span>`,
+		`<h3 id="chapter-2-title" class="chapter-heading"><a class="t" href="/audio/01-first.000000000000.mp3#t=30" aria-label="Play from 0:30"><time datetime="PT30S">0:30</time></a><span class="s" id="s-00000002"`,
+		`<blockquote class="k-quote"><p><a class="t" href="/audio/01-first.000000000000.mp3#t=32"`,
+		`&lt;quoted&gt;`,
+		`<a href="/audio/01-first.000000000000.mp3#t=30" data-b="30" data-e="65">`,
+		`<audio id="audio" controls preload="metadata" src="/audio/01-first.000000000000.mp3">`,
+		`aria-valuetext="0:00 of 1:05"`,
+		`Synthesized narration`,
+		`<script src="` + p.staticByName["player.js"].Path + `"></script>`,
+		`<link rel="stylesheet" href="` + p.staticByName["player.css"].Path + `">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the episode page lacks\n\t%s", want)
+		}
+	}
+	if strings.Contains(page, "<quoted>") || strings.Contains(page, "ZgotmplZ") {
+		t.Error("the episode page has unescaped or refused text")
+	}
+}
+
+// TestRenderUnrecorded checks an episode without audio: its text, no player.
+func TestRenderUnrecorded(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sampleEpisode()
+	e.AudioURL, e.Duration, e.Timed, e.Chapters = "", 0, false, nil
+	for i := range e.Sections {
+		for j := range e.Sections[i].Paragraphs {
+			for k := range e.Sections[i].Paragraphs[j].Sentences {
+				s := &e.Sections[i].Paragraphs[j].Sentences[k]
+				s.Start, s.End, s.Words = 0, 0, nil
+			}
+		}
+		e.Sections[i].Heading = nil
+	}
+	var buf bytes.Buffer
+	if err := p.RenderEpisode(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if strings.Contains(page, "<audio") || strings.Contains(page, "data-b=") {
+		t.Error("an unrecorded episode has a player or times")
+	}
+	if !strings.Contains(page, "not recorded yet") || !strings.Contains(page, `<span class="s" id="s-00000001">Hello, world.</span>`) {
+		t.Error("an unrecorded episode does not show its text")
+	}
+}
+
+func TestRenderShow(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := p.RenderShow(&buf, sampleShow()); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		`href="pktc://subscribe/example.org/feed.xml"`, `href="overcast://x-callback-url/add?url=https%3A%2F%2Fexample.org%2Ffeed.xml"`,
+		`value="https://example.org/feed.xml"`, `<time datetime="PT1M5S">1:05</time> · 2 chapters`, `First &lt;one&gt;`,
+		`Synthesized narration`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the show page lacks\n\t%s", want)
+		}
+	}
+	if strings.Contains(page, "ZgotmplZ") {
+		t.Error("html/template refused a URL of the show page")
+	}
+}
+
+// TestSite checks that BuildSite renders every page once and that Site
+// builds once per key.
+func TestSite(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	builds := 0
+	build := func() (*Site, error) {
+		builds++
+		return p.BuildSite(sampleShow(), []Episode{sampleEpisode()})
+	}
+	a, err := p.Site("one", build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := p.Site("one", build)
+	c, _ := p.Site("two", build)
+	if a != b || a == c || builds != 2 {
+		t.Errorf("Site built %d times for two keys (same site for the same key: %v)", builds, a == b)
+	}
+	if a.Show.Path != "/" || a.Episodes["01-first"] == nil || a.Episodes["01-first"].Gzip == nil {
+		t.Errorf("BuildSite: %+v", a)
+	}
+}
