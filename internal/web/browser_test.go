@@ -310,6 +310,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Load", func(t *testing.T) { testLoad(t, env) })
 	t.Run("Highlight", func(t *testing.T) { testHighlight(t, env, longest) })
 	t.Run("Playback", func(t *testing.T) { testPlayback(t, env, timed[1%len(timed)]) })
+	t.Run("Follow", func(t *testing.T) { testFollow(t, env, longest) })
 	t.Run("Seek", func(t *testing.T) { testSeek(t, env, longest) })
 	t.Run("DeepLinks", func(t *testing.T) { testDeepLinks(t, env, longest) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, env, longest) })
@@ -459,6 +460,48 @@ func testPlayback(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	}
 	if !slices.Equal(seen, want) {
 		t.Errorf("during playback the highlight went through %q, want %q", seen, want)
+	}
+	eval[bool](t, ctx, `(() => { document.getElementById('audio').pause(); return true; })()`)
+}
+
+// testFollow: while playing, the page keeps the spoken sentence in view;
+// once the reader scrolls away it stops, and the "Back to the narration"
+// button brings the page back to the voice and resumes following.
+func testFollow(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	sents := e.Timing.Sentences
+	k := len(sents) / 2
+	setTime(t, ctx, sents[k].End-0.4)
+	inView := `(() => { const s = document.querySelector('.s.is-current'); if (!s) return false;
+		const r = s.getBoundingClientRect(); return r.top >= 0 && r.bottom <= document.getElementById('player').getBoundingClientRect().top; })()`
+	eval[bool](t, ctx, `(() => { const a = document.getElementById('audio'); a.muted = true; a.playbackRate = 2; a.play(); return true; })()`)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("playing, the page does not bring the spoken sentence into view: %v", err)
+	}
+	// The reader scrolls back to the top with the mouse wheel.
+	for range 20 {
+		if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+			Type: input.DispatchMouseEventTypeMouseWheel, X: 700, Y: 300, DeltaX: 0.01, DeltaY: -1000, // DeltaX: the protocol wants both, and 0 is left out
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`scrollY === 0 && !document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("after scrolling away the follow button does not show: %v", err)
+	}
+	// The narration moves on; the page stays where the reader put it.
+	from := state(t, ctx).Sentence
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.s.is-current').id !== '`+from+`'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	frames(t, ctx)
+	if y := eval[float64](t, ctx, `scrollY`); y != 0 {
+		t.Errorf("the page followed the voice after the reader scrolled away (scrollY %.0f)", y)
+	}
+	act(t, ctx, chromedp.Click(chromedp.ID("follow")))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView+` && document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the follow button does not bring the spoken sentence back into view: %v", err)
 	}
 	eval[bool](t, ctx, `(() => { document.getElementById('audio').pause(); return true; })()`)
 }
