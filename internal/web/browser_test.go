@@ -334,9 +334,13 @@ func testLoad(t *testing.T, env *browserEnv) {
 	if got := eval[bool](t, ctx, `!document.querySelector('button[data-copy]').hidden`); !got {
 		t.Error("the show page's copy button is still hidden with JavaScript on")
 	}
+	eval[bool](t, ctx, `(() => { window.copied = ''; navigator.clipboard.writeText = s => { window.copied = s; return Promise.resolve(); }; return true; })()`)
 	act(t, ctx, chromedp.Click(chromedp.CSS("button[data-copy]")))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.copy-status').textContent !== ''`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		t.Errorf("the copy button says nothing: %v", err)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.copy-status').textContent === 'Feed URL copied'`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the copy button does not say it copied: %v", err)
+	}
+	if got, want := eval[string](t, ctx, `window.copied`), env.snap.BaseURL+catalog.FeedPath; got != want {
+		t.Errorf("the copy button copied %q, want %q", got, want)
 	}
 	for _, e := range env.snap.Episodes {
 		if e.Audio == nil {
@@ -556,6 +560,18 @@ func testSeek(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	}
 	if got := eval[string](t, ctx, `location.hash`); got != "" {
 		t.Errorf("a click on a time link navigated to %q", got)
+	}
+	// The share button copies the permalink of the sentence being spoken.
+	s = sents[len(sents)/3]
+	setTime(t, ctx, s.Start+0.2)
+	eval[bool](t, ctx, `(() => { window.copied = ''; navigator.clipboard.writeText = s => { window.copied = s; return Promise.resolve(); }; return true; })()`)
+	act(t, ctx, chromedp.Click(chromedp.ID("share")))
+	frames(t, ctx)
+	if got, want := eval[string](t, ctx, `window.copied`), env.ts.URL+"/episodes/"+e.Slug()+"#"+s.ID; got != want {
+		t.Errorf("the share button copied %q, want %q", got, want)
+	}
+	if got := eval[string](t, ctx, `document.getElementById('toast').textContent`); got != "Link to this sentence copied" {
+		t.Errorf("after sharing the page says %q", got)
 	}
 }
 

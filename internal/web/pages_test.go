@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -249,5 +253,80 @@ func TestPageBudget(t *testing.T) {
 		if markup > perWord*words {
 			t.Errorf("%s: the transcript's markup is %d bytes for %d words, over %d a word", e.Slug(), markup, words, perWord)
 		}
+	}
+}
+
+// TestPagesIncompleteShow serves a show with an episode recorded but not
+// timed and one not recorded at all: both pages still show their text.
+func TestPagesIncompleteShow(t *testing.T) {
+	dir := t.TempDir()
+	linkTree(t, "../../episodes", dir)
+	snap0, err := catalog.Load(t.Context(), catalog.Config{Dir: dir, BaseURL: "http://127.0.0.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	untimed, unrecorded := snap0.Episodes[1], snap0.Episodes[2]
+	for _, f := range []string{
+		filepath.Join(dir, catalog.AudioDir, untimed.Slug()+catalog.TimingExt),
+		filepath.Join(dir, catalog.AudioDir, unrecorded.Slug()+".mp3"),
+		filepath.Join(dir, catalog.AudioDir, unrecorded.Slug()+catalog.TimingExt),
+	} {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := catalog.Load(t.Context(), catalog.Config{Dir: dir, BaseURL: "http://127.0.0.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	_, body := do(t, http.MethodGet, ts.URL+"/episodes/"+untimed.Slug())
+	page := string(body)
+	for _, want := range []string{"<audio", "not synchronized with this recording yet", untimed.Outline.Chapters[0].Paragraphs[0].Sentences[0].ID} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the untimed episode's page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `<span class="s" id="`+untimed.Outline.Chapters[0].Paragraphs[0].Sentences[0].ID+`" data-b`) {
+		t.Error("the untimed episode's sentences have times")
+	}
+	_, body = do(t, http.MethodGet, ts.URL+"/episodes/"+unrecorded.Slug())
+	page = string(body)
+	if strings.Contains(page, "<audio") || !strings.Contains(page, "not recorded yet") || !strings.Contains(page, unrecorded.Outline.Chapters[0].Paragraphs[0].Sentences[0].ID) {
+		t.Error("the unrecorded episode's page should say so and show its text, without a player")
+	}
+	_, body = do(t, http.MethodGet, ts.URL+"/")
+	if !strings.Contains(string(body), "Not recorded yet") {
+		t.Error("the show page does not say which episode is not recorded yet")
+	}
+}
+
+// linkTree makes dst a copy of the directory src made of symbolic links to
+// its files, so a test can remove some without copying the audio.
+func linkTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(abs, target)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
