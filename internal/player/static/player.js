@@ -360,8 +360,14 @@
     window.addEventListener('scroll', function () {
       if (performance.now() > autoScrollUntil) stopFollow();
     }, { passive: true });
-    window.addEventListener('wheel', stopFollow, { passive: true });
-    window.addEventListener('touchmove', stopFollow, { passive: true });
+    // A wheel or a swipe over the page (not over the sidebar, which scrolls
+    // on its own, nor over the player bar) is the reader scrolling away.
+    function readerScrolls(ev) {
+      if (ev.target.closest && ev.target.closest('.side, .player')) return;
+      stopFollow();
+    }
+    window.addEventListener('wheel', readerScrolls, { passive: true });
+    window.addEventListener('touchmove', readerScrolls, { passive: true });
     followBtn.addEventListener('click', function () {
       resumeFollow();
       revealNow(true);
