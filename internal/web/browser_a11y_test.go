@@ -265,6 +265,16 @@ func testNoScript(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	if !near(at, want, 0.05) {
 		t.Errorf("the media fragment %s opened the MP3 at %.3f s", href, at)
 	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, "episode-desktop-noscript.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// The page's own links work without JavaScript too.
 	if _, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`.chapter-list a[href^="`+e.Audio.Path+`#t="]`))); err != nil {
 		t.Errorf("the chapter links are not media fragments: %v", err)
