@@ -195,29 +195,28 @@ func timedSections(e *catalog.Episode) []player.Section {
 	for ci, c := range doc.Chapters {
 		sections = append(sections, player.Section{Number: ci + 1, Title: c.Title, Start: c.Start})
 	}
+	sentence := func(id string) player.Sentence {
+		i := index[id]
+		s := m.Sentences[i]
+		ps := player.Sentence{ID: s.ID, Start: s.Start, End: s.End, Text: s.Text}
+		if words != nil {
+			ps.Words = words[i]
+		}
+		return ps
+	}
 	for _, p := range doc.Paragraphs {
 		if len(p.SentenceIDs) == 0 {
 			continue
 		}
 		sec := &sections[min(p.Chapter, len(sections)-1)]
-		if len(sec.Paragraphs) == 0 && sec.Heading == nil && saysTitle(p, m.Sentences[index[p.SentenceIDs[0]]].Text, sec.Title) {
-			s := m.Sentences[index[p.SentenceIDs[0]]]
-			h := player.Sentence{ID: s.ID, Start: s.Start, End: s.End, Text: s.Text}
-			if words != nil {
-				h.Words = words[index[s.ID]]
-			}
-			sec.Heading = &h
+		first := sentence(p.SentenceIDs[0])
+		if len(sec.Paragraphs) == 0 && sec.Heading == nil && saysTitle(p, first.Text, sec.Title) {
+			sec.Heading = &first
 			continue
 		}
 		para := player.Paragraph{Kind: p.Kind}
 		for _, id := range p.SentenceIDs {
-			i := index[id]
-			s := m.Sentences[i]
-			ps := player.Sentence{ID: s.ID, Start: s.Start, End: s.End, Text: s.Text}
-			if words != nil {
-				ps.Words = words[i]
-			}
-			para.Sentences = append(para.Sentences, ps)
+			para.Sentences = append(para.Sentences, sentence(id))
 		}
 		para.Start = para.Sentences[0].Start
 		sec.Paragraphs = append(sec.Paragraphs, para)
