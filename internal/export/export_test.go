@@ -15,8 +15,7 @@ import (
 	"github.com/readcast/readcast/internal/web"
 )
 
-// base is at the root of its host; TODO(sub-path): pages link root-relative, see pages.go.
-const base = "https://cdn.example.org"
+const base = "https://cdn.example.org/show"
 
 func seedHandler(t *testing.T) (http.Handler, *catalog.Snapshot) {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -87,14 +88,16 @@ func servePage(w http.ResponseWriter, r *http.Request, a *player.Asset) {
 
 func showData(snap *catalog.Snapshot) player.Show {
 	sh := snap.Show
+	base := basePath(snap.BaseURL)
 	d := player.Show{
+		Base:  base,
 		Title: sh.Title, Subtitle: sh.Subtitle, Description: sh.Description, Author: sh.Author,
 		Credit: sh.Credit, Language: sh.Language, Link: sh.Link,
 		Synthetic: sh.Synthetic, Narrator: sh.Narrator,
-		CoverURL: snap.Cover.Path, FeedURL: snap.BaseURL + catalog.FeedPath,
+		CoverURL: base + snap.Cover.Path, FeedURL: snap.BaseURL + catalog.FeedPath,
 	}
 	for _, e := range snap.Episodes {
-		d.Episodes = append(d.Episodes, episodeLink(e))
+		d.Episodes = append(d.Episodes, episodeLink(base, e))
 		if e.Audio != nil {
 			d.Duration += e.Info.Duration
 		}
@@ -102,9 +105,18 @@ func showData(snap *catalog.Snapshot) player.Show {
 	return d
 }
 
-func episodeLink(e *catalog.Episode) player.EpisodeLink {
+// basePath is the path of the base URL without its trailing slash.
+func basePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
+}
+
+func episodeLink(base string, e *catalog.Episode) player.EpisodeLink {
 	l := player.EpisodeLink{
-		Number: e.Outline.Number, Title: e.Outline.Title, URL: "/episodes/" + e.Slug(),
+		Number: e.Outline.Number, Title: e.Outline.Title, URL: base + "/episodes/" + e.Slug(),
 		Chapters: len(e.Outline.Chapters), Summary: summary(e.Outline),
 	}
 	if e.Audio != nil {
@@ -141,26 +153,27 @@ func summary(e segment.Episode) string {
 // episodeData is everything the page of snap.Episodes[i] shows.
 func episodeData(snap *catalog.Snapshot, show player.Show, i int) player.Episode {
 	e := snap.Episodes[i]
+	base := show.Base
 	d := player.Episode{Show: show, Slug: e.Slug(), Number: e.Outline.Number, Title: e.Outline.Title}
 	if i > 0 {
-		l := episodeLink(snap.Episodes[i-1])
+		l := episodeLink(base, snap.Episodes[i-1])
 		d.Prev = &l
 	}
 	if i+1 < len(snap.Episodes) {
-		l := episodeLink(snap.Episodes[i+1])
+		l := episodeLink(base, snap.Episodes[i+1])
 		d.Next = &l
 	}
 	if e.Audio != nil {
-		d.AudioURL, d.AudioSize, d.Duration = e.Audio.Path, e.Audio.Size, e.Info.Duration
+		d.AudioURL, d.AudioSize, d.Duration = base+e.Audio.Path, e.Audio.Size, e.Info.Duration
 	}
 	if e.ChaptersDoc != nil {
-		d.ChaptersURL = e.ChaptersDoc.Path
+		d.ChaptersURL = base + e.ChaptersDoc.Path
 	}
 	labels := map[string]string{"vtt": "WebVTT", "srt": "SRT", "json": "JSON", "html": "HTML"}
 	for _, t := range e.Transcripts {
-		d.Transcripts = append(d.Transcripts, player.Link{Label: labels[t.Format], URL: t.Asset.Path, Type: t.Asset.Type})
+		d.Transcripts = append(d.Transcripts, player.Link{Label: labels[t.Format], URL: base + t.Asset.Path, Type: t.Asset.Type})
 		if t.Format == "vtt" {
-			d.VTTURL = t.Asset.Path
+			d.VTTURL = base + t.Asset.Path
 		}
 	}
 	if e.Audio == nil || e.Timing == nil || e.Doc == nil {
