@@ -279,6 +279,13 @@ func (s *Snapshot) loadCover(dir string, cache *Cache) error {
 func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	slug := e.Slug()
 	mp3 := filepath.Join(dir, AudioDir, slug+".mp3")
+	// A published recording is a symlink into the content-addressed store
+	// (internal/publish): serve the file it names now, so that a publish
+	// that flips the symlink before the next reload cannot put the new
+	// bytes under this snapshot's URL, length and ETag.
+	if real, err := filepath.EvalSymlinks(mp3); err == nil {
+		mp3 = real
+	}
 	fi, err := os.Stat(mp3)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("catalog: episode %s is not recorded yet: no %s", slug, mp3)

@@ -1,0 +1,562 @@
+package publish
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/timing"
+)
+
+// Names inside the episodes directory.
+const (
+	// StoreDir, under catalog.AudioDir, holds recordings by content hash.
+	StoreDir = "store"
+	// previousExt names the symlink to an episode's previous recording.
+	previousExt = ".previous"
+	// uploadPrefix and tempPrefix start the names of files being written;
+	// the leading dot keeps catalog.Watch from reloading for them, and Open
+	// removes any a crash left behind. Nothing else in the directory uses
+	// these prefixes.
+	uploadPrefix = ".upload-"
+	tempPrefix   = ".publish-"
+)
+
+// Errors a caller can act on.
+var (
+	// ErrTooLarge is returned by Receive for a body past the limit.
+	ErrTooLarge = errors.New("the upload is larger than the limit")
+	// ErrNoPrevious is returned by Restore when there is nothing to go
+	// back to.
+	ErrNoPrevious = errors.New("no previous recording to restore")
+	// ErrBadSlug is wrapped when a slug could name a path outside the
+	// audio directory, or is not a slug at all.
+	ErrBadSlug = errors.New("not an episode slug")
+)
+
+// slugPattern is what segment makes: lowercase ASCII letters and digits
+// joined by hyphens. Nothing matching it can step out of a directory.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s is shaped like an episode slug.
+func ValidSlug(s string) bool { return len(s) <= 128 && slugPattern.MatchString(s) }
+
+// hashPattern is a content address.
+var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Store keeps an episodes directory's recordings. Its methods are safe for
+// concurrent use; changes to the directory are made one at a time.
+type Store struct {
+	dir                   string // the episodes directory
+	audio, store, timings string
+
+	// Pause, when set, is called before each step of Publish with the
+	// step's name ("timing", "recording", "previous", "link"); tests use it
+	// to stop a process in the middle of a publish.
+	Pause func(step string)
+
+	mu sync.Mutex
+}
+
+// Open returns the store of the episodes directory dir, creating its
+// folders. It first undoes what an interrupted upload or publish can leave:
+// it removes partial uploads and temporary files, and recordings in the
+// store that no episode names (written by a publish that did not reach its
+// final rename). It returns the paths it removed.
+func Open(dir string) (*Store, []string, error) {
+	s := &Store{
+		dir:     dir,
+		audio:   filepath.Join(dir, catalog.AudioDir),
+		store:   filepath.Join(dir, catalog.AudioDir, StoreDir),
+		timings: filepath.Dir(catalog.TimingPath(dir, strings.Repeat("0", 64))),
+	}
+	for _, d := range []string{s.store, s.timings} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("publish: %w", err)
+		}
+	}
+	var removed []string
+	for _, d := range []string{s.audio, s.store, s.timings} {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return nil, nil, fmt.Errorf("publish: %w", err)
+		}
+		for _, e := range entries {
+			if n := e.Name(); strings.HasPrefix(n, uploadPrefix) || strings.HasPrefix(n, tempPrefix) {
+				p := filepath.Join(d, n)
+				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return nil, nil, fmt.Errorf("publish: remove a leftover temporary file: %w", err)
+				}
+				removed = append(removed, p)
+			}
+		}
+	}
+	pruned, err := s.prune()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, append(removed, pruned...), nil
+}
+
+// Dir is the episodes directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Upload is a received body on disk, not yet published.
+type Upload struct {
+	Path   string // a temporary file in the store
+	SHA256 string
+	Size   int64
+}
+
+// Discard removes an upload that will not be published. It is safe to call
+// after Publish, and more than once.
+func (u *Upload) Discard() {
+	if u != nil && u.Path != "" {
+		os.Remove(u.Path)
+	}
+}
+
+// Receive streams r to a temporary file in the store, hashing it on the
+// way, and syncs it to disk. It reads at most limit bytes: a body past the
+// limit is ErrTooLarge. On any error nothing is left on disk.
+func (s *Store) Receive(r io.Reader, limit int64) (*Upload, error) {
+	f, err := os.CreateTemp(s.store, uploadPrefix+"*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("publish: receive: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("publish: receive: after %d bytes: %w", n, err)
+	}
+	if n > limit {
+		return nil, fmt.Errorf("publish: receive: %w (%d bytes)", ErrTooLarge, limit)
+	}
+	// Readable like the rest of the show (CreateTemp makes it private):
+	// a static server or a copy of the directory must be able to read it.
+	if err := f.Chmod(0o644); err != nil {
+		return nil, fmt.Errorf("publish: receive: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("publish: receive: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("publish: receive: %w", err)
+	}
+	ok = true
+	return &Upload{Path: f.Name(), SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
+}
+
+// linkPath is the episode's live audio/<slug>.mp3.
+func (s *Store) linkPath(slug string) string { return filepath.Join(s.audio, slug+".mp3") }
+
+// RecordingPath is where the recording with the given content hash is kept.
+func (s *Store) RecordingPath(sum string) string { return filepath.Join(s.store, sum+".mp3") }
+
+func (s *Store) previousPath(slug string) string { return filepath.Join(s.store, slug+previousExt) }
+
+// Current returns the content hash of the episode's live recording, or ""
+// when it has none.
+func (s *Store) Current(slug string) (string, error) {
+	if !ValidSlug(slug) {
+		return "", fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sum, _, err := s.current(slug)
+	return sum, err
+}
+
+// Previous returns the content hash of the recording Restore would bring
+// back, or "".
+func (s *Store) Previous(slug string) (string, error) {
+	if !ValidSlug(slug) {
+		return "", fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.previous(slug)
+}
+
+// current reads audio/<slug>.mp3: the hash its symlink names, or, for a
+// regular file, the hash of its bytes (linked reports which).
+func (s *Store) current(slug string) (sum string, linked bool, err error) {
+	p := s.linkPath(slug)
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("publish: %w", err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if sum, ok := s.storeTarget(p, StoreDir); ok {
+			return sum, true, nil
+		}
+		// A symlink of the operator's own: its target is read like a
+		// regular file, and copied into the store when adopted.
+	}
+	sum, err = fileSHA256(p)
+	if err != nil {
+		return "", false, fmt.Errorf("publish: %w", err)
+	}
+	return sum, false, nil
+}
+
+// storeTarget reads the symlink at p and returns the hash of the store
+// recording it names; dir is the store's path relative to the link's
+// directory: StoreDir for links in audio/, "." for links in the store. A
+// link anywhere else is not one of ours.
+func (s *Store) storeTarget(p, dir string) (string, bool) {
+	t, err := os.Readlink(p)
+	if err != nil || filepath.Dir(t) != dir {
+		return "", false
+	}
+	sum, ok := strings.CutSuffix(filepath.Base(t), ".mp3")
+	if !ok || !hashPattern.MatchString(sum) {
+		return "", false
+	}
+	return sum, true
+}
+
+func (s *Store) previous(slug string) (string, error) {
+	p := s.previousPath(slug)
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	sum, ok := s.storeTarget(p, ".")
+	if !ok {
+		return "", fmt.Errorf("publish: %s does not name a recording in the store", p)
+	}
+	return sum, nil
+}
+
+// Publish makes up the episode's live recording, with m its timing map. In
+// order, each step durable before the next: the timing map at its
+// content-addressed path, the recording in the store, the previous pointer,
+// and last the symlink audio/<slug>.mp3, replaced by one rename. A crash
+// before that rename leaves the old recording live; after it, the new one
+// with its timings.
+func (s *Store) Publish(slug string, up *Upload, m *timing.Map) error {
+	if !ValidSlug(slug) {
+		return fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
+	}
+	if m.AudioSHA256 != up.SHA256 {
+		return fmt.Errorf("publish: the timing map is of recording %.12s…, the upload is %.12s…", m.AudioSHA256, up.SHA256)
+	}
+	data, err := timing.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pause("timing")
+	if err := writeAtomic(catalog.TimingPath(s.dir, up.SHA256), data); err != nil {
+		return fmt.Errorf("publish: timing map: %w", err)
+	}
+	s.pause("recording")
+	rec := s.RecordingPath(up.SHA256)
+	if up.Path != rec {
+		if err := os.Rename(up.Path, rec); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		up.Path = ""
+		if err := syncDir(s.store); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	s.pause("previous")
+	cur, err := s.adopt(slug)
+	if err != nil {
+		return err
+	}
+	if cur != "" && cur != up.SHA256 {
+		if err := symlinkAtomic(s.previousPath(slug), cur+".mp3"); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	s.pause("link")
+	if err := symlinkAtomic(s.linkPath(slug), filepath.Join(StoreDir, up.SHA256+".mp3")); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if _, err := s.prune(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Restore makes the episode's previous recording live again, and the one
+// it replaces the previous: restoring twice undoes a restore. It returns
+// the hash of the recording now live.
+func (s *Store) Restore(slug string) (string, error) {
+	if !ValidSlug(slug) {
+		return "", fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev, err := s.previous(slug)
+	if err != nil {
+		return "", err
+	}
+	cur, _, err := s.current(slug)
+	if err != nil {
+		return "", err
+	}
+	if prev == "" || prev == cur {
+		return "", fmt.Errorf("publish: episode %s: %w", slug, ErrNoPrevious)
+	}
+	if _, err := os.Stat(s.RecordingPath(prev)); err != nil {
+		return "", fmt.Errorf("publish: episode %s: %w: %w", slug, ErrNoPrevious, err)
+	}
+	if _, err := os.Stat(catalog.TimingPath(s.dir, prev)); err != nil {
+		return "", fmt.Errorf("publish: episode %s: the previous recording has no timing map: %w", slug, err)
+	}
+	if cur, err = s.adopt(slug); err != nil {
+		return "", err
+	}
+	if cur != "" {
+		if err := symlinkAtomic(s.previousPath(slug), cur+".mp3"); err != nil {
+			return "", fmt.Errorf("publish: %w", err)
+		}
+	}
+	if err := symlinkAtomic(s.linkPath(slug), filepath.Join(StoreDir, prev+".mp3")); err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	return prev, nil
+}
+
+// adopt makes sure the episode's live recording is in the store, so that
+// it can be restored once replaced: a regular audio/<slug>.mp3 is
+// hard-linked (or copied) there, with its sidecar copied to TimingPath when
+// the sidecar is of this recording. It returns the recording's hash, "" when
+// the episode has none.
+func (s *Store) adopt(slug string) (string, error) {
+	sum, linked, err := s.current(slug)
+	if err != nil || sum == "" || linked {
+		return sum, err
+	}
+	rec := s.RecordingPath(sum)
+	if _, err := os.Stat(rec); errors.Is(err, fs.ErrNotExist) {
+		if err := linkOrCopy(s.linkPath(slug), rec); err != nil {
+			return "", fmt.Errorf("publish: keep the live recording of %s: %w", slug, err)
+		}
+		if err := syncDir(s.store); err != nil {
+			return "", fmt.Errorf("publish: %w", err)
+		}
+	}
+	tp := catalog.TimingPath(s.dir, sum)
+	if _, err := os.Stat(tp); errors.Is(err, fs.ErrNotExist) {
+		data, err := os.ReadFile(filepath.Join(s.audio, slug+catalog.TimingExt))
+		if err == nil {
+			if m, err := timing.Parse(data); err == nil && m.AudioSHA256 == sum {
+				if err := writeAtomic(tp, data); err != nil {
+					return "", fmt.Errorf("publish: keep the timing map of %s: %w", slug, err)
+				}
+			}
+		}
+	}
+	return sum, nil
+}
+
+// prune removes the recordings in the store that no episode's live symlink
+// or previous pointer names, with their timing maps unless a regular
+// recording in audio/ has the same bytes. Only what a publish made is in
+// the store, so nothing else is touched.
+func (s *Store) prune() ([]string, error) {
+	keep := map[string]bool{}
+	entries, err := os.ReadDir(s.audio)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	regular := map[int64][]string{} // regular recordings in audio/ by size
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".mp3") {
+			continue
+		}
+		p := filepath.Join(s.audio, e.Name())
+		if e.Type()&fs.ModeSymlink != 0 {
+			if sum, ok := s.storeTarget(p, StoreDir); ok {
+				keep[sum] = true
+			}
+		} else if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			regular[fi.Size()] = append(regular[fi.Size()], p)
+		}
+	}
+	stored, err := os.ReadDir(s.store)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	for _, e := range stored {
+		if strings.HasSuffix(e.Name(), previousExt) {
+			if sum, ok := s.storeTarget(filepath.Join(s.store, e.Name()), "."); ok {
+				keep[sum] = true
+			}
+		}
+	}
+	var removed []string
+	for _, e := range stored {
+		sum, ok := strings.CutSuffix(e.Name(), ".mp3")
+		if !ok || !hashPattern.MatchString(sum) || keep[sum] {
+			continue
+		}
+		p := filepath.Join(s.store, e.Name())
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return removed, fmt.Errorf("publish: prune: %w", err)
+		}
+		removed = append(removed, p)
+		if sameAsAny(sum, regular[fi.Size()]) {
+			continue
+		}
+		tp := catalog.TimingPath(s.dir, sum)
+		if err := os.Remove(tp); err == nil {
+			removed = append(removed, tp)
+		}
+	}
+	return removed, nil
+}
+
+// sameAsAny reports whether any of the files has content hash sum.
+func sameAsAny(sum string, files []string) bool {
+	for _, f := range files {
+		if h, err := fileSHA256(f); err == nil && h == sum {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) pause(step string) {
+	if s.Pause != nil {
+		s.Pause(step)
+	}
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tempName is a fresh temporary name in dir.
+func tempName(dir string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	return filepath.Join(dir, tempPrefix+hex.EncodeToString(b[:])+".tmp")
+}
+
+// writeAtomic writes data to path through a synced temporary file and a
+// rename, and syncs the directory: after it returns, path holds data even
+// across a crash, and at no moment holds anything partial.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp := tempName(dir)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// symlinkAtomic points the symlink link at target, replacing whatever link
+// was by one rename, and syncs the directory.
+func symlinkAtomic(link, target string) error {
+	dir := filepath.Dir(link)
+	tmp := tempName(dir)
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes the directory's entries (a rename, a new file) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// linkOrCopy makes dst a hard link of the regular file src, or a synced
+// copy where the file system has no hard links or src is a symlink.
+func linkOrCopy(src, dst string) error {
+	if fi, err := os.Lstat(src); err == nil && fi.Mode().IsRegular() {
+		if err := os.Link(src, dst); err == nil {
+			return nil
+		}
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := tempName(filepath.Dir(dst))
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

@@ -1,0 +1,273 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/timing"
+)
+
+// publishRetake receives b and publishes it as slug's recording.
+func publishRetake(tb testing.TB, st *Store, slug string, b []byte) {
+	tb.Helper()
+	up, err := st.Receive(bytes.NewReader(b), int64(len(b)))
+	must(tb, err)
+	must(tb, st.Publish(slug, up, timingFor(tb, slug, b)))
+}
+
+func TestPublishThenRestore(t *testing.T) {
+	dir := copyShow(t)
+	st, removed, err := Open(dir)
+	must(t, err)
+	if len(removed) != 0 {
+		t.Errorf("Open removed %v from a clean show", removed)
+	}
+	before := load(t, dir)
+	old, _ := before.Episode(slug2)
+	other, _ := before.Episode("01-my-youth-in-the-ussr")
+
+	take := retake(t, slug2, "take 2")
+	publishRetake(t, st, slug2, take)
+	snap := load(t, dir)
+	e, _ := snap.Episode(slug2)
+	if e.Audio.SHA256 != sha(take) || e.Timing == nil || e.Timing.AudioSHA256 != sha(take) {
+		t.Fatalf("after publish the show serves %.12s (timed %v), want %.12s with its timings", e.Audio.SHA256, e.Timing != nil, sha(take))
+	}
+	if e.Audio.Path == old.Audio.Path {
+		t.Error("the new recording kept the old URL; players cache audio by URL")
+	}
+	// The snapshot serves the store's file, not the symlink: a later flip
+	// cannot change what this snapshot's URL, length and ETag describe.
+	if want := st.RecordingPath(sha(take)); e.Audio.File != want {
+		t.Errorf("the snapshot serves %s, want the store's %s", e.Audio.File, want)
+	}
+	if o, _ := snap.Episode("01-my-youth-in-the-ussr"); o.Audio.SHA256 != other.Audio.SHA256 {
+		t.Error("publishing one episode changed another")
+	}
+	if prev, _ := st.Previous(slug2); prev != old.Audio.SHA256 {
+		t.Errorf("previous is %.12s, want the seed's %.12s", prev, old.Audio.SHA256)
+	}
+
+	got, err := st.Restore(slug2)
+	must(t, err)
+	if got != old.Audio.SHA256 {
+		t.Errorf("Restore brought back %.12s, want %.12s", got, old.Audio.SHA256)
+	}
+	e, _ = load(t, dir).Episode(slug2)
+	if e.Audio.SHA256 != old.Audio.SHA256 || e.Audio.Path != old.Audio.Path || e.Timing == nil {
+		t.Errorf("after restore the show serves %s, want the seed's %s", e.Audio.Path, old.Audio.Path)
+	}
+	// Restoring again undoes the restore.
+	if got, err := st.Restore(slug2); err != nil || got != sha(take) {
+		t.Errorf("a second Restore = %.12s, %v; want the retake %.12s", got, err, sha(take))
+	}
+
+	// A third recording: the seed's stays as the previous one, the retake
+	// two publishes back is pruned with its timing map.
+	take3 := retake(t, slug2, "take 3")
+	if _, err := st.Restore(slug2); err != nil {
+		t.Fatal(err)
+	}
+	publishRetake(t, st, slug2, take3)
+	if prev, _ := st.Previous(slug2); prev != old.Audio.SHA256 {
+		t.Errorf("previous is %.12s, want the seed's %.12s", prev, old.Audio.SHA256)
+	}
+	if _, err := os.Stat(st.RecordingPath(sha(take))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the recording two publishes back is still stored: %v", err)
+	}
+	if _, err := os.Stat(catalog.TimingPath(dir, sha(take))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("its timing map is still stored: %v", err)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("temporary files left: %v", l)
+	}
+}
+
+func TestRestoreWithoutPrevious(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	before := state(t, dir)
+	if _, err := st.Restore(slug2); !errors.Is(err, ErrNoPrevious) {
+		t.Errorf("Restore of a never published episode: %v, want ErrNoPrevious", err)
+	}
+	if _, err := st.Restore("../show"); !errors.Is(err, ErrBadSlug) {
+		t.Errorf("Restore(../show): %v, want ErrBadSlug", err)
+	}
+	if state(t, dir) != before {
+		t.Error("a refused restore changed the show")
+	}
+}
+
+// TestCrashAtEveryStep stops a publish before each of its steps, as a
+// crash would, then reopens the directory as a restarted server does: the
+// show is the old one before the symlink's rename and the new one after,
+// complete either way, and nothing temporary is left.
+func TestCrashAtEveryStep(t *testing.T) {
+	type crash struct{ step string }
+	for _, tt := range []struct {
+		step  string
+		isNew bool
+	}{
+		{"timing", false}, {"recording", false}, {"previous", false}, {"link", false}, {"", true},
+	} {
+		t.Run("before "+tt.step, func(t *testing.T) {
+			dir := copyShow(t)
+			st, _, err := Open(dir)
+			must(t, err)
+			old, _ := load(t, dir).Episode(slug2)
+			take := retake(t, slug2, "crash")
+			up, err := st.Receive(bytes.NewReader(take), int64(len(take)))
+			must(t, err)
+			st.Pause = func(step string) {
+				if step == tt.step {
+					panic(crash{step})
+				}
+			}
+			func() {
+				defer func() {
+					if v := recover(); v != nil {
+						if _, ok := v.(crash); !ok {
+							panic(v)
+						}
+					}
+				}()
+				must(t, st.Publish(slug2, up, timingFor(t, slug2, take)))
+			}()
+			// What a write cut short by the crash leaves: a temporary file
+			// in each directory publish writes to.
+			for _, d := range []string{"audio", "audio/store", "audio/timings"} {
+				must(t, os.WriteFile(filepath.Join(dir, d, tempPrefix+"x.tmp"), []byte("half"), 0o644))
+			}
+
+			_, removed, err := Open(dir)
+			must(t, err)
+			if l := leftovers(t, dir); len(l) > 0 {
+				t.Errorf("after restart, temporary files remain: %v (removed %v)", l, removed)
+			}
+			e, _ := load(t, dir).Episode(slug2)
+			want := old.Audio.SHA256
+			if tt.isNew {
+				want = sha(take)
+			}
+			if e.Audio.SHA256 != want || e.Timing == nil || e.Timing.AudioSHA256 != want {
+				t.Errorf("after restart the show serves %.12s (timing of %v), want %.12s with its timing", e.Audio.SHA256, e.Timing != nil && e.Timing.AudioSHA256 != "", want)
+			}
+			if !tt.isNew {
+				if _, err := os.Stat(st.RecordingPath(sha(take))); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the unpublished recording is still stored after restart: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestOpenRemovesLeftovers(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	publishRetake(t, st, slug2, retake(t, slug2, "kept"))
+	orphan := retake(t, slug2, "orphan")
+	mustWrite := func(p string, b []byte) { t.Helper(); must(t, os.WriteFile(p, b, 0o644)) }
+	mustWrite(st.RecordingPath(sha(orphan)), orphan)
+	mustWrite(catalog.TimingPath(dir, sha(orphan)), []byte("{}"))
+	mustWrite(filepath.Join(dir, "audio", "store", uploadPrefix+"1.tmp"), []byte("partial"))
+	mustWrite(filepath.Join(dir, "audio", tempPrefix+"2.tmp"), nil)
+	// Files of the operator's are left alone, whatever they are called.
+	mustWrite(filepath.Join(dir, "audio", "notes.txt"), []byte("mine"))
+	before := load(t, dir)
+
+	_, removed, err := Open(dir)
+	must(t, err)
+	if len(removed) != 4 {
+		t.Errorf("Open removed %d files, want 4: %v", len(removed), removed)
+	}
+	for _, p := range []string{st.RecordingPath(sha(orphan)), catalog.TimingPath(dir, sha(orphan))} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s survived Open", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "audio", "notes.txt")); err != nil {
+		t.Errorf("Open removed a file it does not own: %v", err)
+	}
+	after := load(t, dir)
+	if string(after.Feed.Body) != string(before.Feed.Body) {
+		t.Error("Open changed the show")
+	}
+}
+
+func TestReceive(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	before := state(t, dir)
+	body := bytes.Repeat([]byte("x"), 1000)
+
+	if _, err := st.Receive(bytes.NewReader(body), 999); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a body one byte past the limit: %v, want ErrTooLarge", err)
+	}
+	cut := io.MultiReader(bytes.NewReader(body[:500]), errReader{io.ErrUnexpectedEOF})
+	if _, err := st.Receive(cut, 1000); err == nil || !strings.Contains(err.Error(), "after 500 bytes") {
+		t.Errorf("a body cut off: %v, want an error saying where", err)
+	}
+	if state(t, dir) != before {
+		t.Error("a refused upload left something behind")
+	}
+
+	up, err := st.Receive(bytes.NewReader(body), 1000)
+	must(t, err)
+	if up.Size != 1000 || up.SHA256 != sha(body) {
+		t.Errorf("upload %d bytes %.12s, want 1000 %.12s", up.Size, up.SHA256, sha(body))
+	}
+	if fi, err := os.Stat(up.Path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("upload file: %v, mode %v; want readable by all", err, fi.Mode())
+	}
+	up.Discard()
+	if state(t, dir) != before {
+		t.Error("Discard left the upload behind")
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+func TestPublishRefusesAMapOfAnotherRecording(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	take := retake(t, slug2, "x")
+	up, err := st.Receive(bytes.NewReader(take), int64(len(take)))
+	must(t, err)
+	defer up.Discard()
+	before := state(t, dir)
+	m := timingFor(t, slug2, []byte("another recording"))
+	if err := st.Publish(slug2, up, m); err == nil {
+		t.Error("Publish accepted a timing map of another recording")
+	}
+	if err := st.Publish("../escape", up, &timing.Map{AudioSHA256: up.SHA256}); !errors.Is(err, ErrBadSlug) {
+		t.Errorf("Publish(../escape): %v, want ErrBadSlug", err)
+	}
+	if state(t, dir) != before {
+		t.Error("a refused publish changed the show")
+	}
+}
+
+func TestValidSlug(t *testing.T) {
+	for s, want := range map[string]bool{
+		"01-my-youth-in-the-ussr": true, "a": true, "05-part-2": true,
+		"": false, "..": false, "../x": false, "a/b": false, "A-b": false, "-a": false, "a-": false,
+		"a--b": false, "a.mp3": false, "a\x00": false, ".hidden": false, "a b": false, "ä": false,
+		strings.Repeat("a", 129): false,
+	} {
+		if got := ValidSlug(s); got != want {
+			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
