@@ -11,6 +11,9 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	// route is the name of the route that answered, for the metrics
+	// (metrics.go); empty when none matched.
+	route string
 }
 
 func (w *statusWriter) WriteHeader(code int) {

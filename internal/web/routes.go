@@ -17,6 +17,7 @@ const (
 	RouteCover      = "cover"
 	RouteHealth     = "healthz"
 	RouteStatic     = "static"
+	RouteMetrics    = "metrics"
 )
 
 func (s *Server) registerRoutes(r *mux.Router) {
@@ -31,6 +32,8 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
 	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
+	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...).Name(RouteMetrics)
+	r.Use(nameRoute)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
 	})

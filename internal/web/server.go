@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/metrics"
 	"github.com/readcast/readcast/internal/player"
 )
 
@@ -22,6 +23,10 @@ type Server struct {
 	log    *slog.Logger
 	router *mux.Router
 	pages  *player.Pages
+	// metrics counts requests and downloads for /metrics (metrics.go).
+	metrics *metrics.Registry
+	// admin serves /admin when EnableAdmin was called (admin.go).
+	admin http.Handler
 }
 
 // New returns a server of snap that logs to log.
@@ -30,7 +35,7 @@ func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s := &Server{log: log, pages: pages}
+	s := &Server{log: log, pages: pages, metrics: metrics.New(nil)}
 	s.snap.Store(snap)
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
@@ -46,7 +51,7 @@ func (s *Server) Swap(snap *catalog.Snapshot) { s.snap.Store(snap) }
 
 // Handler is the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.accessLog(s.router))
+	return s.recoverPanics(s.accessLog(s.countRequests(s.withAdmin(s.router))))
 }
 
 // URL returns the path of a named route, for links in pages.

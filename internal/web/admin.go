@@ -1,0 +1,270 @@
+package web
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/publish"
+)
+
+// MinAdminToken is the shortest admin token accepted: a token is the only
+// thing between the internet and the show's recordings.
+const MinAdminToken = 16
+
+// adminPrefix is where the admin API lives.
+const adminPrefix = "/admin"
+
+// admin is the admin API: upload a recording, follow its job, restore the
+// previous recording.
+type admin struct {
+	s      *Server
+	pub    *publish.Publisher
+	digest [sha256.Size]byte // of the token: compared in constant time, whatever the length
+}
+
+// EnableAdmin serves the admin API under /admin to requests that carry
+// "Authorization: Bearer <token>". Call it before Handler or Serve. Without
+// it, /admin does not exist.
+func (s *Server) EnableAdmin(token string, pub *publish.Publisher) error {
+	if len(token) < MinAdminToken {
+		return fmt.Errorf("web: the admin token must be at least %d characters (it has %d)", MinAdminToken, len(token))
+	}
+	if pub == nil {
+		return errors.New("web: the admin API needs a publisher")
+	}
+	a := &admin{s: s, pub: pub, digest: sha256.Sum256([]byte(token))}
+	r := mux.NewRouter()
+	// The admin router sees the path as sent: "..", "%2F" and the like
+	// reach the slug check and get a 400 that says why, instead of being
+	// cleaned into some other path.
+	r.SkipClean(true)
+	r.UseEncodedPath()
+	a.registerAdminRoutes(r)
+	s.admin = a.authorize(r)
+	return nil
+}
+
+func (a *admin) registerAdminRoutes(r *mux.Router) {
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/audio", a.handleUpload).Methods(http.MethodPut)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/restore", a.handleRestore).Methods(http.MethodPost)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}", a.handleEpisode).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc(adminPrefix+"/jobs/{id}", a.handleJob).Methods(http.MethodGet, http.MethodHead)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		adminError(w, http.StatusNotFound, "no such admin resource: "+r.URL.EscapedPath())
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		adminError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.EscapedPath())
+	})
+}
+
+// withAdmin sends /admin requests to the admin API when it is enabled.
+func (s *Server) withAdmin(next http.Handler) http.Handler {
+	if s.admin == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") {
+			if sw, ok := w.(*statusWriter); ok {
+				sw.route = routeAdmin
+			}
+			s.admin.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authorize lets through only requests with the token, before anything
+// else is looked at: without it, no route, slug or body is read.
+func (a *admin) authorize(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		scheme, token, ok := strings.Cut(auth, " ")
+		if auth == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin"`)
+			adminError(w, http.StatusUnauthorized, `the admin API needs "Authorization: Bearer <token>"`)
+			return
+		}
+		given := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if subtle.ConstantTimeCompare(given[:], a.digest[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin", error="invalid_token"`)
+			adminError(w, http.StatusUnauthorized, "the admin token is wrong")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// episode finds the episode a request names, answering for it when there
+// is none.
+func (a *admin) episode(w http.ResponseWriter, r *http.Request) (*catalog.Snapshot, *catalog.Episode, bool) {
+	slug := mux.Vars(r)["slug"]
+	if !publish.ValidSlug(slug) {
+		adminError(w, http.StatusBadRequest, fmt.Sprintf("%q is not an episode slug: slugs are lowercase letters and digits joined by hyphens, like 01-my-youth-in-the-ussr", slug))
+		return nil, nil, false
+	}
+	snap := a.s.Snapshot()
+	e, err := snap.Episode(slug)
+	if err != nil {
+		adminError(w, http.StatusNotFound, "the show has no episode "+slug)
+		return nil, nil, false
+	}
+	return snap, e, true
+}
+
+// handleUpload receives a recording of an episode: it streams the body to
+// disk under the size limit, validates it, and answers 202 with the job
+// that aligns and publishes it.
+func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
+	snap, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	limit := a.pub.MaxUpload()
+	if r.ContentLength > limit {
+		adminError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the upload is %d bytes; the limit is %d bytes", r.ContentLength, limit))
+		return
+	}
+	body := &bodyReader{r: r.Body}
+	job, err := a.pub.Upload(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, body)
+	if err != nil {
+		if body.err != nil && !errors.Is(err, publish.ErrTooLarge) {
+			adminError(w, http.StatusBadRequest, fmt.Sprintf("the upload was cut off after %d bytes (%v); nothing was kept", body.n, body.err))
+			return
+		}
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", adminPrefix+"/jobs/"+job.ID)
+	adminJSON(w, http.StatusAccepted, job)
+}
+
+// handleRestore makes the previous recording of an episode live again.
+func (a *admin) handleRestore(w http.ResponseWriter, r *http.Request) {
+	_, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	url, err := a.pub.Restore(r.Context(), e.Slug())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, map[string]string{"episode": e.Slug(), "audio_url": url})
+}
+
+// handleEpisode says which recording of an episode is live, and which one
+// restore would bring back.
+func (a *admin) handleEpisode(w http.ResponseWriter, r *http.Request) {
+	snap, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	out := struct {
+		Episode        string  `json:"episode"`
+		Title          string  `json:"title"`
+		Words          int     `json:"words"`
+		AudioURL       string  `json:"audio_url,omitempty"`
+		AudioSHA256    string  `json:"audio_sha256,omitempty"`
+		Duration       float64 `json:"duration,omitempty"`
+		Timed          bool    `json:"timed"`
+		PreviousSHA256 string  `json:"previous_sha256,omitempty"`
+	}{Episode: e.Slug(), Title: e.Outline.Title, Words: e.Outline.Words, Timed: e.Timing != nil}
+	if e.Audio != nil {
+		out.AudioURL, out.AudioSHA256, out.Duration = snap.BaseURL+e.Audio.Path, e.Audio.SHA256, e.Info.Duration
+	}
+	prev, err := a.pub.Store().Previous(e.Slug())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out.PreviousSHA256 = prev
+	adminJSON(w, http.StatusOK, out)
+}
+
+func (a *admin) handleJob(w http.ResponseWriter, r *http.Request) {
+	job, err := a.pub.Job(mux.Vars(r)["id"])
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, job)
+}
+
+// fail answers with the status an error's kind calls for, and logs only
+// what is the server's fault.
+func (a *admin) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	msg := err.Error()
+	switch {
+	case errors.Is(err, publish.ErrTooLarge):
+		status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the upload is larger than the limit of %d bytes; nothing was kept", a.pub.MaxUpload())
+	case errors.Is(err, publish.ErrInvalid):
+		status, msg = http.StatusUnprocessableEntity, strings.TrimPrefix(msg, "publish: ")
+	case errors.Is(err, publish.ErrBadSlug):
+		status = http.StatusBadRequest
+	case errors.Is(err, publish.ErrNoPrevious):
+		status = http.StatusConflict
+	case errors.Is(err, publish.ErrUnknownJob), errors.Is(err, catalog.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, publish.ErrBusy):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "60")
+	case r.Context().Err() != nil:
+		status, msg = http.StatusBadRequest, "the request was cancelled; nothing was kept"
+	default:
+		a.s.log.Error("admin", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "internal error: " + msg
+	}
+	adminError(w, status, msg)
+}
+
+// bodyReader remembers how much of a request body was read and why
+// reading stopped, to tell a client's broken upload from the server's own
+// failure.
+type bodyReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+// adminJSON writes v as JSON, marshalled before anything is written.
+func adminJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, "internal error: "+err.Error())
+		return
+	}
+	body = append(body, '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// adminError writes {"error": msg} with status.
+func adminError(w http.ResponseWriter, status int, msg string) {
+	adminJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+)
+
+// Route names the metrics give requests that no route of the router
+// answered.
+const (
+	routeAdmin     = "admin"
+	routeUnmatched = "unmatched"
+)
+
+// handleMetrics writes the counters in the Prometheus text format.
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	var b bytes.Buffer
+	if _, err := s.metrics.WriteTo(&b); err != nil {
+		s.log.Error("metrics", "err", err)
+		httpError(w, http.StatusInternalServerError, "metrics unavailable")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.Write(b.Bytes())
+}
+
+// nameRoute records the matched route's name on the statusWriter that
+// accessLog put around the request, for countRequests.
+func nameRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sw, ok := w.(*statusWriter); ok {
+			if route := mux.CurrentRoute(r); route != nil {
+				sw.route = route.GetName()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// countRequests counts every answered request by route, status and body
+// bytes, and every audio request as a possible download (the registry
+// applies the IAB rules and keeps no address). It uses accessLog's
+// statusWriter rather than a writer of its own, so audio keeps reaching
+// sendfile(2) through statusWriter.ReadFrom.
+func (s *Server) countRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
+		next.ServeHTTP(sw, r)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := sw.route
+		if route == "" {
+			route = routeUnmatched
+		}
+		s.metrics.Request(route, status, sw.bytes)
+		if route == RouteAudio && r.Method == http.MethodGet {
+			if slug, ok := audioSlug(r.URL.Path); ok {
+				s.metrics.Download(slug, rangeHeader, status, clientHost(r.RemoteAddr), r.UserAgent())
+			}
+		}
+	})
+}
+
+// audioSlug returns the episode slug of a content-addressed audio path,
+// "/audio/<slug>.<hash12>.mp3".
+func audioSlug(path string) (string, bool) {
+	name, ok := strings.CutPrefix(path, "/audio/")
+	if !ok {
+		return "", false
+	}
+	name, ok = strings.CutSuffix(name, ".mp3")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 {
+		return "", false
+	}
+	return name[:i], true
+}
+
+// clientHost is the address part of a remote address: one listener's
+// connections come from many ports.
+func clientHost(remoteAddr string) string {
+	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		return host
+	}
+	return remoteAddr
+}
