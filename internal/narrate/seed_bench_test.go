@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,10 +36,11 @@ func BenchmarkSeed(b *testing.B) {
 				dir := b.TempDir()
 				var res []Result
 				var wall time.Duration
+				var cpu float64
 				for b.Loop() {
-					began := time.Now()
+					began, cpu0 := time.Now(), cpuSeconds()
 					res, err = Run(context.Background(), Config{Engine: e, Dir: dir, Jobs: jobs}, o)
-					wall = time.Since(began)
+					wall, cpu = time.Since(began), cpuSeconds()-cpu0
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -51,9 +53,26 @@ func BenchmarkSeed(b *testing.B) {
 				b.ReportMetric(audioSec, "audio-s")
 				b.ReportMetric(wall.Seconds(), "wall-s")
 				b.ReportMetric(wall.Seconds()/audioSec, "rtf")
+				// CPU seconds (narrate and every program it ran) per second of
+				// audio: unlike wall time, it does not depend on what else the
+				// machine is doing.
+				b.ReportMetric(cpu/audioSec, "cpu-rtf")
 			})
 		}
 	}
+}
+
+// cpuSeconds is the user and system time of this process and of its
+// children that have been waited for.
+func cpuSeconds() float64 {
+	total := 0.0
+	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
+		var ru syscall.Rusage
+		if syscall.Getrusage(who, &ru) == nil {
+			total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+		}
+	}
+	return total
 }
 
 // checkSeedEpisode checks what TestNarrate checks that does not depend on
