@@ -320,6 +320,11 @@ func tempPath(dir, name string) (string, error) {
 		return "", err
 	}
 	f.Close()
+	// CreateTemp makes the file private (0600); the published files must be
+	// readable by whatever serves them (nginx, a CDN sync).
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return "", err
+	}
 	return f.Name(), nil
 }
 
