@@ -2,16 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/publish"
+	"github.com/readcast/readcast/internal/timing"
 	"github.com/readcast/readcast/internal/web"
 )
 
@@ -21,6 +27,14 @@ type serveConfig struct {
 	// watch is how often the episodes directory is polled for changes; 0
 	// turns polling off (SIGHUP still reloads).
 	watch time.Duration
+	// adminToken enables the admin API under /admin; empty leaves it off.
+	adminToken string
+	// maxUpload is the largest recording the admin API accepts, in bytes.
+	maxUpload int64
+	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
+	// stops before this step until the process ends, so that a test can
+	// kill it there.
+	pauseStep string
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -30,12 +44,22 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.dir, "dir", envOr(e, "READCAST_DIR", "episodes"), "the show's episodes `directory` (env READCAST_DIR)")
 	fs.StringVar(&cfg.baseURL, "base-url", e.getenv("READCAST_BASE_URL"), "absolute `URL` the site is published under; default http://ADDR (env READCAST_BASE_URL)")
 	fs.DurationVar(&cfg.watch, "watch", 2*time.Second, "poll the episodes directory this often and reload on a change; 0 disables")
+	fs.StringVar(&cfg.adminToken, "admin-token", e.getenv("READCAST_ADMIN_TOKEN"), "enable the admin API under /admin for requests with this bearer `token` (at least 16 characters; prefer the env READCAST_ADMIN_TOKEN, which ps does not show)")
+	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	var err error
+	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
+		return fmt.Errorf("serve: -max-upload: %w", err)
+	}
+	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
+		return fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
+	}
+	cfg.pauseStep = e.getenv("READCAST_TEST_PUBLISH_PAUSE")
 	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -51,9 +75,22 @@ func runServe(ctx context.Context, e env, args []string) error {
 // reloads the show; a reload that fails keeps the last good one serving.
 func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	start := time.Now()
+	// The store is opened before the show is read: it removes what a crash
+	// in the middle of an upload or a publish left behind.
+	var store *publish.Store
+	if cfg.adminToken != "" {
+		var removed []string
+		var err error
+		if store, removed, err = publish.Open(cfg.dir); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		for _, p := range removed {
+			log.Info("removed a leftover of an interrupted upload or publish", "path", p)
+		}
+	}
 	cache := catalog.NewCache()
 	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast"}
-	start := time.Now()
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -65,11 +102,48 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+
+	// reload rebuilds the show and serves it; one at a time, and a failed
+	// one keeps the last good show serving. The watcher and SIGHUP ask for
+	// it through the reloads channel; a publish calls it directly.
+	var reloadMu sync.Mutex
+	reload := func(ctx context.Context, why string) (*catalog.Snapshot, error) {
+		reloadMu.Lock()
+		defer reloadMu.Unlock()
+		start := time.Now()
+		next, err := catalog.Load(ctx, ccfg, cache)
+		if err != nil {
+			log.Error("reload failed; still serving the previous show", "reason", why, "err", err)
+			return nil, err
+		}
+		for _, p := range next.Problems {
+			log.Warn("show problem", "err", p)
+		}
+		srv.Swap(next)
+		log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
+		return next, nil
+	}
+
+	if store != nil {
+		pub, err := publish.New(publish.Config{
+			Store: store, Aligner: aligner(), Reload: reload, MaxUpload: cfg.maxUpload, Log: log,
+			Pause: pauseHook(ctx, log, cfg.pauseStep),
+		})
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		if err := srv.EnableAdmin(cfg.adminToken, pub); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		go pub.Run(ctx)
+		if _, err := exec.LookPath("espeak-ng"); err != nil {
+			log.Warn("espeak-ng is not installed: uploads whose timings are not already known cannot be aligned (apt-get install espeak-ng)")
+		}
+		log.Info("admin API enabled", "path", "/admin", "max_upload", cfg.maxUpload)
+	}
 	log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
 		"url", strings.TrimRight(cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(start).Round(time.Millisecond))
 
-	// Reloads come from SIGHUP and from changes under the directory; one at
-	// a time, and a failed one keeps the last good show serving.
 	reloads := make(chan string, 1)
 	request := func(why string) {
 		select {
@@ -99,19 +173,54 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 			case <-ctx.Done():
 				return
 			case why := <-reloads:
-				start := time.Now()
-				next, err := catalog.Load(ctx, ccfg, cache)
-				if err != nil {
-					log.Error("reload failed; still serving the previous show", "reason", why, "err", err)
-					continue
-				}
-				for _, p := range next.Problems {
-					log.Warn("show problem", "err", p)
-				}
-				srv.Swap(next)
-				log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
+				reload(ctx, why)
 			}
 		}
 	}()
 	return srv.Serve(ctx, l)
+}
+
+// aligner aligns uploads. internal/align (issue 6) is wired here when it
+// lands; until then an upload whose timings are not already known fails
+// its job with this message, and the show is left as it was.
+func aligner() publish.Aligner {
+	return publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*timing.Map, error) {
+		return nil, errors.New("alignment is " + errNotBuilt.Error() + " (issue 6)")
+	})
+}
+
+// pauseHook returns the test hook that stops a publish before step until
+// ctx is done, or nil when step is empty.
+func pauseHook(ctx context.Context, log *slog.Logger, step string) func(string) {
+	if step == "" {
+		return nil
+	}
+	return func(s string) {
+		if s != step {
+			return
+		}
+		log.Warn("publish paused by READCAST_TEST_PUBLISH_PAUSE", "step", s)
+		<-ctx.Done()
+	}
+}
+
+// parseSize reads a byte count: "1048576", "64KB", "256MB", "1GB" (powers
+// of 1024).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errors.New("want a positive size like 256MB, got " + strconv.Quote(s))
+	}
+	return n * mult, nil
 }
