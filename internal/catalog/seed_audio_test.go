@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -250,6 +251,22 @@ print(len(c.child_element_ids), len(chap))`
 		}
 		if want := fmt.Sprintf("%d %d", len(e.Chapters), len(e.Chapters)); strings.TrimSpace(string(out)) != want {
 			t.Errorf("%s: mutagen CTOC children and CHAP frames = %s, want %s", e.Slug(), out, want)
+		}
+	}
+}
+
+// BenchmarkProbeSeed probes every seed episode, as a load does: frame
+// headers and the LAME tag only, no decoding.
+func BenchmarkProbeSeed(b *testing.B) {
+	paths, _ := filepath.Glob("../../episodes/audio/*.mp3")
+	if len(paths) == 0 {
+		b.Fatal("no seed MP3s")
+	}
+	for b.Loop() {
+		for _, p := range paths {
+			if _, err := audio.ProbeFile(p); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
