@@ -1,0 +1,179 @@
+package align
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/readcast/readcast/internal/timing"
+)
+
+// Errors a caller can act on.
+var (
+	// ErrNoMatch is wrapped when the text does not match the recording:
+	// too few of its sentences are found, or the lengths cannot agree.
+	ErrNoMatch = errors.New("the text does not match the recording")
+	// ErrSilent is wrapped when the recording holds no speech.
+	ErrSilent = errors.New("the recording is silent")
+	// ErrNoText is wrapped when the text has no words to look for.
+	ErrNoText = errors.New("the text has no words")
+)
+
+// Stage names a step of an alignment, for progress reports.
+type Stage string
+
+// Stages, in the order they finish (decoding and the reference run at the
+// same time).
+const (
+	StageDecode    Stage = "decode"    // Done and Total in seconds of audio
+	StageReference Stage = "reference" // Done and Total in words
+	StageAlign     Stage = "align"     // Done and Total in sentences
+)
+
+// Progress is a progress report.
+type Progress struct {
+	Stage       Stage
+	Done, Total float64
+}
+
+// Options tune an alignment. The zero value is ready to use.
+type Options struct {
+	// Voice speaks the reference; nil means Espeak{} (espeak-ng).
+	Voice Voice
+	// Workers decode in parallel; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// Progress, if set, is called now and then, from any goroutine but
+	// never concurrently.
+	Progress func(Progress)
+	// TextSHA256 is copied into the timing map (narrate puts the source
+	// text's digest there).
+	TextSHA256 string
+}
+
+// Result is an alignment: the timing map and the report of what a narrator
+// may want to fix.
+type Result struct {
+	Map    *timing.Map
+	Report Report
+	// Elapsed is the wall time the alignment took.
+	Elapsed time.Duration
+}
+
+// AlignFile aligns the MP3 at path to text and fills the map's
+// audio_sha256.
+func AlignFile(ctx context.Context, path string, text []Sentence, opt Options) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	res, err := Align(ctx, f, st.Size(), text, opt)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, st.Size())); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	res.Map.AudioSHA256 = hex.EncodeToString(h.Sum(nil))
+	return res, nil
+}
+
+// Align finds when each sentence of text and each of its words is spoken
+// in the MP3 r of size bytes. The map has every sentence of text, in order;
+// a sentence that is not in the recording gets a zero-length span, a
+// confidence of 0 and an issue in the report. The error wraps ErrNoMatch
+// when the text does not match the recording, ErrSilent for a recording
+// without speech, and audio.ErrNotMP3 for a file that is not a usable MP3.
+func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt Options) (*Result, error) {
+	began := time.Now()
+	words := 0
+	for _, s := range text {
+		words += len(s.Words)
+	}
+	if words == 0 {
+		return nil, fmt.Errorf("align: %w", ErrNoText)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	voice := opt.Voice
+	if voice == nil {
+		voice = Espeak{}
+	}
+	report := progressReporter(opt.Progress)
+
+	// The reference is spoken while the recording decodes.
+	var (
+		ref    *reference
+		refErr error
+		wg     sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		report(Progress{Stage: StageReference, Total: float64(words)})
+		clips, err := speakWords(ctx, voice, text)
+		if err != nil {
+			refErr = err
+			return
+		}
+		ref = buildReference(text, clips)
+		report(Progress{Stage: StageReference, Done: float64(words), Total: float64(words)})
+	}()
+	rec, info, err := decodeFeatures(ctx, r, size, workers, func(done, total float64) {
+		report(Progress{Stage: StageDecode, Done: min(done, total), Total: total})
+	})
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	if refErr != nil {
+		return nil, refErr
+	}
+	report(Progress{Stage: StageDecode, Done: info.Duration, Total: info.Duration})
+	rec.normalize()
+
+	a := &aligner{rec: rec, ref: ref, text: text, duration: info.Duration}
+	if err := a.run(); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	report(Progress{Stage: StageAlign, Done: float64(len(text)), Total: float64(len(text))})
+	m := a.timingMap()
+	m.TextSHA256 = opt.TextSHA256
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("align: internal error: %w", err)
+	}
+	return &Result{Map: m, Report: a.report, Elapsed: time.Since(began)}, nil
+}
+
+// progressReporter serializes calls to f and drops decode reports that
+// come faster than every 1% of the work.
+func progressReporter(f func(Progress)) func(Progress) {
+	if f == nil {
+		return func(Progress) {}
+	}
+	var mu sync.Mutex
+	last := map[Stage]float64{}
+	return func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Stage == StageDecode && p.Total > 0 && p.Done < p.Total && p.Done-last[p.Stage] < p.Total/100 {
+			return
+		}
+		last[p.Stage] = p.Done
+		f(p)
+	}
+}
