@@ -6,7 +6,7 @@ type Show struct {
 	// Base is the URL path the site lives under, without a trailing slash:
 	// "" at the root of its host, "/show" behind a CDN at …/show/. Every
 	// link in the pages starts with it, so an export works under any path.
-	Base string
+	Base                                                   string
 	Title, Subtitle, Description, Author, Credit, Language string
 	// CoverURL is the artwork's URL path; FeedURL is the feed's absolute URL,
 	// the one to paste into a podcast app; Link is the source text's page.
