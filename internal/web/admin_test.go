@@ -393,4 +393,3 @@ func waitUntil(tb testing.TB, what string, cond func() bool) {
 	}
 	tb.Fatalf("gave up waiting for %s", what)
 }
-
