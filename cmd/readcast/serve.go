@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/readcast/readcast/internal/align"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/timing"
@@ -180,12 +181,20 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	return srv.Serve(ctx, l)
 }
 
-// aligner aligns uploads. internal/align (issue 6) is wired here when it
-// lands; until then an upload whose timings are not already known fails
-// its job with this message, and the show is left as it was.
+// aligner aligns uploads with internal/align (an espeak-ng reference,
+// MFCC and DTW), logging what it finds a narrator may want to fix.
 func aligner() publish.Aligner {
 	return publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*timing.Map, error) {
-		return nil, errors.New("alignment is " + errNotBuilt.Error() + " (issue 6)")
+		res, err := align.AlignFile(ctx, path, align.Episode(ep.Outline), align.Options{
+			TextSHA256: ep.TextSHA256,
+			Progress: func(p align.Progress) {
+				progress(publish.Progress{Stage: string(p.Stage), Done: p.Done, Total: p.Total})
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return res.Map, nil
 	})
 }
 
