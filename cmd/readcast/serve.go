@@ -18,7 +18,6 @@ import (
 	"github.com/readcast/readcast/internal/align"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/publish"
-	"github.com/readcast/readcast/internal/timing"
 	"github.com/readcast/readcast/internal/web"
 )
 
@@ -182,9 +181,10 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 }
 
 // aligner aligns uploads with internal/align (an espeak-ng reference,
-// MFCC and DTW), logging what it finds a narrator may want to fix.
+// MFCC and DTW); what its report finds a narrator may want to fix becomes
+// the job's notes.
 func aligner() publish.Aligner {
-	return publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*timing.Map, error) {
+	return publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*publish.Alignment, error) {
 		res, err := align.AlignFile(ctx, path, align.Episode(ep.Outline), align.Options{
 			TextSHA256: ep.TextSHA256,
 			Progress: func(p align.Progress) {
@@ -194,7 +194,11 @@ func aligner() publish.Aligner {
 		if err != nil {
 			return nil, err
 		}
-		return res.Map, nil
+		a := &publish.Alignment{Map: res.Map}
+		for _, is := range res.Report.Issues {
+			a.Notes = append(a.Notes, is.Message)
+		}
+		return a, nil
 	})
 }
 

@@ -84,7 +84,7 @@ func sha(b []byte) string {
 // sidecarAligner stands in for internal/align: it answers with the seed's
 // own timing map of the episode, which fits any retake of its recording.
 func sidecarAligner(calls *int) Aligner {
-	return AlignerFunc(func(ctx context.Context, path string, ep Episode, progress func(Progress)) (*timing.Map, error) {
+	return AlignerFunc(func(ctx context.Context, path string, ep Episode, progress func(Progress)) (*Alignment, error) {
 		if calls != nil {
 			*calls++
 		}
@@ -99,19 +99,19 @@ func sidecarAligner(calls *int) Aligner {
 		}
 		m.Method, m.AudioSHA256 = timing.MethodAligned, ""
 		progress(Progress{Stage: "align", Done: 1, Total: 1})
-		return m, nil
+		return &Alignment{Map: m, Notes: []string{"sentence 3 was read twice"}}, nil
 	})
 }
 
 // timingFor is the seed's timing map of slug, made the map of recording b.
 func timingFor(tb testing.TB, slug string, b []byte) *timing.Map {
 	tb.Helper()
-	m, err := sidecarAligner(nil).Align(context.Background(), "", Episode{Outline: segment.Episode{Slug: slug}}, func(Progress) {})
+	a, err := sidecarAligner(nil).Align(context.Background(), "", Episode{Outline: segment.Episode{Slug: slug}}, func(Progress) {})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m.AudioSHA256 = sha(b)
-	return m
+	a.Map.AudioSHA256 = sha(b)
+	return a.Map
 }
 
 // state describes every file under dir — its path, its kind, a symlink's

@@ -46,14 +46,22 @@ type Progress struct {
 // but never concurrently. The map it returns has every sentence of the
 // episode, in order; Publisher fills in AudioSHA256 and TextSHA256.
 type Aligner interface {
-	Align(ctx context.Context, path string, ep Episode, progress func(Progress)) (*timing.Map, error)
+	Align(ctx context.Context, path string, ep Episode, progress func(Progress)) (*Alignment, error)
+}
+
+// Alignment is an aligner's result.
+type Alignment struct {
+	Map *timing.Map
+	// Notes are what a narrator may want to fix (a skipped sentence, a
+	// retake), one sentence each; the job reports them.
+	Notes []string
 }
 
 // AlignerFunc is an Aligner made of a function.
-type AlignerFunc func(ctx context.Context, path string, ep Episode, progress func(Progress)) (*timing.Map, error)
+type AlignerFunc func(ctx context.Context, path string, ep Episode, progress func(Progress)) (*Alignment, error)
 
 // Align calls f.
-func (f AlignerFunc) Align(ctx context.Context, path string, ep Episode, progress func(Progress)) (*timing.Map, error) {
+func (f AlignerFunc) Align(ctx context.Context, path string, ep Episode, progress func(Progress)) (*Alignment, error) {
 	return f(ctx, path, ep, progress)
 }
 
@@ -119,14 +127,16 @@ type Job struct {
 	// "reference", "align", "publish", "reload").
 	Stage string `json:"stage,omitempty"`
 	// Progress goes from 0 to 1 over the whole job.
-	Progress    float64   `json:"progress"`
-	Error       string    `json:"error,omitempty"`
-	AudioSHA256 string    `json:"audio_sha256"`
-	Bytes       int64     `json:"bytes"`
-	Duration    float64   `json:"duration"`
-	AudioURL    string    `json:"audio_url,omitempty"`
-	Created     time.Time `json:"created"`
-	Updated     time.Time `json:"updated"`
+	Progress    float64 `json:"progress"`
+	Error       string  `json:"error,omitempty"`
+	AudioSHA256 string  `json:"audio_sha256"`
+	Bytes       int64   `json:"bytes"`
+	Duration    float64 `json:"duration"`
+	AudioURL    string  `json:"audio_url,omitempty"`
+	// Notes are the aligner's findings a narrator may want to fix.
+	Notes   []string  `json:"notes,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 }
 
 type job struct {
@@ -333,10 +343,17 @@ func (p *Publisher) timings(ctx context.Context, j *job) (*timing.Map, error) {
 		j.Updated = time.Now().UTC()
 		p.mu.Unlock()
 	}
-	m, err := p.cfg.Aligner.Align(ctx, j.up.Path, j.ep, progress)
+	a, err := p.cfg.Aligner.Align(ctx, j.up.Path, j.ep, progress)
 	if err != nil {
 		return nil, fmt.Errorf("publish: align: %w", err)
 	}
+	if a == nil || a.Map == nil {
+		return nil, errors.New("publish: align: the aligner returned no timing map")
+	}
+	m := a.Map
+	p.mu.Lock()
+	j.Notes = append([]string(nil), a.Notes...)
+	p.mu.Unlock()
 	m.AudioSHA256 = j.AudioSHA256
 	if m.TextSHA256 == "" {
 		m.TextSHA256 = j.ep.TextSHA256

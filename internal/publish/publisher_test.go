@@ -88,6 +88,9 @@ func TestUploadAlignsAndPublishes(t *testing.T) {
 	if j.State != JobDone || j.Progress != 1 || j.Error != "" {
 		t.Fatalf("job ended %+v", j)
 	}
+	if len(j.Notes) != 1 || j.Notes[0] != "sentence 3 was read twice" {
+		t.Errorf("job notes %q, want the aligner's", j.Notes)
+	}
 	e, _ := tp.cur.Episode(slug2)
 	if e.Audio.SHA256 != sha(take) || e.Timing == nil || e.Timing.Method != timing.MethodAligned {
 		t.Fatalf("the show serves %.12s, want the upload %.12s with aligned timings", e.Audio.SHA256, sha(take))
@@ -123,22 +126,22 @@ func TestFailedAlignmentLeavesTheShow(t *testing.T) {
 		aligner Aligner
 		want    string
 	}{
-		{"aligner error", AlignerFunc(func(context.Context, string, Episode, func(Progress)) (*timing.Map, error) {
+		{"aligner error", AlignerFunc(func(context.Context, string, Episode, func(Progress)) (*Alignment, error) {
 			return nil, errors.New("the text does not match the recording")
 		}), "does not match"},
-		{"a map of other sentences", AlignerFunc(func(ctx context.Context, p string, ep Episode, pr func(Progress)) (*timing.Map, error) {
-			m, err := sidecarAligner(nil).Align(ctx, p, ep, pr)
+		{"a map of other sentences", AlignerFunc(func(ctx context.Context, p string, ep Episode, pr func(Progress)) (*Alignment, error) {
+			a, err := sidecarAligner(nil).Align(ctx, p, ep, pr)
 			if err == nil {
-				m.Sentences = m.Sentences[1:]
+				a.Map.Sentences = a.Map.Sentences[1:]
 			}
-			return m, err
+			return a, err
 		}), "does not time sentence 1"},
-		{"a map of another length", AlignerFunc(func(ctx context.Context, p string, ep Episode, pr func(Progress)) (*timing.Map, error) {
-			m, err := sidecarAligner(nil).Align(ctx, p, ep, pr)
+		{"a map of another length", AlignerFunc(func(ctx context.Context, p string, ep Episode, pr func(Progress)) (*Alignment, error) {
+			a, err := sidecarAligner(nil).Align(ctx, p, ep, pr)
 			if err == nil {
-				m.Duration += 1
+				a.Map.Duration += 1
 			}
-			return m, err
+			return a, err
 		}), "lasts"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

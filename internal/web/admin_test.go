@@ -66,16 +66,17 @@ func newAdminShow(tb testing.TB) *adminShow {
 	}
 	pub, err := publish.New(publish.Config{
 		Store: st, MaxUpload: adminLimit, Log: log,
-		Aligner: publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*timing.Map, error) {
+		Aligner: publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*publish.Alignment, error) {
 			data, err := os.ReadFile(filepath.Join("../../episodes", catalog.AudioDir, ep.Outline.Slug+catalog.TimingExt))
 			if err != nil {
 				return nil, err
 			}
 			m, err := timing.Parse(data)
-			if err == nil {
-				m.Method = timing.MethodAligned
+			if err != nil {
+				return nil, err
 			}
-			return m, err
+			m.Method = timing.MethodAligned
+			return &publish.Alignment{Map: m}, nil
 		}),
 		Reload: func(ctx context.Context, why string) (*catalog.Snapshot, error) {
 			next, err := catalog.Load(ctx, ccfg, nil)
