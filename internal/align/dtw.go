@@ -86,16 +86,17 @@ func coarsen(ft *features, factor int) *level {
 	return l
 }
 
-// coarsenFlags marks a coarse frame when any of its frames is marked.
-func coarsenFlags(flags []bool, factor int) []bool {
+// coarsenFiller gives a coarse frame the lowest filler cost of its frames.
+func coarsenFiller(filler []float32, factor int) []float32 {
 	if factor == 1 {
-		return flags
+		return filler
 	}
-	out := make([]bool, (len(flags)+factor-1)/factor)
-	for f, v := range flags {
-		if v {
-			out[f/factor] = true
-		}
+	out := make([]float32, (len(filler)+factor-1)/factor)
+	for f := range out {
+		out[f] = float32(math.Inf(1))
+	}
+	for f, v := range filler {
+		out[f/factor] = min(out[f/factor], v)
 	}
 	return out
 }
@@ -116,9 +117,9 @@ const (
 )
 
 // dtw finds the cheapest path from (0, 0) to (rec.n-1, ref.n-1) inside b.
-// pause marks the reference frames where a step may cost at most filler.
-// Memory is one byte per cell of b plus two rows.
-func dtw(rec, ref *level, b band, pause []bool, filler float32) []cell {
+// filler is, per reference frame, the most a step along one signal may
+// cost there. Memory is one byte per cell of b plus two rows.
+func dtw(rec, ref *level, b band, filler []float32) []cell {
 	n := rec.n
 	if n == 0 || ref.n == 0 {
 		return nil
@@ -142,10 +143,7 @@ func dtw(rec, ref *level, b band, pause []bool, filler float32) []cell {
 		bk := back[rowStart[i]:rowStart[i+1]]
 		for j := lo; j < hi; j++ {
 			c := 1 - dot(r, ref.frame(int(j)))
-			step := c // a step along one signal
-			if pause[j] && step > filler {
-				step = filler
-			}
+			step := min(c, filler[j]) // a step along one signal
 			best, from := inf, uint8(fromStart)
 			if i == 0 && j == 0 {
 				best = float64(c)
@@ -259,7 +257,7 @@ const (
 // warp aligns rec to ref coarse-to-fine: the full matrix at a resolution
 // small enough to afford it, then at each finer level a narrow band around
 // the path found one level up.
-func warp(rec, ref *features, pause []bool, filler float32) []cell {
+func warp(rec, ref *features, filler []float32) []cell {
 	n, m := rec.n, ref.n
 	if n == 0 || m == 0 {
 		return nil
@@ -276,18 +274,124 @@ func warp(rec, ref *features, pause []bool, filler float32) []cell {
 	prevFactor := 0
 	for _, f := range factors {
 		rl, fl := coarsen(rec, f), coarsen(ref, f)
-		pl := coarsenFlags(pause, f)
+		pl := coarsenFiller(filler, f)
 		var b band
 		if path == nil {
 			b = fullBand(rl.n, fl.n)
 		} else {
 			b = project(path, prevFactor/f, rl.n, fl.n, radius)
 		}
-		path = dtw(rl, fl, b, pl, filler)
+		path = dtw(rl, fl, b, pl)
 		if path == nil {
 			return nil
 		}
 		prevFactor = f
 	}
 	return path
+}
+
+// Subsequence search. Where the global path put a sentence badly, or a
+// stretch of the recording was left untranscribed, the sentence is looked
+// for again inside a window of the recording, alone. The search pairs each
+// reference frame with recording frames, the recording moving on by 0 to 2
+// frames per reference frame (up to maxPauseStep in the reference's pauses,
+// where a narrator may pause longer), and charges every recording frame it
+// passes: a pattern that could skip frames unseen found any sentence in any
+// stretch of speech at a good score, and one without a bound on the slope
+// spread a sentence over half a minute of music. The cost is the mean over
+// the reference frames, so places of any length compare fairly. The place
+// found is then timed by the ordinary DTW (refine).
+
+const (
+	stayPenalty  = 0.1 // added when the recording does not move on
+	maxPauseStep = 12  // recording frames one pause frame may take
+)
+
+// locate finds where reference frames [r0, r1) are best matched inside
+// recording frames [i0, i1): the recording frames [start, end) of the best
+// place, and its mean cost.
+func locate(rec, ref *features, filler []float32, i0, i1, r0, r1 int) (start, end int, cost float64, ok bool) {
+	w, h := i1-i0, r1-r0
+	if w < 2 || h <= 0 {
+		return 0, 0, 0, false
+	}
+	back := make([]uint8, w*h)
+	prev := make([]float64, w)
+	cur := make([]float64, w)
+	sum := make([]float64, w+1) // prefix sums of this row's local costs
+	inf := math.Inf(1)
+	for j := range h {
+		rf := ref.frame(r0 + j)
+		capj := float64(filler[r0+j])
+		steps := 2
+		if !math.IsInf(capj, 1) {
+			steps = maxPauseStep
+		}
+		for i := range w {
+			c := float64(1 - dot(rec.frame(i0+i), rf))
+			sum[i+1] = sum[i] + min(c, capj)
+		}
+		row := back[j*w : (j+1)*w]
+		for i := range w {
+			c := sum[i+1] - sum[i]
+			if j == 0 {
+				cur[i] = c
+				continue
+			}
+			best, move := prev[i]+c+stayPenalty, 0
+			for d := 1; d <= steps && d <= i; d++ {
+				if prev[i-d] == inf {
+					continue
+				}
+				// The frames passed over are charged at their mean.
+				v := prev[i-d] + (sum[i+1]-sum[i+1-d])/float64(d)
+				if v < best {
+					best, move = v, d
+				}
+			}
+			cur[i] = best
+			row[i] = uint8(move)
+		}
+		prev, cur = cur, prev
+	}
+	last, best := -1, inf
+	for i, v := range prev {
+		if v < best {
+			last, best = i, v
+		}
+	}
+	if last < 0 {
+		return 0, 0, 0, false
+	}
+	i := last
+	for j := h - 1; j > 0; j-- {
+		i -= int(back[j*w+i])
+	}
+	return i0 + i, i0 + last + 1, best / float64(h), true
+}
+
+// refine times reference frames [r0, r1) inside recording frames [i0, i1)
+// with the ordinary DTW, between two pause frames that absorb what is
+// left at either end, and returns the path over the sentence's frames.
+func refine(rec, ref *features, filler []float32, i0, i1, r0, r1 int) []cell {
+	if i1-i0 < 2 || r1 <= r0 {
+		return nil
+	}
+	win := &features{n: i1 - i0, mfcc: rec.mfcc[i0*numCoeffs : i1*numCoeffs]}
+	m := r1 - r0 + 2
+	mini := &features{n: m, mfcc: make([]float32, m*numCoeffs)}
+	copy(mini.frame(0), ref.frame(0)) // the reference's leading pad: silence
+	copy(mini.mfcc[numCoeffs:], ref.mfcc[r0*numCoeffs:r1*numCoeffs])
+	copy(mini.frame(m-1), ref.frame(0))
+	fl := make([]float32, m)
+	fl[0], fl[m-1] = filler[0], filler[0]
+	copy(fl[1:], filler[r0:r1])
+	path := warp(win, mini, fl)
+	var out []cell
+	for _, c := range path {
+		if c.j >= 1 && int(c.j) <= r1-r0 {
+			out = append(out, cell{c.i + int32(i0), c.j - 1 + int32(r0)})
+		}
+	}
+	return out
 }

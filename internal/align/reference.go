@@ -3,6 +3,7 @@ package align
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -44,7 +45,11 @@ type reference struct {
 	// centres of its first and end frames, in seconds (under half a frame).
 	wordShift []interval
 	sentences []refSentence
-	pause     []bool // frames between sentences (and the padding)
+	pause     []bool // frames of silence laid between words and sentences
+	// filler is, for each frame, the most a step along one signal may cost
+	// there (see dtw.go): fillerCost between sentences, fillerInside in
+	// the pauses inside a sentence, +Inf in speech.
+	filler []float32
 }
 
 // span is a half-open range of frames.
@@ -121,9 +126,18 @@ func buildReference(text []Sentence, clips map[string][]float32) *reference {
 		rs.span = span{ref.words[rs.firstWord].start, ref.words[rs.firstWord+rs.words-1].end}
 	}
 	ref.pause = make([]bool, n)
-	for _, p := range lay.pauses {
+	ref.filler = make([]float32, n)
+	for f := range ref.filler {
+		ref.filler[f] = float32(math.Inf(1))
+	}
+	for k, p := range lay.pauses {
+		cost := float32(fillerInside)
+		if lay.between[k] {
+			cost = fillerCost
+		}
 		for f := toFrame(p.start); f < min(n, toFrame(p.end)); f++ {
 			ref.pause[f] = true
+			ref.filler[f] = min(ref.filler[f], cost)
 		}
 	}
 	return ref
@@ -138,6 +152,7 @@ type layout struct {
 	total     int64
 	words     []sampleSpan
 	pauses    []sampleSpan
+	between   []bool             // pauses[k] lies between sentences (or is padding)
 	empty     map[int]sampleSpan // sentences without words: their stand-in silence
 	sentences []refSentence
 }
@@ -156,6 +171,7 @@ func layOut(text []Sentence, clips map[string][]float32) *layout {
 		return sampleSpan{l.total - int64(n), l.total}
 	}
 	l.pauses = append(l.pauses, silence(refPad))
+	l.between = append(l.between, true)
 	for si, s := range text {
 		if si > 0 {
 			gap := refPause
@@ -163,6 +179,7 @@ func layOut(text []Sentence, clips map[string][]float32) *layout {
 				gap = refParagraph
 			}
 			l.pauses = append(l.pauses, silence(gap))
+			l.between = append(l.between, true)
 		}
 		rs := refSentence{firstWord: len(l.words), words: len(s.Words)}
 		if len(s.Words) == 0 {
@@ -172,8 +189,10 @@ func layOut(text []Sentence, clips map[string][]float32) *layout {
 		for wi, w := range s.Words {
 			if wi > 0 && breaks[wi-1] {
 				l.pauses = append(l.pauses, silence(refComma))
+				l.between = append(l.between, false)
 			} else if wi > 0 {
 				l.pauses = append(l.pauses, silence(refWordGap))
+				l.between = append(l.between, false)
 			}
 			c := clips[narrate.SpeechText(w)]
 			if len(c) == 0 {
@@ -187,6 +206,7 @@ func layOut(text []Sentence, clips map[string][]float32) *layout {
 		l.sentences = append(l.sentences, rs)
 	}
 	l.pauses = append(l.pauses, silence(refPad))
+	l.between = append(l.between, true)
 	return l
 }
 

@@ -1,5 +1,7 @@
 package align
 
+import "math"
+
 // Snapping. DTW places a boundary somewhere inside a pause: the reference's
 // pause and the recording's are matched frame to frame, and where one
 // sentence ends and the next begins inside them is arbitrary. A listener
@@ -13,6 +15,32 @@ package align
 const snapWindow = 0.2 // seconds
 
 func (a *aligner) snap() {
+	moved := a.snapOnce()
+	if len(moved) == 0 {
+		return
+	}
+	// A boundary that jumped over a pause leaves the words next to it
+	// squeezed: time those sentences again inside their new bounds.
+	parallel(len(moved), func(k int) {
+		si := moved[k]
+		st := a.found[si]
+		rs := a.ref.sentences[si]
+		i0 := max(0, int(st.start*100))
+		i1 := min(a.rec.n, int(math.Ceil(st.end*100)))
+		path := refine(a.rec, a.ref.feat, a.ref.filler, i0, i1, rs.span.start, rs.span.end)
+		if len(path) == 0 {
+			return
+		}
+		nt := a.timeCells(si, path)
+		nt.start, nt.end = st.start, st.end
+		a.found[si] = nt
+	})
+	a.snapOnce()
+}
+
+// snapOnce snaps every sentence's boundaries and returns the sentences
+// whose boundary jumped over a pause.
+func (a *aligner) snapOnce() (jumped []int) {
 	pauses := a.vad.pauses(int(minPause * Rate / energyStep))
 	for si := range a.found {
 		st := &a.found[si]
@@ -26,6 +54,27 @@ func (a *aligner) snap() {
 		lastStart := st.words[len(st.words)-1].start
 		if t, ok := nearestEdge(pauses, st.end, false); ok && t > max(lastStart, st.start) {
 			st.end = a.vad.offset(t)
+		}
+		// No word holds a long pause: a first word that does began
+		// after it (the path pulled the sentence into the end of the one
+		// before), a last word that does ended before it.
+		firstTo := st.end // where the first word gives way to the second
+		if len(st.words) > 1 {
+			firstTo = st.words[1].start
+		}
+		if p, ok := pauseInside(pauses, st.start, firstTo); ok {
+			st.start = a.vad.onset(stepTime(p.end))
+			jumped = append(jumped, si)
+		}
+		lastFrom := st.start // where the last word takes over
+		if len(st.words) > 1 {
+			lastFrom = st.words[len(st.words)-2].end
+		}
+		if p, ok := pauseInside(pauses, max(st.start, lastFrom), st.end); ok {
+			st.end = a.vad.offset(stepTime(p.start))
+			if len(jumped) == 0 || jumped[len(jumped)-1] != si {
+				jumped = append(jumped, si)
+			}
 		}
 		// Keep the words inside the sentence and in order.
 		st.words[0].start = st.start
@@ -41,6 +90,22 @@ func (a *aligner) snap() {
 			at = w.start
 		}
 	}
+	return jumped
+}
+
+// wordPause is the shortest pause no word is believed to hold.
+const wordPause = 0.25 // seconds
+
+// pauseInside finds a pause of at least wordPause that lies wholly inside
+// (from, to).
+func pauseInside(pauses []pause, from, to float64) (pause, bool) {
+	for _, p := range pauses {
+		s, e := stepTime(p.start), stepTime(p.end)
+		if s > from && e < to && e-s >= wordPause {
+			return p, true
+		}
+	}
+	return pause{}, false
 }
 
 // nearestEdge finds the pause edge nearest to t: pause ends (speech
