@@ -104,11 +104,11 @@ type interval struct{ start, end float64 }
 type sentenceTiming struct {
 	start, end float64
 	words      []interval
-	cost       float64 // mean local cost over its reference frames
-	rank       float64 // mean rank over its reference frames
-	fit        float64 // rank mapped to [0, 1]: how well the frames it was given match
-	null       float64 // mean rank of its reference reversed, in its place
-	confidence float64 // how much better than the null it matches, in [0, 1]
+	cost       float64  // mean local cost over its reference frames
+	rank       float64  // mean rank over its reference frames
+	fit        float64  // rank mapped to [0, 1]: how well the frames it was given match
+	null       float64  // mean rank of its reference reversed, in its place
+	confidence float64  // how much better than the null it matches, in [0, 1]
 	missing    bool     // not in the recording: zero length, confidence 0
 	window     interval // where a missing sentence was looked for
 }
@@ -812,4 +812,3 @@ func (a *aligner) timingMap() *timing.Map {
 	}
 	return m
 }
-
