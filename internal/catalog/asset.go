@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,6 +56,14 @@ func compressible(typ string) bool {
 	return false
 }
 
+// gzipWriters reuses compressors across assets: each holds about a
+// megabyte of tables, and a show of a thousand episodes renders six
+// thousand assets at load.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return zw
+}}
+
 // newMemAsset makes an in-memory asset, content-addressed when path ends
 // with the hash placeholder.
 func newMemAsset(path, typ string, body []byte, modTime time.Time, immutable, cors bool) *Asset {
@@ -66,9 +75,11 @@ func newMemAsset(path, typ string, body []byte, modTime time.Time, immutable, co
 	}
 	if compressible(typ) && len(body) > 512 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(body)
 		zw.Close()
+		gzipWriters.Put(zw)
 		if buf.Len() < len(body)*9/10 {
 			a.Gzip = buf.Bytes()
 		}
