@@ -10,6 +10,8 @@
 //	overrides.json          optional editorial overrides
 //	<source>.txt            the text, named by show.json
 //	cover.jpg               artwork (rendered from show.json when missing)
-//	audio/<slug>.mp3        an episode's recording
+//	audio/<slug>.mp3        an episode's recording, or a symlink to one in
+//	                        audio/store/ (published by internal/publish)
 //	audio/<slug>.timing.json  its timing sidecar (internal/timing)
+//	audio/timings/<sha256>.json  timing maps by recording hash (TimingPath)
 package catalog
