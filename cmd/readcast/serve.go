@@ -90,7 +90,8 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		}
 	}
 	cache := catalog.NewCache()
-	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast"}
+	background := newBackgroundAligner(cfg.dir, log)
+	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue}
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -123,6 +124,9 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
 		return next, nil
 	}
+
+	background.reload = func(ctx context.Context, why string) { reload(ctx, why) }
+	go background.Run(ctx)
 
 	if store != nil {
 		pub, err := publish.New(publish.Config{

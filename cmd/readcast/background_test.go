@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/readcast/readcast/internal/testtool"
+	"github.com/readcast/readcast/internal/timing"
+)
+
+// TestServeAlignsAnUntimedRecording drops a recording's timings, as when a
+// person's recording is put in episodes/audio: the server serves it without
+// a synchronized transcript at first, aligns it in the background, and then
+// serves the transcript, with times close to the exact ones.
+func TestServeAlignsAnUntimedRecording(t *testing.T) {
+	testtool.Require(t, "espeak-ng", "espeak-ng")
+	dir := t.TempDir()
+	copyDir(t, "../../episodes", dir)
+	slug := "02-the-official-history"
+	sidecar := filepath.Join(dir, "audio", slug+".timing.json")
+	exact, err := os.ReadFile(sidecar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(sidecar)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	go serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},
+		serveConfig{addr: l.Addr().String(), dir: dir, baseURL: base}, l)
+	waitFor(t, "the server", func() bool {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	if !strings.Contains(logs.String(), "queued for alignment") {
+		t.Fatalf("the untimed recording was not queued:\n%s", logs.String())
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for !strings.Contains(logs.String(), "timings of "+slug+" are ready") {
+		if time.Now().After(deadline) || strings.Contains(logs.String(), "alignment failed") {
+			t.Fatalf("no timings:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	waitFor(t, "the transcript in the page", func() bool {
+		return !strings.Contains(get(t, base+"/episodes/"+slug), "not synchronized")
+	})
+	matches, _ := filepath.Glob(filepath.Join(dir, "audio", "timings", "*.json"))
+	if len(matches) != 1 {
+		t.Fatalf("timing maps by hash: %v", matches)
+	}
+	b, _ := os.ReadFile(matches[0])
+	got, err := timing.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := timing.Parse(exact)
+	if got.Method != timing.MethodAligned || len(got.Sentences) != len(want.Sentences) {
+		t.Fatalf("aligned map: method %s, %d sentences (want %d)", got.Method, len(got.Sentences), len(want.Sentences))
+	}
+	within := 0
+	for i := range want.Sentences {
+		if d := got.Sentences[i].Start - want.Sentences[i].Start; d < 0.12 && d > -0.12 {
+			within++
+		}
+	}
+	if within < len(want.Sentences)*9/10 {
+		t.Errorf("only %d of %d sentence starts within 120 ms of festival's exact times", within, len(want.Sentences))
+	}
+}
