@@ -48,9 +48,7 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 		}
 		return err == nil && resp.StatusCode == 200
 	})
-	if !strings.Contains(logs.String(), "queued for alignment") {
-		t.Fatalf("the untimed recording was not queued:\n%s", logs.String())
-	}
+	waitFor(t, "the untimed recording to be queued", func() bool { return strings.Contains(logs.String(), "queued for alignment") })
 	deadline := time.Now().Add(3 * time.Minute)
 	for !strings.Contains(logs.String(), "timings of "+slug+" are ready") {
 		if time.Now().After(deadline) || strings.Contains(logs.String(), "alignment failed") {
