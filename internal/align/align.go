@@ -132,6 +132,8 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 			return
 		}
 		ref = buildReference(text, clips)
+		clips = nil
+		collect() // the voice's clips
 		report(Progress{Stage: StageReference, Done: float64(words), Total: float64(words)})
 	}()
 	rec, info, err := decodeFeatures(ctx, r, size, workers, func(done, total float64) {
@@ -146,6 +148,7 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	}
 	report(Progress{Stage: StageDecode, Done: info.Duration, Total: info.Duration})
 	rec.normalize()
+	collect() // the decoders' buffers
 
 	a := &aligner{rec: rec, ref: ref, text: text, duration: info.Duration}
 	if err := a.run(); err != nil {
@@ -174,6 +177,9 @@ func progressReporter(f func(Progress)) func(Progress) {
 		if p.Stage == StageDecode && p.Total > 0 && p.Done < p.Total && p.Done-last[p.Stage] < p.Total/100 {
 			return
 		}
+		if p.Done == last[p.Stage] && p.Done > 0 {
+			return
+		}
 		last[p.Stage] = p.Done
 		f(p)
 	}
@@ -199,3 +205,10 @@ func parallel(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// collect runs the garbage collector between the stages of an alignment.
+// Each stage leaves large buffers behind (the voice's clips, the decoders'
+// buffers, the coarse levels of the DTW); collecting them before the next
+// stage allocates keeps the peak memory at what is live, not twice that
+// (the collector's default headroom), for a few tens of milliseconds.
+func collect() { runtime.GC() }

@@ -50,7 +50,7 @@ func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int,
 		keep = int64(info.Frames) * int64(spf)
 	}
 	total := (keep*Rate + int64(info.SampleRate) - 1) / int64(info.SampleRate)
-	ft := newFeatures(framesFor(total))
+	ft := newFeatures(framesFor(total), true)
 	var parts []part
 	if workers > 1 && info.Duration >= minParallel {
 		parts, err = splitParts(r, size, info, spf, skip, ft.n)
@@ -61,7 +61,9 @@ func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int,
 	var decoded atomic.Int64 // samples at Rate, for progress
 	report := func(k int) {
 		if progress != nil {
-			progress(float64(decoded.Add(int64(k)))/Rate, info.Duration)
+			// Parts decode a little more than they own: never claim the
+			// end before it is there.
+			progress(min(float64(decoded.Add(int64(k)))/Rate, 0.99*info.Duration), info.Duration)
 		}
 	}
 	if parts == nil {

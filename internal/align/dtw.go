@@ -108,7 +108,7 @@ func dot(a, b []float32) float32 {
 		a[7]*b[7] + a[8]*b[8] + a[9]*b[9] + a[10]*b[10] + a[11]*b[11] + a[12]*b[12]
 }
 
-// Backpointers of the DTW, one byte per cell.
+// Backpointers of the DTW, two bits per cell, four cells to a byte.
 const (
 	fromDiag  = 0
 	fromRec   = 1 // (i-1, j): the recording moved on, the reference stayed
@@ -118,7 +118,7 @@ const (
 
 // dtw finds the cheapest path from (0, 0) to (rec.n-1, ref.n-1) inside b.
 // filler is, per reference frame, the most a step along one signal may
-// cost there. Memory is one byte per cell of b plus two rows.
+// cost there. Memory is two bits per cell of b plus two rows.
 func dtw(rec, ref *level, b band, filler []float32) []cell {
 	n := rec.n
 	if n == 0 || ref.n == 0 {
@@ -128,7 +128,7 @@ func dtw(rec, ref *level, b band, filler []float32) []cell {
 	for i := range n {
 		rowStart[i+1] = rowStart[i] + int64(b.hi[i]-b.lo[i])
 	}
-	back := make([]uint8, rowStart[n])
+	back := make([]uint8, (rowStart[n]+3)/4)
 	width := 0
 	for i := range n {
 		width = max(width, int(b.hi[i]-b.lo[i]))
@@ -140,7 +140,7 @@ func dtw(rec, ref *level, b band, filler []float32) []cell {
 	for i := range n {
 		lo, hi := b.lo[i], b.hi[i]
 		r := rec.frame(i)
-		bk := back[rowStart[i]:rowStart[i+1]]
+		base := rowStart[i] - int64(lo)
 		for j := lo; j < hi; j++ {
 			c := 1 - dot(r, ref.frame(int(j)))
 			step := min(c, filler[j]) // a step along one signal
@@ -166,7 +166,8 @@ func dtw(rec, ref *level, b band, filler []float32) []cell {
 				}
 			}
 			cur[j-lo] = best
-			bk[j-lo] = from
+			k := base + int64(j)
+			back[k>>2] |= from << ((k & 3) * 2)
 		}
 		prev, cur = cur, prev
 		plo, phi = lo, hi
@@ -179,7 +180,8 @@ func dtw(rec, ref *level, b band, filler []float32) []cell {
 	}
 	for {
 		path = append(path, cell{i, j})
-		from := back[rowStart[i]+int64(j-b.lo[i])]
+		k := rowStart[i] + int64(j-b.lo[i])
+		from := back[k>>2] >> ((k & 3) * 2) & 3
 		switch from {
 		case fromDiag:
 			i, j = i-1, j-1
@@ -258,12 +260,18 @@ const (
 // small enough to afford it, then at each finer level a narrow band around
 // the path found one level up.
 func warp(rec, ref *features, filler []float32) []cell {
+	return warpWithin(rec, ref, filler, maxCoarseCells)
+}
+
+// warpWithin is warp with the coarsest level's full matrix bounded by
+// maxCells.
+func warpWithin(rec, ref *features, filler []float32, maxCells int64) []cell {
 	n, m := rec.n, ref.n
 	if n == 0 || m == 0 {
 		return nil
 	}
 	top := 1
-	for int64((n+top-1)/top)*int64((m+top-1)/top) > maxCoarseCells {
+	for int64((n+top-1)/top)*int64((m+top-1)/top) > maxCells {
 		top *= levelRatio
 	}
 	var factors []int
@@ -284,6 +292,9 @@ func warp(rec, ref *features, filler []float32) []cell {
 		path = dtw(rl, fl, b, pl)
 		if path == nil {
 			return nil
+		}
+		if b.cells() > 8<<20 {
+			collect() // this level's features and backpointers
 		}
 		prevFactor = f
 	}
@@ -374,6 +385,12 @@ func locate(rec, ref *features, filler []float32, i0, i1, r0, r1 int) (start, en
 // with the ordinary DTW, between two pause frames that absorb what is
 // left at either end, and returns the path over the sentence's frames.
 func refine(rec, ref *features, filler []float32, i0, i1, r0, r1 int) []cell {
+	return refineWithin(rec, ref, filler, i0, i1, r0, r1, maxCoarseCells)
+}
+
+// refineWithin is refine with the coarsest level's full matrix bounded by
+// maxCells.
+func refineWithin(rec, ref *features, filler []float32, i0, i1, r0, r1 int, maxCells int64) []cell {
 	if i1-i0 < 2 || r1 <= r0 {
 		return nil
 	}
@@ -386,7 +403,7 @@ func refine(rec, ref *features, filler []float32, i0, i1, r0, r1 int) []cell {
 	fl := make([]float32, m)
 	fl[0], fl[m-1] = filler[0], filler[0]
 	copy(fl[1:], filler[r0:r1])
-	path := warp(win, mini, fl)
+	path := warpWithin(win, mini, fl, maxCells)
 	var out []cell
 	for _, c := range path {
 		if c.j >= 1 && int(c.j) <= r1-r0 {
@@ -395,3 +412,10 @@ func refine(rec, ref *features, filler []float32, i0, i1, r0, r1 int) []cell {
 	}
 	return out
 }
+
+// nullCells bounds the full matrix of the null alignment of a sentence
+// (see aligner.nullRank): a sentence of ten seconds is aligned at a ninth
+// of the frame rate first, then in bands around that path, for a twentieth
+// of the cost of the full matrix. The null only has to be about as good as
+// DTW gets with the wrong words.
+const nullCells = 1 << 14

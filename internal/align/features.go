@@ -41,11 +41,16 @@ func frameAt(t float64) int { return int(math.Round(t * Rate / FrameStep)) }
 type features struct {
 	n      int       // frames
 	mfcc   []float32 // n × numCoeffs; after normalize, unit vectors
-	energy []float32 // 2n values: dB of each 5 ms step
+	energy []float32 // 2n values: dB of each 5 ms step; nil for the reference
 }
 
-func newFeatures(n int) *features {
-	return &features{n: n, mfcc: make([]float32, n*numCoeffs), energy: make([]float32, 2*n)}
+// newFeatures makes room for n frames, and their energy track if energy.
+func newFeatures(n int, energy bool) *features {
+	ft := &features{n: n, mfcc: make([]float32, n*numCoeffs)}
+	if energy {
+		ft.energy = make([]float32, 2*n)
+	}
+	return ft
 }
 
 // frame returns the coefficients of frame f.
@@ -176,6 +181,9 @@ type frontEnd struct {
 
 func newFrontEnd(dst *features, total int64, from, to int) *frontEnd {
 	fe := &frontEnd{dst: dst, total: total, next: from, end: to, nextE: 2 * from, fft: newFFT(fftSize / 2)}
+	if dst.energy == nil {
+		fe.nextE = 2 * to // no energy track to compute
+	}
 	fe.base = fe.needFrom()
 	return fe
 }

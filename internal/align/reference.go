@@ -84,6 +84,7 @@ func speakWords(ctx context.Context, v Voice, text []Sentence) (map[string][]flo
 	out := make(map[string][]float32, len(vocab))
 	for i, w := range vocab {
 		x := clips[i]
+		clips[i] = nil // the voice's copy goes as soon as it is resampled
 		if s, e, ok := soundBounds(x); ok {
 			x = x[s:e]
 		} else {
@@ -91,6 +92,8 @@ func speakWords(ctx context.Context, v Voice, text []Sentence) (map[string][]flo
 		}
 		if rate != Rate && len(x) > 0 {
 			x = resample(x, rate, Rate)
+		} else {
+			x = append([]float32(nil), x...) // not a window on the voice's buffer
 		}
 		out[w] = x
 	}
@@ -102,7 +105,7 @@ func speakWords(ctx context.Context, v Voice, text []Sentence) (map[string][]flo
 func buildReference(text []Sentence, clips map[string][]float32) *reference {
 	lay := layOut(text, clips)
 	n := framesFor(lay.total)
-	ref := &reference{feat: newFeatures(n), sentences: lay.sentences}
+	ref := &reference{feat: newFeatures(n, false), sentences: lay.sentences}
 	fe := newFrontEnd(ref.feat, lay.total, 0, n)
 	lay.render(fe.feed)
 	fe.finish()

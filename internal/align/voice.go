@@ -34,12 +34,12 @@ type Espeak struct {
 }
 
 const (
-	espeakBatch = 150
-	espeakBreak = 700 // ms of SSML break after each word
+	espeakBatch = 50
+	espeakBreak = 500 // ms of SSML break after each word
 	// espeakCut is the shortest silence taken for a break: longer than
 	// any stop closure or pause espeak makes inside a word, shorter than
 	// the break.
-	espeakCut = 0.35 // seconds
+	espeakCut = 0.3 // seconds
 	// silent is the amplitude under which a synthesizer's sample counts as
 	// silence: −66 dBFS.
 	silent = 1.0 / 2048
