@@ -441,12 +441,13 @@ func testPlayback(t *testing.T, env *browserEnv, e *catalog.Episode) {
 			t.Fatalf("playback stopped at %.3f s", st.Time)
 		}
 		// The sentence being spoken: the last that started. Near a boundary
-		// the page may be one frame behind the clock.
+		// the page may be a frame or two behind the clock: at double speed on
+		// a loaded machine that is up to 0.3 s of audio (seen in CI).
 		cur, prev := "", ""
 		for i, s := range sents {
 			if s.Start <= st.Time+0.001 {
 				cur = s.ID
-				if st.Time-s.Start < 0.1 && i > 0 {
+				if st.Time-s.Start < 0.3 && i > 0 {
 					prev = sents[i-1].ID
 				}
 			}
