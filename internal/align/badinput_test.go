@@ -23,6 +23,7 @@ func TestMismatchedText(t *testing.T) {
 		t.Errorf("the error does not say the text does not match: %v", err)
 	}
 	t.Log(err)
+	recordFigure(t, "bad_mismatch", err)
 }
 
 // TestSilentRecording: ten seconds of silence hold no speech.
@@ -34,6 +35,7 @@ func TestSilentRecording(t *testing.T) {
 		t.Fatalf("got %v, want ErrSilent", err)
 	}
 	t.Log(err)
+	recordFigure(t, "bad_silent", err)
 }
 
 // TestTooShortRecording: two seconds of speech cannot hold a hundred
@@ -61,6 +63,7 @@ func TestTooShortRecording(t *testing.T) {
 		t.Fatalf("got %v, want ErrNoMatch", err)
 	}
 	t.Log(err)
+	recordFigure(t, "bad_short", err)
 }
 
 // TestNotAnMP3: a WAV given as the recording is refused as not an MP3.

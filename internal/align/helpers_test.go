@@ -176,3 +176,28 @@ func encodeMP3(tb testing.TB, dir string, x []float32, rate int) string {
 	}
 	return out
 }
+
+// recordFigure appends "key<TAB>value" to the file named by
+// READCAST_ALIGN_FIGURES, if set: scripts/bench-align collects the
+// figures the tests measure into BENCHMARKS.md.
+func recordFigure(tb testing.TB, key string, value any) {
+	tb.Helper()
+	path := os.Getenv("READCAST_ALIGN_FIGURES")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := fmt.Fprintf(f, "%s\t%v\n", key, value); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// ms formats seconds as whole milliseconds.
+func ms(s float64) string { return fmt.Sprintf("%.0f", 1000*s) }
+
+// pct formats a share as a percentage.
+func pct(x float64) string { return fmt.Sprintf("%.1f", 100*x) }

@@ -2,6 +2,7 @@ package align
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -178,6 +179,9 @@ func TestSonnet001Lines(t *testing.T) {
 	errs := sonnetLineErrors(t)
 	n := int(errs.within(0.100)*float64(len(errs)) + 0.5)
 	t.Logf("sonnet001: %d of %d line starts within 100 ms; median %.0f ms, worst %.0f ms", n, len(errs), 1000*errs.median(), 1000*errs.quantile(1))
+	recordFigure(t, "sonnet_within100", fmt.Sprintf("%d/%d", n, len(errs)))
+	recordFigure(t, "sonnet_median_ms", ms(errs.median()))
+	recordFigure(t, "sonnet_worst_ms", ms(errs.quantile(1)))
 	if n < 14 {
 		t.Errorf("%d of %d line starts within 100 ms of PocketSphinx's, want ≥ 14", n, len(errs))
 	}
@@ -190,6 +194,10 @@ func TestMFACorpusWords(t *testing.T) {
 	errs := mfaWordErrors(t)
 	t.Logf("MFA corpus: %d words, median %.0f ms, %.1f%% within 100 ms, %.1f%% within 250 ms",
 		len(errs), 1000*errs.median(), 100*errs.within(0.1), 100*errs.within(0.25))
+	recordFigure(t, "mfa_words", len(errs))
+	recordFigure(t, "mfa_median_ms", ms(errs.median()))
+	recordFigure(t, "mfa_within100_pct", pct(errs.within(0.1)))
+	recordFigure(t, "mfa_within250_pct", pct(errs.within(0.25)))
 	if got := errs.within(0.100); got < 0.88 {
 		t.Errorf("%.1f%% of word starts within 100 ms, want ≥ 88%%", 100*got)
 	}

@@ -60,10 +60,13 @@ func shifted(m *timing.Map, f func(float64) float64) *timing.Map {
 	return &out
 }
 
-// checkBounds applies the seed's bounds (acceptance 1) to got against want.
-func checkBounds(t *testing.T, got, want *timing.Map, skip map[string]bool) {
+// checkBounds applies the seed's bounds (acceptance 1) to got against want
+// and records the figures under key.
+func checkBounds(t *testing.T, key string, got, want *timing.Map, skip map[string]bool) {
 	t.Helper()
 	s, w := compare(got, want, skip)
+	recordFigure(t, key, fmt.Sprintf("sentence starts median %s ms, p95 %s ms; words median %s ms, %s%% within 100 ms",
+		ms(s.median()), ms(s.quantile(0.95)), ms(w.median()), pct(w.within(0.1))))
 	t.Logf("sentences median %.0f ms p95 %.0f ms; words median %.0f ms, %.1f%% within 100 ms",
 		1000*s.median(), 1000*s.quantile(0.95), 1000*w.median(), 100*w.within(0.1))
 	if s.median() > 0.030 || s.quantile(0.95) > 0.120 || w.median() > 0.040 || w.within(0.1) < 0.85 {
@@ -104,7 +107,7 @@ func TestRobustTempo(t *testing.T) {
 			}
 			mp3 := encodeMP3(t, dir, y, r)
 			res := alignFile(t, mp3, e.text)
-			checkBounds(t, res.Map, shifted(e.exact, func(v float64) float64 { return v / tempo }), nil)
+			checkBounds(t, fmt.Sprintf("robust_tempo_%.1f", tempo), res.Map, shifted(e.exact, func(v float64) float64 { return v / tempo }), nil)
 			if len(res.Report.Issues) > 0 {
 				t.Errorf("report on a clean recording: %v", res.Report.Issues)
 			}
@@ -137,7 +140,7 @@ func TestRobustNoise(t *testing.T) {
 	}
 	mp3 := encodeMP3(t, t.TempDir(), y, rate)
 	res := alignFile(t, mp3, e.text)
-	checkBounds(t, res.Map, e.exact, nil)
+	checkBounds(t, "robust_noise", res.Map, e.exact, nil)
 }
 
 // intro makes 30 s of sound that is not in the text: music (chords with
@@ -185,12 +188,13 @@ func TestRobustUntranscribedIntro(t *testing.T) {
 	y := append(intro(t, rate), x...)
 	mp3 := encodeMP3(t, t.TempDir(), y, rate)
 	res := alignFile(t, mp3, e.text)
-	checkBounds(t, res.Map, shifted(e.exact, func(v float64) float64 { return v + 30 }), nil)
+	checkBounds(t, "robust_intro", res.Map, shifted(e.exact, func(v float64) float64 { return v + 30 }), nil)
 	found := false
 	for _, is := range res.Report.Issues {
 		t.Log(is.Message)
 		if is.Kind == IssueUntranscribed && is.Start < 5 && is.End > 25 {
 			found = true
+			recordFigure(t, "robust_intro_report", is.Message)
 		}
 	}
 	if !found {
@@ -207,7 +211,7 @@ func TestRobustSkippedSentence(t *testing.T) {
 	mp3 := encodeMP3(t, t.TempDir(), y, rate)
 	res := alignFile(t, mp3, e.text)
 	skip := map[string]bool{e.exact.Sentences[cut].ID: true}
-	checkBounds(t, res.Map, shifted(e.exact, func(v float64) float64 {
+	checkBounds(t, "robust_skip", res.Map, shifted(e.exact, func(v float64) float64 {
 		if v >= to {
 			return v - (to - from)
 		}
@@ -218,6 +222,7 @@ func TestRobustSkippedSentence(t *testing.T) {
 		t.Log(is.Message)
 		if is.Kind == IssueSkipped && is.Sentence == cut+1 {
 			found = true
+			recordFigure(t, "robust_skip_report", is.Message)
 		}
 	}
 	if !found {
@@ -254,7 +259,7 @@ func TestRobustRetake(t *testing.T) {
 	res := alignFile(t, mp3, e.text)
 	// The last take is kept: the paragraph and everything after it move
 	// by its length.
-	checkBounds(t, res.Map, shifted(e.exact, func(v float64) float64 {
+	checkBounds(t, "robust_retake", res.Map, shifted(e.exact, func(v float64) float64 {
 		if v >= from-0.001 {
 			return v + (to - from)
 		}
@@ -265,6 +270,7 @@ func TestRobustRetake(t *testing.T) {
 		t.Log(is.Message)
 		if is.Kind == IssueRetake && is.Sentence <= first+1 && is.Last >= last+1 {
 			found = true
+			recordFigure(t, "robust_retake_report", is.Message)
 		}
 	}
 	if !found {

@@ -23,6 +23,12 @@ func TestSeedFestivalAgainstEspeak(t *testing.T) {
 	}
 	t.Logf("all: %d sentences median %.0f ms p95 %.0f ms; %d words median %.0f ms, %.1f%% within 100 ms",
 		len(sentences), 1000*sentences.median(), 1000*sentences.quantile(0.95), len(words), 1000*words.median(), 100*words.within(0.1))
+	recordFigure(t, "seed_sentences", len(sentences))
+	recordFigure(t, "seed_sentence_median_ms", ms(sentences.median()))
+	recordFigure(t, "seed_sentence_p95_ms", ms(sentences.quantile(0.95)))
+	recordFigure(t, "seed_words", len(words))
+	recordFigure(t, "seed_word_median_ms", ms(words.median()))
+	recordFigure(t, "seed_word_within100_pct", pct(words.within(0.1)))
 	if got := sentences.median(); got > 0.030 {
 		t.Errorf("sentence starts: median error %.0f ms, want ≤ 30 ms", 1000*got)
 	}

@@ -41,6 +41,7 @@ func TestSelfAlignment(t *testing.T) {
 		}
 	}
 	t.Logf("worst word start error %.1f ms", 1000*worst)
+	recordFigure(t, "self_word_worst_ms", fmt.Sprintf("%.1f", 1000*worst))
 }
 
 // TestEspeakSentencesAlignToThemselves: sentences spoken by espeak-ng as
@@ -68,7 +69,9 @@ func TestEspeakSentencesAlignToThemselves(t *testing.T) {
 	}
 	mp3 := encodeMP3(t, t.TempDir(), pcm, Rate)
 	res := alignFile(t, mp3, selfText)
+	worst := 0.0
 	for i, s := range res.Map.Sentences {
+		worst = max(worst, abs(s.Start-want[i].start), abs(s.End-want[i].end))
 		var b strings.Builder
 		fmt.Fprintf(&b, "sentence %d: [%.3f, %.3f], want [%.3f, %.3f]", i+1, s.Start, s.End, want[i].start, want[i].end)
 		if abs(s.Start-want[i].start) > 0.010 || abs(s.End-want[i].end) > 0.010 {
@@ -77,4 +80,5 @@ func TestEspeakSentencesAlignToThemselves(t *testing.T) {
 			t.Log(b.String())
 		}
 	}
+	recordFigure(t, "self_sentence_worst_ms", fmt.Sprintf("%.1f", 1000*worst))
 }
