@@ -23,7 +23,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,30 +34,14 @@ const (
 	crashSlug  = "02-the-official-history"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// readcastBinary builds the command once for all tests of the package.
-func readcastBinary(tb testing.TB) string {
-	tb.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "readcast-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "readcast")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
+// buildReadcast builds the command into a temporary directory of t.
+func buildReadcast(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "readcast")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return binPath
+	return bin
 }
 
 // process is a running readcast serve.
@@ -72,10 +55,10 @@ var servingURL = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-
 
 // startServer runs readcast serve on dir with the admin API on, and waits
 // until it answers.
-func startServer(tb *testing.T, dir string, env ...string) *process {
+func startServer(tb *testing.T, bin, dir string, env ...string) *process {
 	tb.Helper()
 	p := &process{log: &syncBuffer{}}
-	p.cmd = exec.Command(readcastBinary(tb), "serve", "-addr", "127.0.0.1:0", "-dir", dir, "-watch", "0")
+	p.cmd = exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-dir", dir, "-watch", "0")
 	p.cmd.Env = append(os.Environ(), append([]string{"READCAST_ADMIN_TOKEN=" + crashToken, "READCAST_BASE_URL="}, env...)...)
 	p.cmd.Stderr = p.log
 	if err := p.cmd.Start(); err != nil {
@@ -216,7 +199,8 @@ func upload(tb testing.TB, base string, body []byte) (int, string) {
 func TestCrashInTheMiddleOfAnUpload(t *testing.T) {
 	t.Parallel()
 	dir, take, oldSum, newSum := crashShow(t)
-	p := startServer(t, dir)
+	bin := buildReadcast(t)
+	p := startServer(t, bin, dir)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(p.base, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +221,7 @@ func TestCrashInTheMiddleOfAnUpload(t *testing.T) {
 	})
 	p.kill(t)
 
-	p = startServer(t, dir)
+	p = startServer(t, bin, dir)
 	if got := consistent(t, p, dir, oldSum, newSum); got != oldSum {
 		t.Errorf("after a crash during the upload the show serves %.12s, want the old %.12s", got, oldSum)
 	}
@@ -248,6 +232,7 @@ func TestCrashInTheMiddleOfAnUpload(t *testing.T) {
 
 func TestCrashInTheMiddleOfAPublish(t *testing.T) {
 	t.Parallel()
+	bin := buildReadcast(t)
 	for _, tt := range []struct {
 		step  string
 		isNew bool // the symlink was already renamed
@@ -257,7 +242,7 @@ func TestCrashInTheMiddleOfAPublish(t *testing.T) {
 		t.Run("before "+tt.step, func(t *testing.T) {
 			t.Parallel()
 			dir, take, oldSum, newSum := crashShow(t)
-			p := startServer(t, dir, "READCAST_TEST_PUBLISH_PAUSE="+tt.step)
+			p := startServer(t, bin, dir, "READCAST_TEST_PUBLISH_PAUSE="+tt.step)
 			if status, body := upload(t, p.base, take); status != http.StatusAccepted {
 				t.Fatalf("upload: %d %s", status, body)
 			}
@@ -267,7 +252,7 @@ func TestCrashInTheMiddleOfAPublish(t *testing.T) {
 			})
 			p.kill(t)
 
-			p = startServer(t, dir)
+			p = startServer(t, bin, dir)
 			want := oldSum
 			if tt.isNew {
 				want = newSum
