@@ -107,6 +107,30 @@ type Transcript struct {
 	Asset  *Asset
 }
 
+// Synthetic reports whether the episode's narration is synthesized: the
+// show says its narration is, and this recording's timings came from the
+// synthesizer. A person's recording (timings found by alignment, or not yet
+// found) is not declared synthetic.
+func (e *Episode) Synthetic(sh *show.Show) bool {
+	return sh.Synthetic && e.Timing != nil && e.Timing.Method == timing.MethodSynthesis
+}
+
+// allSynthetic reports whether every recorded episode is synthesized, which
+// is when the channel itself declares it.
+func (s *Snapshot) allSynthetic() bool {
+	any := false
+	for _, e := range s.Episodes {
+		if e.Audio == nil {
+			continue
+		}
+		if !e.Synthetic(s.Show) {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
 // Slug is the episode's URL name.
 func (e *Episode) Slug() string { return e.Outline.Slug }
 
@@ -437,7 +461,7 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 		Author: sh.Author, Language: sh.Language, Link: sh.Link, Copyright: sh.Copyright,
 		OwnerName: sh.Owner.Name, OwnerEmail: sh.Owner.Email, Explicit: sh.Explicit, Type: sh.Type,
 		FeedURL: s.BaseURL + FeedPath, ImageURL: s.BaseURL + s.Cover.Path,
-		Synthetic: sh.Synthetic, Narrator: sh.Narrator, Locked: true, Generator: cfg.Generator,
+		Synthetic: s.allSynthetic(), Narrator: sh.Narrator, Locked: true, Generator: cfg.Generator,
 	}
 	for _, c := range sh.Categories {
 		fs.Categories = append(fs.Categories, feed.Category{Name: c.Name, Sub: c.Subcategory})
@@ -452,7 +476,7 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 			Summary: summary(e.Outline), Published: e.Published,
 			Duration:  time.Duration(math.Round(e.Info.Duration * float64(time.Second))),
 			Enclosure: feed.Enclosure{URL: s.BaseURL + e.Audio.Path, Length: e.Audio.Size, Type: TypeMP3},
-			Link:      e.PageURL, Synthetic: sh.Synthetic,
+			Link:      e.PageURL, Synthetic: e.Synthetic(sh),
 		}
 		for _, c := range e.Chapters {
 			it.Chapters = append(it.Chapters, feed.Chapter{Start: time.Duration(math.Round(c.Start*1000)) * time.Millisecond, Title: c.Title})

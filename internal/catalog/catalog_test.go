@@ -245,3 +245,27 @@ func TestTimingByContentHash(t *testing.T) {
 		t.Error("an untimed recording must still be served, without timings")
 	}
 }
+
+// TestSyntheticOnlyWhereItIs: the seed declares synthesized narration on
+// the channel and every item; an episode whose timings came from alignment
+// (a person's recording) is not declared synthetic, and then neither is the
+// channel as a whole.
+func TestSyntheticOnlyWhereItIs(t *testing.T) {
+	s := load(t, "../../episodes")
+	if n := strings.Count(string(s.Feed.Body), `purpose="ai-content"`); n != 1+len(s.Episodes) {
+		t.Fatalf("seed feed has %d ai-content declarations, want %d", n, 1+len(s.Episodes))
+	}
+	dir := copyShow(t)
+	editSidecar(t, filepath.Join(dir, AudioDir, "02-the-official-history"+TimingExt), func(m *timing.Map) { m.Method = timing.MethodAligned })
+	s = load(t, dir)
+	body := string(s.Feed.Body)
+	// The channel now says "some episodes", and four items declare it.
+	if n := strings.Count(body, `purpose="ai-content"`); n != len(s.Episodes) || !strings.Contains(body, "Some episodes are narrated by synthesized speech") {
+		t.Errorf("with one person's recording the feed has %d ai-content declarations (want 1 channel + %d items) and no \"Some episodes\"", n, len(s.Episodes)-1)
+	}
+	item := body[strings.Index(body, "<title>The official history</title>"):]
+	item = item[:strings.Index(item, "</item>")]
+	if strings.Contains(item, "ai-content") {
+		t.Error("the person's recording is declared synthetic")
+	}
+}
