@@ -153,6 +153,8 @@ func summary(e segment.Episode) string {
 // episodeData is everything the page of snap.Episodes[i] shows.
 func episodeData(snap *catalog.Snapshot, show player.Show, i int) player.Episode {
 	e := snap.Episodes[i]
+	// The page says synthesized only when this recording is.
+	show.Synthetic = e.Synthetic(snap.Show)
 	base := show.Base
 	d := player.Episode{Show: show, Slug: e.Slug(), Number: e.Outline.Number, Title: e.Outline.Title}
 	if i > 0 {
