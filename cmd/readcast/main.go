@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	readcast [serve]  [-addr HOST:PORT] [-dir DIR] [-base-url URL]
+//	readcast [serve]  [-addr HOST:PORT] [-dir DIR] [-base-url URL] [-watch 2s] [-admin-token T] [-max-upload 256MB]
 //	readcast outline  [-dir DIR] [-source FILE] [-json]
 //	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
 //	readcast align    -audio FILE -text FILE [-lines] [-json]
