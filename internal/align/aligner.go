@@ -124,7 +124,6 @@ type interval struct{ start, end float64 }
 type sentenceTiming struct {
 	start, end float64
 	words      []interval
-	cost       float64  // mean local cost over its reference frames
 	rank       float64  // mean rank over its reference frames
 	fit        float64  // rank mapped to [0, 1]: how well the frames it was given match
 	null       float64  // mean rank of its reference played backwards, in its place
@@ -356,24 +355,25 @@ func (a *aligner) rankAgainst(i int, f []float32) float64 {
 	return float64(worse) / float64(len(a.sample))
 }
 
-// score measures cells of a path inside sentence si: mean cost and mean
-// rank over its speech frames.
-func (a *aligner) score(si int, cells []cell) (cost, rank float64) {
+// score is the mean rank of the cells of a path over a sentence's speech
+// frames (its pauses do not count).
+func (a *aligner) score(cells []cell) float64 {
+	var rank float64
 	n := 0
 	for _, c := range cells {
 		if a.ref.pause[c.j] {
 			continue
 		}
-		cost += float64(1 - dot(a.rec.frame(int(c.i)), a.ref.feat.frame(int(c.j))))
 		rank += a.rank(int(c.i), int(c.j))
 		n++
 	}
 	if n == 0 {
-		return 1, 0
+		return 0
 	}
-	return cost / float64(n), rank / float64(n)
+	return rank / float64(n)
 }
 
+// fitOf maps a mean rank to [0, 1].
 func fitOf(rank float64) float64 {
 	return min(1, max(0, (rank-rankFloor)/(rankFull-rankFloor)))
 }
@@ -420,7 +420,7 @@ func (a *aligner) timing(si int, cells []cell, firstOf func(j int) int, endOf fu
 		st.start = st.words[0].start
 		st.end = max(st.start, st.words[len(st.words)-1].end)
 	}
-	st.cost, st.rank = a.score(si, cells)
+	st.rank = a.score(cells)
 	st.fit = fitOf(st.rank)
 	return st
 }

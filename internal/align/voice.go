@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/readcast/readcast/internal/narrate"
 )
@@ -127,7 +128,7 @@ func espeakRange(ctx context.Context, path, voice string, words []string, clips 
 	spoken := 0
 	for _, w := range words {
 		t := narrate.SpeechText(w)
-		if t == "" {
+		if !speakable(t) {
 			continue
 		}
 		spoken++
@@ -157,7 +158,7 @@ func espeakRange(ctx context.Context, path, voice string, words []string, clips 
 	if len(pieces) == spoken {
 		k := 0
 		for i, w := range words {
-			if narrate.SpeechText(w) == "" {
+			if !speakable(narrate.SpeechText(w)) {
 				continue
 			}
 			clips[i] = append([]float32(nil), x[pieces[k][0]:pieces[k][1]]...)
@@ -183,6 +184,12 @@ func espeakRange(ctx context.Context, path, voice string, words []string, clips 
 		return 0, err
 	}
 	return max(r1, r2), nil
+}
+
+// speakable reports whether a synthesizer has something to say for t: a
+// letter or a digit.
+func speakable(t string) bool {
+	return strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 func xmlEscape(b *strings.Builder, s string) {
@@ -301,7 +308,7 @@ func (v EngineVoice) Words(ctx context.Context, words []string) ([][]float32, in
 	var texts []string
 	var index []int
 	for i, w := range words {
-		if narrate.SpeechText(w) != "" {
+		if speakable(narrate.SpeechText(w)) {
 			texts = append(texts, w)
 			index = append(index, i)
 		}

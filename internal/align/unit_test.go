@@ -1,0 +1,148 @@
+package align
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/readcast/readcast/internal/narrate"
+	"github.com/readcast/readcast/internal/segment"
+)
+
+func TestClock(t *testing.T) {
+	for _, c := range []struct {
+		t    float64
+		want string
+	}{
+		{0, "0:00.0"}, {-1, "0:00.0"}, {5.96, "0:05.9"}, {192.25, "3:12.2"}, {3725.5, "1:02:05.5"},
+	} {
+		if got := clock(c.t); got != c.want {
+			t.Errorf("clock(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+func TestWordsAndLines(t *testing.T) {
+	if got, want := Words("“Where are the 0.1 percent who voted against?” he asked — Trotsky’s (re-elected)."),
+		[]string{"Where", "are", "the", "0.1", "percent", "who", "voted", "against", "he", "asked", "Trotsky’s", "re-elected"}; !slices.Equal(got, want) {
+		t.Errorf("Words = %q, want %q", got, want)
+	}
+	lines := Lines("1\n\n  From fairest   creatures\n***\n")
+	if len(lines) != 3 || lines[0].ID != "line-1" || lines[1].ID != "line-3" || lines[1].Text != "From fairest creatures" || len(lines[2].Words) != 0 {
+		t.Errorf("Lines = %+v", lines)
+	}
+	if lines[0].Paragraph == lines[1].Paragraph {
+		t.Error("lines share a paragraph")
+	}
+}
+
+func TestPunctuationAfter(t *testing.T) {
+	s := Sentence{Text: "In each election, the ballot had only one name: Brezhnev’s (re-elected).", Words: Words("In each election, the ballot had only one name: Brezhnev’s (re-elected).")}
+	got := punctuationAfter(s)
+	want := make([]bool, len(s.Words))
+	want[2], want[8], want[9] = true, true, true // election, | name: | Brezhnev’s (
+	if !slices.Equal(got, want) {
+		t.Errorf("punctuationAfter = %v, want %v", got, want)
+	}
+}
+
+func TestSplitOnSilence(t *testing.T) {
+	x := make([]float32, 100)
+	for _, i := range []int{10, 11, 12, 40, 60, 61} {
+		x[i] = 0.5
+	}
+	got := splitOnSilence(x, 10)
+	want := [][2]int{{10, 13}, {40, 41}, {60, 62}}
+	if !slices.Equal(got, want) {
+		t.Errorf("splitOnSilence = %v, want %v", got, want)
+	}
+	if got := splitOnSilence(x, 25); !slices.Equal(got, [][2]int{{10, 13}, {40, 62}}) {
+		t.Errorf("with a longer gap: %v", got)
+	}
+}
+
+// TestResampleKeepsTime: a click at a time comes out at the same time at
+// the new rate.
+func TestResampleKeepsTime(t *testing.T) {
+	for _, rates := range [][2]int{{22050, 16000}, {44100, 16000}, {8000, 16000}} {
+		from, to := rates[0], rates[1]
+		x := make([]float32, from)
+		at := 0.3731 // seconds
+		x[int(math.Round(at*float64(from)))] = 1
+		y := resample(x, from, to)
+		if want := (len(x)*to + from - 1) / from; len(y) != want {
+			t.Errorf("%d→%d: %d samples, want %d", from, to, len(y), want)
+		}
+		peak := 0
+		for i, v := range y {
+			if v > y[peak] {
+				peak = i
+			}
+		}
+		if got := float64(peak) / float64(to); math.Abs(got-at) > 1.0/float64(min(from, to)) {
+			t.Errorf("%d→%d: the click is at %.5f s, want %.5f s", from, to, got, at)
+		}
+	}
+}
+
+// TestEpisodeSentences: an episode's sentences are those of its timing
+// sidecar, in order, so that a map made from them is the one the catalog
+// checks against the outline.
+func TestEpisodeSentences(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(seedDir, "recollection.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := segment.Parse(src, segment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := Outline(o)
+	n := 0
+	for _, e := range seedEpisodes(t) {
+		var ep segment.Episode
+		for _, oe := range o.Episodes {
+			if oe.Slug == e.slug {
+				ep = oe
+			}
+		}
+		got := Episode(ep)
+		if len(got) != len(e.exact.Sentences) {
+			t.Fatalf("%s: %d sentences, the sidecar has %d", e.slug, len(got), len(e.exact.Sentences))
+		}
+		for i, s := range got {
+			w := e.exact.Sentences[i]
+			if s.ID != w.ID || len(s.Words) != len(w.Words) {
+				t.Errorf("%s sentence %d: %s with %d words, the sidecar has %s with %d", e.slug, i+1, s.ID, len(s.Words), w.ID, len(w.Words))
+			}
+		}
+		n += len(got)
+	}
+	if n != len(all) {
+		t.Errorf("the episodes have %d sentences, the outline %d", n, len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Paragraph < all[i-1].Paragraph {
+			t.Fatalf("paragraph numbers go back at sentence %d", i+1)
+		}
+	}
+}
+
+// TestEngineVoice: a narrate engine speaks the reference's words too.
+func TestEngineVoice(t *testing.T) {
+	needEspeak(t)
+	eng, err := narrate.NewEngine(narrate.EspeakNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clips, rate, err := EngineVoice{eng}.Words(context.Background(), []string{"Trotsky", "1965", "…"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rate <= 0 || len(clips) != 3 || len(clips[0]) == 0 || len(clips[1]) <= len(clips[0]) || len(clips[2]) != 0 {
+		t.Errorf("rate %d, clip lengths %d, %d, %d", rate, len(clips[0]), len(clips[1]), len(clips[2]))
+	}
+}
