@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/timing"
 )
 
@@ -115,8 +116,15 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 		voice = Espeak{}
 	}
 	report := progressReporter(opt.Progress)
+	// A file that is not an MP3 is refused before anything is spoken.
+	if _, err := audio.Probe(r, size); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
 
-	// The reference is spoken while the recording decodes.
+	// The reference is spoken while the recording decodes; whichever
+	// fails first stops the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		ref    *reference
 		refErr error
@@ -129,6 +137,7 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 		clips, err := speakWords(ctx, voice, text)
 		if err != nil {
 			refErr = err
+			cancel()
 			return
 		}
 		ref = buildReference(text, clips)
@@ -139,19 +148,22 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	rec, info, err := decodeFeatures(ctx, r, size, workers, func(done, total float64) {
 		report(Progress{Stage: StageDecode, Done: min(done, total), Total: total})
 	})
+	if err != nil {
+		cancel()
+	}
 	wg.Wait()
+	if refErr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		return nil, refErr // the voice's failure, not the cancellation it caused
+	}
 	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
-	}
-	if refErr != nil {
-		return nil, refErr
 	}
 	report(Progress{Stage: StageDecode, Done: info.Duration, Total: info.Duration})
 	rec.normalize()
 	collect() // the decoders' buffers
 
 	a := &aligner{rec: rec, ref: ref, text: text, duration: info.Duration}
-	if err := a.run(); err != nil {
+	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
 	report(Progress{Stage: StageAlign, Done: float64(len(text)), Total: float64(len(text))})

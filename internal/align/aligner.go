@@ -1,6 +1,7 @@
 package align
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -105,6 +106,7 @@ type aligner struct {
 	// moved marks the sentences placed by a search rather than by the
 	// global path; they and their neighbours are timed again.
 	moved []bool
+	takes []interval // first takes of retakes, reported as such
 }
 
 // markMoved marks sentences [first, last] as moved.
@@ -138,7 +140,8 @@ func (a *aligner) errNoMatch(found int) error {
 		ErrNoMatch, found, len(a.text), a.medianConfidence(nil))
 }
 
-func (a *aligner) run() error {
+// run aligns, stage by stage, checking ctx between the stages.
+func (a *aligner) run(ctx context.Context) error {
 	if err := a.plausible(); err != nil {
 		return err
 	}
@@ -159,14 +162,22 @@ func (a *aligner) run() error {
 	if err := a.quickMatch(); err != nil {
 		return err
 	}
-	a.relocate()
-	a.snap()
-	takes := a.retakes()
-	a.retime()
-	a.snap()
-	a.untranscribed(takes)
-	a.confidences()
-	a.reportSentences()
+	stages := []func(){
+		a.relocate,
+		a.snap,
+		func() { a.takes = a.retakes() },
+		a.retime,
+		a.snap,
+		func() { a.untranscribed(a.takes) },
+		a.confidences,
+		a.reportSentences,
+	}
+	for _, stage := range stages {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stage()
+	}
 	if found := a.countConfident(); found < int(math.Ceil(matchedShare*float64(len(a.text)))) {
 		return a.errNoMatch(found)
 	}

@@ -3,6 +3,7 @@ package align
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -100,4 +101,19 @@ type noVoice struct{}
 
 func (noVoice) Words(_ context.Context, words []string) ([][]float32, int, error) {
 	return make([][]float32, len(words)), Rate, nil
+}
+
+// TestVoiceFailureStopsDecoding: when the voice fails, the alignment
+// returns its error (not the cancellation of the decoding it causes).
+func TestVoiceFailureStopsDecoding(t *testing.T) {
+	_, err := AlignFile(context.Background(), seedEpisodes(t)[3].mp3, seedEpisodes(t)[3].text, Options{Voice: failingVoice{}})
+	if !errors.Is(err, ErrMissingVoice) {
+		t.Fatalf("got %v, want ErrMissingVoice", err)
+	}
+}
+
+type failingVoice struct{}
+
+func (failingVoice) Words(context.Context, []string) ([][]float32, int, error) {
+	return nil, 0, fmt.Errorf("align: no voice here: %w", ErrMissingVoice)
 }
