@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/readcast/readcast/internal/catalog"
 )
@@ -107,49 +106,3 @@ func httpError(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status)
 	io.WriteString(w, msg+"\n")
 }
-
-// ReadFrom lets http.ServeContent's io.CopyN reach net/http's own ReadFrom,
-// which sends a file, or a range of one, with sendfile(2). Without it the
-// access log's statusWriter hides that path: every 32 KB of audio then costs
-// a read and a write system call and two copies, and every request a new
-// 32 KB buffer. scripts/bench-serve measured about 110 µs of CPU per random
-// 64 KB range without it, 60 µs with it. In-memory bodies (the feed,
-// transcripts, chapters) gain nothing from sendfile, and io.Copy would still
-// allocate a buffer per request (about 20 KB for the feed, which the GC then
-// has to collect), so they are copied through a pooled one: 68 µs of CPU per
-// feed request before, 41 µs after. ReadFrom records the implicit 200 and
-// counts bytes like statusWriter.Write (middleware.go), so the access log
-// stays right.
-func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	var n int64
-	var err error
-	if isFile(src) {
-		n, err = io.Copy(w.ResponseWriter, src)
-	} else {
-		buf := copyBufs.Get().(*[]byte)
-		n, err = io.CopyBuffer(writerOnly{w.ResponseWriter}, src, *buf)
-		copyBufs.Put(buf)
-	}
-	w.bytes += n
-	return n, err
-}
-
-// isFile reports whether src is a file or a limited reader of one, which
-// net/http sends with sendfile(2).
-func isFile(src io.Reader) bool {
-	if lr, ok := src.(*io.LimitedReader); ok {
-		src = lr.R
-	}
-	_, ok := src.(*os.File)
-	return ok
-}
-
-// writerOnly hides a writer's ReadFrom from io.CopyBuffer, so it uses the
-// buffer it is given.
-type writerOnly struct{ io.Writer }
-
-// copyBufs holds the buffers statusWriter.ReadFrom copies through.
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
