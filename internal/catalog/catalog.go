@@ -473,7 +473,7 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 		}
 		it := feed.Episode{
 			GUID: e.GUID, Number: e.Outline.Number, Type: "full", Title: e.Outline.Title,
-			Summary: summary(e.Outline), Published: e.Published,
+			Summary: Summary(e.Outline, 400), Published: e.Published,
 			Duration:  time.Duration(math.Round(e.Info.Duration * float64(time.Second))),
 			Enclosure: feed.Enclosure{URL: s.BaseURL + e.Audio.Path, Length: e.Audio.Size, Type: TypeMP3},
 			Link:      e.PageURL, Synthetic: e.Synthetic(sh),
@@ -504,17 +504,18 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 	return nil
 }
 
-// summary is an episode's plain-text description: the opening of its first
-// paragraph of prose, cut at a sentence boundary.
-func summary(e segment.Episode) string {
+// Summary is the opening of an episode's prose — its first paragraph of
+// text, past the spoken heading and the editor's introduction — cut at a
+// sentence boundary to at most max bytes (one sentence always fits).
+func Summary(e segment.Episode, max int) string {
 	var b strings.Builder
 	for _, c := range e.Chapters {
 		for _, p := range c.Paragraphs {
-			if p.Kind == segment.KindHeading {
+			if p.Kind != segment.KindText {
 				continue
 			}
 			for _, s := range p.Sentences {
-				if b.Len() > 0 && b.Len()+len(s.Text) > 400 {
+				if b.Len() > 0 && b.Len()+len(s.Text) > max {
 					return b.String()
 				}
 				if b.Len() > 0 {
@@ -522,9 +523,7 @@ func summary(e segment.Episode) string {
 				}
 				b.WriteString(s.Text)
 			}
-			if b.Len() > 0 {
-				return b.String()
-			}
+			return b.String()
 		}
 	}
 	return e.Title

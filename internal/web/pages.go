@@ -117,37 +117,12 @@ func basePath(baseURL string) string {
 func episodeLink(base string, e *catalog.Episode) player.EpisodeLink {
 	l := player.EpisodeLink{
 		Number: e.Outline.Number, Title: e.Outline.Title, URL: base + "/episodes/" + e.Slug(),
-		Chapters: len(e.Outline.Chapters), Summary: summary(e.Outline),
+		Chapters: len(e.Outline.Chapters), Summary: catalog.Summary(e.Outline, 240),
 	}
 	if e.Audio != nil {
 		l.Duration = e.Info.Duration
 	}
 	return l
-}
-
-// summary is the opening of an episode's first paragraph of prose, cut at a
-// sentence boundary, for the show page's list.
-func summary(e segment.Episode) string {
-	const max = 240
-	var b strings.Builder
-	for _, c := range e.Chapters {
-		for _, p := range c.Paragraphs {
-			if p.Kind != segment.KindText {
-				continue
-			}
-			for _, s := range p.Sentences {
-				if b.Len() > 0 && b.Len()+len(s.Text) > max {
-					return b.String()
-				}
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(s.Text)
-			}
-			return b.String()
-		}
-	}
-	return ""
 }
 
 // episodeData is everything the page of snap.Episodes[i] shows.
