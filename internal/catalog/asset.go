@@ -5,6 +5,9 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +34,51 @@ type Asset struct {
 	Immutable bool
 	// CORS marks assets other sites' players and apps fetch from scripts.
 	CORS bool
+
+	// shared is File opened once for every request of this snapshot
+	// (SharedFile).
+	sharedOnce sync.Once
+	shared     *os.File
+	sharedErr  error
+}
+
+// ErrChanged means a file on disk is no longer the one the snapshot
+// hashed: a reload will pick up the new one.
+var ErrChanged = errors.New("the file changed since the show was loaded")
+
+// SharedFile returns the asset's file, opened on first use and then shared
+// by every request for it in this snapshot, which saves an open and a
+// close a request. Callers read it only at explicit offsets (ReadAt,
+// sendfile(2) with an offset) and never Seek or Close it; it is closed
+// when the snapshot is no longer referenced. It fails with ErrChanged if
+// the file at File is not the one the snapshot hashed (size and
+// modification time), so a snapshot never serves other bytes under its
+// URL, length and ETag.
+func (a *Asset) SharedFile() (*os.File, error) {
+	a.sharedOnce.Do(func() {
+		if a.File == "" {
+			a.sharedErr = fmt.Errorf("catalog: %s is not a file", a.Path)
+			return
+		}
+		f, err := os.Open(a.File)
+		if err != nil {
+			a.sharedErr = fmt.Errorf("catalog: %w", err)
+			return
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			a.sharedErr = fmt.Errorf("catalog: %w", err)
+			return
+		}
+		if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) {
+			f.Close()
+			a.sharedErr = fmt.Errorf("catalog: %s: %w", a.File, ErrChanged)
+			return
+		}
+		a.shared = f
+	})
+	return a.shared, a.sharedErr
 }
 
 // GzipETag is the ETag of the gzip-encoded representation: a different

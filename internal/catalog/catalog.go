@@ -152,6 +152,10 @@ func (s *Snapshot) Asset(path string) (*Asset, error) {
 	return nil, fmt.Errorf("catalog: %s: %w", path, ErrNotFound)
 }
 
+// Find returns the asset at a URL path, or nil: Asset without the error,
+// for the server's hot path, where a miss is common and not an error.
+func (s *Snapshot) Find(path string) *Asset { return s.assets[path] }
+
 // Episode returns an episode by slug.
 func (s *Snapshot) Episode(slug string) (*Episode, error) {
 	if e, ok := s.slugs[slug]; ok {

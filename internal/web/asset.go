@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/lane"
 )
 
 // handleAsset serves anything the snapshot holds at the request's path: the
@@ -19,10 +19,10 @@ func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such file: "+r.URL.Path)
 		return
 	}
-	if a.CORS {
-		setCORS(w.Header())
-	}
 	if r.Method == http.MethodOptions {
+		if a.CORS {
+			setCORS(w.Header())
+		}
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -32,11 +32,9 @@ func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
 // setCORS lets web players on other sites fetch the feed, transcripts and
 // chapters, and read the headers a ranged player needs.
 func setCORS(h http.Header) {
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Range, If-None-Match, If-Range, If-Modified-Since")
-	h.Set("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag")
-	h.Set("Access-Control-Max-Age", "86400")
+	for _, f := range lane.CORSFields() {
+		h.Set(f.Name, f.Value)
+	}
 }
 
 // serveAsset answers with a's bytes through http.ServeContent, which does
@@ -46,18 +44,14 @@ func setCORS(h http.Header) {
 func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset) {
 	h := w.Header()
 	h.Set("Content-Type", a.Type)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if a.Immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		// The feed: apps poll it, and revalidate cheaply with its ETag.
-		h.Set("Cache-Control", "public, max-age=60")
+	for _, f := range lane.Fields(a) {
+		h.Set(f.Name, f.Value)
 	}
 	var content io.ReadSeeker
 	etag := a.ETag
 	if a.Gzip != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r) {
+		if lane.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
 			etag = a.GzipETag()
 			content = bytes.NewReader(a.Gzip)
@@ -79,20 +73,6 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset) {
 	}
 	checkRange(r)
 	http.ServeContent(w, r, "", a.ModTime, content)
-}
-
-// acceptsGzip reports whether the request accepts gzip with a non-zero
-// quality.
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			continue
-		}
-		q := strings.ReplaceAll(params, " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
 }
 
 // httpError writes a plain-text error that says what went wrong.

@@ -74,6 +74,26 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 	})
 }
 
+// assetRoute names the route of an asset's path without matching the
+// router's patterns, for requests internal/lane answers: the snapshot's
+// assets live under these prefixes (TestAssetRoutes holds the two to
+// agree).
+func assetRoute(path string) string {
+	switch {
+	case path == "/feed.xml":
+		return RouteFeed
+	case strings.HasPrefix(path, "/audio/"):
+		return RouteAudio
+	case strings.HasPrefix(path, "/transcripts/"):
+		return RouteTranscript
+	case strings.HasPrefix(path, "/chapters/"):
+		return RouteChapters
+	case strings.HasPrefix(path, "/cover."):
+		return RouteCover
+	}
+	return routeUnmatched
+}
+
 // audioSlug returns the episode slug of a content-addressed audio path,
 // "/audio/<slug>.<hash12>.mp3".
 func audioSlug(path string) (string, bool) {

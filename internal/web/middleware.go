@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/readcast/readcast/internal/lane"
 )
 
 // statusWriter remembers the status and byte count for the access log.
@@ -45,16 +48,37 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		attrs := []slog.Attr{
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
-			slog.Duration("took", time.Since(start)),
-		}
-		if rg := r.Header.Get("Range"); rg != "" {
-			attrs = append(attrs, slog.String("range", rg))
-		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		s.logRequest(r.Method, r.URL.Path, r.Header.Get("Range"), sw.status, sw.bytes, time.Since(start))
 	})
+}
+
+// logRequest writes the access log line of a request, answered by net/http
+// or by the lane.
+func (s *Server) logRequest(method, path, rangeHeader string, status int, bytes int64, took time.Duration) {
+	attrs := [6]slog.Attr{
+		slog.String("method", method), slog.String("path", path),
+		slog.Int("status", status), slog.Int64("bytes", bytes),
+		slog.Duration("took", took),
+	}
+	n := 5
+	if rangeHeader != "" {
+		attrs[5] = slog.String("range", rangeHeader)
+		n = 6
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs[:n]...)
+}
+
+// laneDone logs and counts a request internal/lane answered, as accessLog
+// and countRequests do for net/http's.
+func (s *Server) laneDone(r *lane.Request, status int, bytes int64, took time.Duration) {
+	route := assetRoute(r.Path)
+	s.metrics.Request(route, status, bytes)
+	if route == RouteAudio && r.Method == http.MethodGet {
+		if slug, ok := audioSlug(r.Path); ok {
+			s.metrics.Download(slug, r.Range, status, clientHost(r.RemoteAddr), r.UserAgent)
+		}
+	}
+	s.logRequest(r.Method, r.Path, r.Range, status, bytes, took)
 }
 
 // recoverPanics turns a handler panic into a 500 and a log line instead of

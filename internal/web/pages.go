@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/lane"
 	"github.com/readcast/readcast/internal/player"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/transcript"
@@ -78,7 +79,7 @@ func servePage(w http.ResponseWriter, r *http.Request, a *player.Asset) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
 	body, etag := a.Body, a.ETag
-	if a.Gzip != nil && acceptsGzip(r) {
+	if a.Gzip != nil && lane.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
 		body, etag = a.Gzip, strings.TrimSuffix(a.ETag, `"`)+`-gz"`
 	}

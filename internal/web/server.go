@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/lane"
 	"github.com/readcast/readcast/internal/metrics"
 	"github.com/readcast/readcast/internal/player"
 )
@@ -73,8 +74,18 @@ const (
 
 // Serve accepts connections on l until ctx is done, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish (up to
-// ShutdownTimeout), and returns.
+// ShutdownTimeout), and returns. Requests for the snapshot's assets are
+// answered by internal/lane on the connection; everything else, and every
+// connection from its first request the lane does not answer, by net/http
+// with Handler.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	ln := lane.New(lane.Config{
+		Find:              func(path string) *catalog.Asset { return s.Snapshot().Find(path) },
+		Done:              s.laneDone,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
+		Log:               s.log,
+	})
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: ReadHeaderTimeout,
@@ -82,21 +93,32 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	errc := make(chan error, 2)
+	go func() { errc <- ln.Serve(l) }()
+	go func() { errc <- srv.Serve(ln.Fallback()) }()
 	select {
 	case err := <-errc:
+		ln.Shutdown(context.Background())
+		srv.Close()
 		return fmt.Errorf("web: %w", err)
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "grace", ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
+	// The lane first: a connection it is answering may still be handed
+	// over to net/http until the lane is done.
+	if err := ln.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("web: %w", err)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("web: %w", err)
+	for range 2 {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("web: %w", err)
+		}
 	}
 	return nil
 }
