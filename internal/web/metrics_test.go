@@ -9,7 +9,13 @@ import (
 // TestMetrics counts requests by route and status, and downloads the IAB
 // way, through the whole handler, and keeps no address.
 func TestMetrics(t *testing.T) {
-	ts, srv := newTestServer(t)
+	for _, kind := range serverKinds {
+		t.Run(kind, func(t *testing.T) { testMetrics(t, kind) })
+	}
+}
+
+func testMetrics(t *testing.T, kind string) {
+	ts, srv := newServer(t, kind)
 	ep := srv.Snapshot().Episodes[1]
 	audio := ts.URL + ep.Audio.Path
 	requests := []struct {

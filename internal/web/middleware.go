@@ -71,6 +71,7 @@ func (s *Server) logRequest(method, path, rangeHeader string, status int, bytes 
 // laneDone logs and counts a request internal/lane answered, as accessLog
 // and countRequests do for net/http's.
 func (s *Server) laneDone(r *lane.Request, status int, bytes int64, took time.Duration) {
+	s.laneAnswered.Add(1)
 	route := assetRoute(r.Path)
 	s.metrics.Request(route, status, bytes)
 	if route == RouteAudio && r.Method == http.MethodGet {

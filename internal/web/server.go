@@ -28,6 +28,9 @@ type Server struct {
 	metrics *metrics.Registry
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
+	// laneAnswered counts the requests internal/lane answered, for tests
+	// that must know which path answered.
+	laneAnswered atomic.Int64
 }
 
 // New returns a server of snap that logs to log.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,12 +19,29 @@ import (
 	"github.com/readcast/readcast/internal/catalog"
 )
 
+// testServer is a running server of the seed show.
+type testServer struct{ URL string }
+
+// Ways a server answers: "serve" as `readcast serve` does (Serve:
+// internal/lane for assets, net/http for the rest), "handler" with
+// net/http alone (Handler). Tests of what clients see run against both.
+var serverKinds = []string{"serve", "handler"}
+
 // newTestServer serves the seed show from episodes/ on a loopback port,
 // with the base URL of that port, as `readcast serve` would.
-func newTestServer(tb testing.TB) (*httptest.Server, *Server) {
+func newTestServer(tb testing.TB) (*testServer, *Server) {
 	tb.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
+	return newServer(tb, "serve")
+}
+
+// newServer serves the seed show the way kind says (serverKinds).
+func newServer(tb testing.TB, kind string) (*testServer, *Server) {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
 	snap, err := catalog.Load(context.Background(), catalog.Config{Dir: "../../episodes", BaseURL: base}, nil)
 	if err != nil {
 		tb.Fatal(err)
@@ -35,10 +53,31 @@ func newTestServer(tb testing.TB) (*httptest.Server, *Server) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	tb.Cleanup(ts.Close)
-	return ts, srv
+	serveOn(tb, srv, kind, l)
+	return &testServer{URL: base}, srv
+}
+
+// serveOn runs srv on l the way kind says until the test ends.
+func serveOn(tb testing.TB, srv *Server, kind string, l net.Listener) {
+	tb.Helper()
+	switch kind {
+	case "handler":
+		ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv.Handler()}}
+		ts.Start()
+		tb.Cleanup(ts.Close)
+	case "serve":
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, l) }()
+		tb.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				tb.Errorf("Serve: %v", err)
+			}
+		})
+	default:
+		tb.Fatalf("no server kind %q", kind)
+	}
 }
 
 func do(tb testing.TB, method, url string, header ...string) (*http.Response, []byte) {
@@ -68,7 +107,13 @@ func do(tb testing.TB, method, url string, header ...string) (*http.Response, []
 // TestRanges is a table of Range requests in the style of net/http's
 // fs_test.go, on an episode's audio and on a transcript.
 func TestRanges(t *testing.T) {
-	ts, srv := newTestServer(t)
+	for _, kind := range serverKinds {
+		t.Run(kind, func(t *testing.T) { testRanges(t, kind) })
+	}
+}
+
+func testRanges(t *testing.T, kind string) {
+	ts, srv := newServer(t, kind)
 	ep := srv.Snapshot().Episodes[0]
 	if ep.Audio == nil {
 		t.Fatal("the seed's first episode has no audio")
@@ -196,7 +241,13 @@ func checkMultipart(t *testing.T, resp *http.Response, body, full []byte, spans 
 }
 
 func TestContentTypesAndHeaders(t *testing.T) {
-	ts, srv := newTestServer(t)
+	for _, kind := range serverKinds {
+		t.Run(kind, func(t *testing.T) { testContentTypesAndHeaders(t, kind) })
+	}
+}
+
+func testContentTypesAndHeaders(t *testing.T, kind string) {
+	ts, srv := newServer(t, kind)
 	snap := srv.Snapshot()
 	ep := snap.Episodes[0]
 	tests := []struct {
@@ -237,7 +288,13 @@ func TestContentTypesAndHeaders(t *testing.T) {
 }
 
 func TestGzipOnlyForText(t *testing.T) {
-	ts, srv := newTestServer(t)
+	for _, kind := range serverKinds {
+		t.Run(kind, func(t *testing.T) { testGzipOnlyForText(t, kind) })
+	}
+}
+
+func testGzipOnlyForText(t *testing.T, kind string) {
+	ts, srv := newServer(t, kind)
 	ep := srv.Snapshot().Episodes[0]
 	for _, path := range []string{"/feed.xml", ep.Transcript("vtt").Path, ep.Transcript("json").Path} {
 		resp, body := do(t, http.MethodGet, ts.URL+path, "Accept-Encoding", "gzip, br")
@@ -290,8 +347,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func BenchmarkFeedHandler(b *testing.B) {
-	ts, srv := newTestServer(b)
-	_ = ts
+	_, srv := newTestServer(b)
 	h := srv.Handler()
 	req := httptest.NewRequest(http.MethodGet, "/feed.xml", nil)
 	b.ReportAllocs()
