@@ -293,3 +293,42 @@ func TestLaneHandsOverMidConnection(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLaneMatchesNetHTTP sends a request with fuzzed Range, If-None-Match
+// and Accept-Encoding values to the lane and to net/http alone and
+// compares the answers.
+func FuzzLaneMatchesNetHTTP(f *testing.F) {
+	for _, s := range [][3]string{
+		{"bytes=0-1", "", ""}, {"bytes=-500", "", "gzip"}, {"bytes=100-", `"x"`, ""},
+		{"bytes=0-9,5-6", "", ""}, {"bytes=99999999-", "", ""}, {"", "*", "gzip;q=0"},
+		{"bytes=007-0010", "", "br, gzip"}, {"bytes=-0", "", ""}, {"bytes=1-0", "", "GZIP"},
+	} {
+		f.Add(s[0], s[1], s[2], false)
+	}
+	d := newDiffServers(f)
+	snap := d.srv.Snapshot()
+	paths := []string{snap.Feed.Path, snap.Episodes[0].Audio.Path, snap.Episodes[0].Transcript("vtt").Path}
+	f.Fuzz(func(t *testing.T, rangeValue, ifNoneMatch, acceptEncoding string, head bool) {
+		if strings.ContainsAny(rangeValue+ifNoneMatch+acceptEncoding, "\r\n") {
+			return // another header, or a malformed head: not what this fuzzes
+		}
+		method := http.MethodGet
+		if head {
+			method = http.MethodHead
+		}
+		for _, path := range paths {
+			raw := method + " " + path + " HTTP/1.1\r\nHost: a\r\n"
+			for _, h := range [][2]string{{"Range", rangeValue}, {"If-None-Match", ifNoneMatch}, {"Accept-Encoding", acceptEncoding}} {
+				if h[1] != "" {
+					raw += h[0] + ": " + h[1] + "\r\n"
+				}
+			}
+			raw += "\r\n"
+			laneResp, laneBody := exchange(t, d.lane, raw, method)
+			plainResp, plainBody := exchange(t, d.plain, raw, method)
+			if err := sameAnswer(laneResp, plainResp, laneBody, plainBody); err != nil {
+				t.Errorf("%q: %v", raw, err)
+			}
+		}
+	})
+}
