@@ -181,10 +181,13 @@ func (l *Lane) serveConn(c *conn) {
 		}
 		l.wg.Done()
 	}()
-	wait := l.cfg.ReadHeaderTimeout // a new connection: its first request
-	for {
+	// A new connection's first head must come within ReadHeaderTimeout of
+	// the accept; a later one within ReadHeaderTimeout of its first byte,
+	// after up to IdleTimeout of waiting for it. As net/http.
+	waitDeadline := time.Now().Add(l.cfg.ReadHeaderTimeout)
+	for first := true; ; first = false {
 		c.idle.Store(true)
-		c.nc.SetReadDeadline(time.Now().Add(wait))
+		c.nc.SetReadDeadline(waitDeadline)
 		if l.closing.Load() {
 			return
 		}
@@ -193,9 +196,12 @@ func (l *Lane) serveConn(c *conn) {
 		if err != nil {
 			return // gone, idle too long, or shutting down
 		}
-		wait = l.cfg.IdleTimeout
 		start := time.Now()
-		head, err := c.readHead(l.cfg.ReadHeaderTimeout)
+		headDeadline := waitDeadline
+		if !first {
+			headDeadline = start.Add(l.cfg.ReadHeaderTimeout)
+		}
+		head, err := c.readHead(headDeadline)
 		if err != nil {
 			if errors.Is(err, errHandOver) {
 				handedOver = l.handOver(c)
@@ -225,15 +231,15 @@ func (l *Lane) serveConn(c *conn) {
 		if err != nil {
 			return
 		}
+		waitDeadline = time.Now().Add(l.cfg.IdleTimeout)
 	}
 }
 
 // readHead waits until the buffer holds a whole head and returns it,
 // unread. A head that is not all CRLF lines, or does not fit the buffer,
-// is errHandOver; the rest of a head must come within timeout of its
-// first byte, as with net/http's ReadHeaderTimeout.
-func (c *conn) readHead(timeout time.Duration) ([]byte, error) {
-	deadline := false
+// is errHandOver; the rest of a head must come by deadline.
+func (c *conn) readHead(deadline time.Time) ([]byte, error) {
+	deadlineSet := false
 	for {
 		b, _ := c.br.Peek(c.br.Buffered())
 		switch end, state := headEnd(b); state {
@@ -245,9 +251,9 @@ func (c *conn) readHead(timeout time.Duration) ([]byte, error) {
 		if c.br.Buffered() >= c.br.Size() {
 			return nil, errHandOver
 		}
-		if !deadline {
-			c.nc.SetReadDeadline(time.Now().Add(timeout))
-			deadline = true
+		if !deadlineSet {
+			c.nc.SetReadDeadline(deadline)
+			deadlineSet = true
 		}
 		if _, err := c.br.Peek(c.br.Buffered() + 1); err != nil {
 			return nil, err

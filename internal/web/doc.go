@@ -3,4 +3,12 @@
 // holds everything already rendered; a handler only picks bytes and lets
 // http.ServeContent answer HEAD, Range, If-Range and If-None-Match exactly as
 // podcast apps and browsers expect.
+//
+// Serve puts internal/lane in front of net/http: the lane answers the
+// common asset requests (GET and HEAD of the feed, audio, transcripts,
+// chapters and cover, with a simple range or a matching If-None-Match) on
+// the connection, at about half net/http's CPU, and hands every other
+// request to Handler. Both paths share the asset headers (lane.Fields),
+// the access log and the metrics, and the tests send the same requests
+// both ways (lane_test.go).
 package web
