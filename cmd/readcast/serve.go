@@ -105,6 +105,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	srv.SetAccessLog(logs)
 
 	// reload rebuilds the show and serves it; one at a time, and a failed
 	// one keeps the last good show serving. The watcher and SIGHUP ask for

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"sync"
@@ -50,22 +48,6 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		s.logRequest(r.Method, r.URL.Path, r.Header.Get("Range"), sw.status, sw.bytes, time.Since(start))
 	})
-}
-
-// logRequest writes the access log line of a request, answered by net/http
-// or by the lane.
-func (s *Server) logRequest(method, path, rangeHeader string, status int, bytes int64, took time.Duration) {
-	attrs := [6]slog.Attr{
-		slog.String("method", method), slog.String("path", path),
-		slog.Int("status", status), slog.Int64("bytes", bytes),
-		slog.Duration("took", took),
-	}
-	n := 5
-	if rangeHeader != "" {
-		attrs[5] = slog.String("range", rangeHeader)
-		n = 6
-	}
-	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs[:n]...)
 }
 
 // laneDone logs and counts a request internal/lane answered, as accessLog

@@ -28,6 +28,9 @@ type Server struct {
 	metrics *metrics.Registry
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
+	// access writes the access log when SetAccessLog was called;
+	// otherwise it goes through log.
+	access *accessLog
 	// laneAnswered counts the requests internal/lane answered, for tests
 	// that must know which path answered.
 	laneAnswered atomic.Int64
