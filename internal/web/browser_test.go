@@ -278,6 +278,22 @@ func frames(t *testing.T, ctx context.Context) {
 	eval[bool](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 }
 
+// scrolled waits until the page stops scrolling (the player's autoscroll
+// is smooth): a click by coordinates during the animation lands on
+// whatever has moved under them.
+func scrolled(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[bool](t, ctx, `new Promise(r => {
+		let last = -1, still = 0;
+		const check = () => {
+			still = window.scrollY === last ? still + 1 : 0;
+			last = window.scrollY;
+			if (still >= 3) r(true); else requestAnimationFrame(check);
+		};
+		requestAnimationFrame(check);
+	})`)
+}
+
 func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 
 // letters keeps the letters and digits of s, lowercased: a written word
@@ -519,6 +535,7 @@ func testSeek(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	sents := e.Timing.Sentences
 	for _, k := range []int{3, len(sents) / 2, len(sents) - 1} {
 		s := sents[k]
+		scrolled(t, ctx)
 		act(t, ctx, chromedp.Click(chromedp.CSS("#"+s.ID+" > span:first-child")))
 		frames(t, ctx)
 		if got := state(t, ctx); !near(got.Time, s.Start, 0.05) || got.Sentence != s.ID {
@@ -536,12 +553,14 @@ func testSeek(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	// A word in the middle of a sentence.
 	s := sents[len(sents)/2]
 	j := len(s.Words) / 2
+	scrolled(t, ctx)
 	act(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf("#%s > span:nth-child(%d)", s.ID, j+1))))
 	frames(t, ctx)
 	if got := state(t, ctx); !near(got.Time, s.Words[j].Start, 0.05) || letters(got.Word) != letters(s.Words[j].Text) {
 		t.Errorf("after a click on word %q: at %.3f s on %q, want %.3f s", s.Words[j].Text, got.Time, got.Word, s.Words[j].Start)
 	}
 	for i, c := range e.Chapters {
+		scrolled(t, ctx)
 		act(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(".chapter-list li:nth-child(%d) a", i+1))))
 		frames(t, ctx)
 		got := state(t, ctx)
@@ -551,6 +570,7 @@ func testSeek(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	}
 	// The time link of the last paragraph.
 	href := eval[string](t, ctx, `[...document.querySelectorAll('#transcript p > a.t')].pop().getAttribute('href')`)
+	scrolled(t, ctx)
 	act(t, ctx, chromedp.Click(chromedp.CSS(`#transcript section:last-of-type p:last-of-type > a.t`)))
 	frames(t, ctx)
 	_, frag, _ := strings.Cut(href, "#t=")
