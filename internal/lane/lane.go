@@ -225,13 +225,14 @@ func (l *Lane) serveConn(c *conn) {
 		c.br.Discard(len(head))
 		req.RemoteAddr = c.remote
 		n, err := c.answer(a, &ans, req.Method == http.MethodHead, start)
+		end := time.Now()
 		if l.cfg.Done != nil {
-			l.cfg.Done(&req, ans.status, n, time.Since(start))
+			l.cfg.Done(&req, ans.status, n, end.Sub(start))
 		}
 		if err != nil {
 			return
 		}
-		waitDeadline = time.Now().Add(l.cfg.IdleTimeout)
+		waitDeadline = end.Add(l.cfg.IdleTimeout)
 	}
 }
 
