@@ -129,31 +129,30 @@ func parseHead(b []byte) (Request, bool) {
 // plainPath reports whether target is an origin-form path of characters
 // that need no decoding: no query, no percent-encoding.
 func plainPath(target []byte) bool {
-	if len(target) == 0 || target[0] != '/' {
-		return false
-	}
-	for _, c := range target {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '/', c == '.', c == '-', c == '_', c == '~':
-		default:
-			return false
-		}
-	}
-	return true
+	return len(target) > 0 && target[0] == '/' && only(target, &pathChars)
 }
 
 // plainHost reports whether a Host value is a name or an address with an
 // optional port, of characters net/http accepts too.
-func plainHost(v []byte) bool {
-	if len(v) == 0 {
-		return false
+func plainHost(v []byte) bool { return len(v) > 0 && only(v, &hostChars) }
+
+var (
+	pathChars  = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/.-_~")
+	hostChars  = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+	tokenChars = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~")
+)
+
+func charSet(chars string) (set [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		set[chars[i]] = true
 	}
-	for _, c := range v {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '.', c == '-', c == ':', c == '[', c == ']':
-		default:
+	return set
+}
+
+// only reports whether every byte of b is in set.
+func only(b []byte, set *[256]bool) bool {
+	for _, c := range b {
+		if !set[c] {
 			return false
 		}
 	}
@@ -161,30 +160,7 @@ func plainHost(v []byte) bool {
 }
 
 // token reports whether b is a header field name (RFC 9110 §5.6.2).
-func token(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if c >= 0x80 || !tokenChar[c] {
-			return false
-		}
-	}
-	return true
-}
-
-var tokenChar = func() (t [128]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
+func token(b []byte) bool { return len(b) > 0 && only(b, &tokenChars) }
 
 // fieldValue reports whether b has no control characters but tab, as
 // net/http requires, and does not start a folded line.
