@@ -47,9 +47,10 @@ var fixedFields = func() (f [2][2][]Field) {
 // for net/http's answer to a preflight OPTIONS.
 func CORSFields() []Field { return corsFields }
 
-// Fields returns the headers every answer with a's content carries besides
-// Content-Type, whichever path answers: the lane, or net/http through
-// web.serveAsset. The slice is shared; do not modify it.
+// Fields returns the headers every answer with one of the show's assets
+// carries besides Content-Type and the representation's, whichever path
+// answers: the lane, or net/http through web.serveAsset. The slice is
+// shared; do not modify it.
 func Fields(a *catalog.Asset) []Field {
 	return fixedFields[b2i(a.Immutable)][b2i(a.CORS)]
 }
@@ -170,8 +171,9 @@ func decimal(s string) (int64, bool) {
 	return v, true
 }
 
-// appendHeader appends the status line and headers of ans for a to b.
-func appendHeader(b []byte, a *catalog.Asset, ans *answer, now time.Time) []byte {
+// appendHeader appends the status line and headers of ans for a, with
+// fields, to b.
+func appendHeader(b []byte, a *catalog.Asset, fields []Field, ans *answer, now time.Time) []byte {
 	switch ans.status {
 	case http.StatusOK:
 		b = append(b, "HTTP/1.1 200 OK\r\n"...)
@@ -180,7 +182,7 @@ func appendHeader(b []byte, a *catalog.Asset, ans *answer, now time.Time) []byte
 	case http.StatusNotModified:
 		b = append(b, "HTTP/1.1 304 Not Modified\r\n"...)
 	}
-	for _, f := range Fields(a) {
+	for _, f := range fields {
 		b = appendField(b, f.Name, f.Value)
 	}
 	b = appendField(b, "ETag", ans.etag)

@@ -63,6 +63,6 @@ func BenchmarkAnswerFeed(b *testing.B) {
 		if !ok || ans.status != http.StatusOK {
 			b.Fatal("no plan")
 		}
-		buf = appendHeader(buf[:0], feed, &ans, time.Now())
+		buf = appendHeader(buf[:0], feed, Fields(feed), &ans, time.Now())
 	}
 }

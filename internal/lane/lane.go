@@ -19,9 +19,11 @@ import (
 
 // Config is what a Lane answers from and how long it waits.
 type Config struct {
-	// Find returns the asset at a URL path, or nil to leave the request to
-	// net/http.
-	Find func(path string) *catalog.Asset
+	// Find returns what is served at a URL path and the header fields
+	// every answer with it carries besides Content-Type and those of the
+	// representation (ETag, Vary, Last-Modified, Content-*): Fields(a) for
+	// the show's assets. A nil asset leaves the request to net/http.
+	Find func(path string) (*catalog.Asset, []Field)
 	// Done is called after each request the lane answered, for the access
 	// log and the metrics; bytes counts the body sent.
 	Done func(r *Request, status int, bytes int64, took time.Duration)
@@ -210,8 +212,9 @@ func (l *Lane) serveConn(c *conn) {
 		}
 		req, ok := parseHead(head)
 		var a *catalog.Asset
+		var fields []Field
 		if ok {
-			a = l.cfg.Find(req.Path)
+			a, fields = l.cfg.Find(req.Path)
 			ok = a != nil
 		}
 		var ans answer
@@ -224,7 +227,7 @@ func (l *Lane) serveConn(c *conn) {
 		}
 		c.br.Discard(len(head))
 		req.RemoteAddr = c.remote
-		n, err := c.answer(a, &ans, req.Method == http.MethodHead, start)
+		n, err := c.answer(a, fields, &ans, req.Method == http.MethodHead, start)
 		end := time.Now()
 		if l.cfg.Done != nil {
 			l.cfg.Done(&req, ans.status, n, end.Sub(start))
@@ -265,8 +268,8 @@ func (c *conn) readHead(deadline time.Time) ([]byte, error) {
 // answer writes the answer: the headers and the body together, in one
 // writev(2) for bytes in memory, or the headers held back (MSG_MORE) and the
 // file's range sent with sendfile(2). It returns the body bytes sent.
-func (c *conn) answer(a *catalog.Asset, ans *answer, head bool, now time.Time) (int64, error) {
-	c.buf = appendHeader(c.buf[:0], a, ans, now)
+func (c *conn) answer(a *catalog.Asset, fields []Field, ans *answer, head bool, now time.Time) (int64, error) {
+	c.buf = appendHeader(c.buf[:0], a, fields, ans, now)
 	if head || ans.status == http.StatusNotModified || ans.n == 0 {
 		_, err := c.nc.Write(c.buf)
 		return 0, err

@@ -54,14 +54,14 @@ func newTestLane(tb testing.TB, fileSize int, cfg Config) *testLane {
 	tl.mem = &catalog.Asset{Path: "/t.vtt", Type: "text/vtt; charset=utf-8", Body: []byte(strings.Repeat("WEBVTT cue\n", 100)),
 		Size: 1100, ETag: `"mem"`, ModTime: time.Date(2026, 11, 6, 6, 0, 0, 0, time.UTC), Immutable: true, CORS: true}
 	tl.file = &catalog.Asset{Path: "/a.mp3", Type: "audio/mpeg", File: name, Size: fi.Size(), ETag: `"file"`, ModTime: fi.ModTime(), Immutable: true}
-	cfg.Find = func(path string) *catalog.Asset {
+	cfg.Find = func(path string) (*catalog.Asset, []Field) {
 		switch path {
 		case tl.mem.Path:
-			return tl.mem
+			return tl.mem, Fields(tl.mem)
 		case tl.file.Path:
-			return tl.file
+			return tl.file, Fields(tl.file)
 		}
-		return nil
+		return nil, nil
 	}
 	cfg.Done = func(r *Request, status int, n int64, _ time.Duration) {
 		tl.mu.Lock()

@@ -26,7 +26,7 @@ func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	serveAsset(w, r, a)
+	serveAsset(w, r, a, lane.Fields(a))
 }
 
 // setCORS lets web players on other sites fetch the feed, transcripts and
@@ -37,14 +37,15 @@ func setCORS(h http.Header) {
 	}
 }
 
-// serveAsset answers with a's bytes through http.ServeContent, which does
+// serveAsset answers with a's bytes and the header fields through
+// http.ServeContent, which does
 // HEAD, single and multiple ranges, 416, If-Range, If-None-Match → 304 and
 // If-Modified-Since. Text is sent gzip-encoded when the client accepts it,
 // from bytes compressed once at load; audio and images never are.
-func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset) {
+func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields []lane.Field) {
 	h := w.Header()
 	h.Set("Content-Type", a.Type)
-	for _, f := range lane.Fields(a) {
+	for _, f := range fields {
 		h.Set(f.Name, f.Value)
 	}
 	var content io.ReadSeeker

@@ -74,9 +74,8 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 	})
 }
 
-// assetRoute names the route of an asset's path without matching the
-// router's patterns, for requests internal/lane answers: the snapshot's
-// assets live under these prefixes (TestAssetRoutes holds the two to
+// assetRoute names the route of a path the lane answers (laneFind)
+// without matching the router's patterns (TestAssetRoute holds the two to
 // agree).
 func assetRoute(path string) string {
 	switch {
@@ -90,6 +89,12 @@ func assetRoute(path string) string {
 		return RouteChapters
 	case strings.HasPrefix(path, "/cover."):
 		return RouteCover
+	case path == "/":
+		return RouteShow
+	case strings.HasPrefix(path, "/episodes/"):
+		return RouteEpisode
+	case strings.HasPrefix(path, "/static/"):
+		return RouteStatic
 	}
 	return routeUnmatched
 }

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -23,27 +21,60 @@ import (
 const pageCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 
 func (s *Server) handleShowPage(w http.ResponseWriter, r *http.Request) {
-	site, err := s.site(s.Snapshot())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	servePage(w, r, site.Show)
+	s.servePage(w, r, "/")
 }
 
 func (s *Server) handleEpisodePage(w http.ResponseWriter, r *http.Request) {
-	slug := mux.Vars(r)["slug"]
-	site, err := s.site(s.Snapshot())
+	s.servePage(w, r, "/episodes/"+mux.Vars(r)["slug"])
+}
+
+// servePage answers with the page at path: gzip-encoded when the client
+// accepts it, revalidated with its ETag (a new snapshot is a new page).
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, path string) {
+	a, err := s.page(s.Snapshot(), path)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	page, ok := site.Episodes[slug]
-	if !ok {
-		httpError(w, http.StatusNotFound, "no such episode: "+slug)
+	if a == nil {
+		httpError(w, http.StatusNotFound, "no such page: "+path)
 		return
 	}
-	servePage(w, r, page)
+	serveAsset(w, r, a, pageFields)
+}
+
+// pageFields are the headers of every page besides Content-Type and the
+// representation's: pages change with the show, so they are revalidated.
+var pageFields = []lane.Field{
+	{Name: "X-Content-Type-Options", Value: "nosniff"},
+	{Name: "Content-Security-Policy", Value: pageCSP},
+	{Name: "Referrer-Policy", Value: "same-origin"},
+	{Name: "Cache-Control", Value: "no-cache"},
+}
+
+// pageTable is the pages of one snapshot by URL path.
+type pageTable struct {
+	snap  *catalog.Snapshot
+	pages map[string]*catalog.Asset
+}
+
+// page returns the page of snap at a URL path ("/", "/episodes/<slug>"),
+// or nil when there is none; the pages are rendered on the first call for
+// a snapshot.
+func (s *Server) page(snap *catalog.Snapshot, path string) (*catalog.Asset, error) {
+	t := s.pageTable.Load()
+	if t == nil || t.snap != snap {
+		site, err := s.site(snap)
+		if err != nil {
+			return nil, err
+		}
+		t = &pageTable{snap: snap, pages: map[string]*catalog.Asset{"/": fromPlayer(site.Show, false)}}
+		for slug, a := range site.Episodes {
+			t.pages["/episodes/"+slug] = fromPlayer(a, false)
+		}
+		s.pageTable.Store(t)
+	}
+	return t.pages[path], nil
 }
 
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
@@ -66,25 +97,6 @@ func (s *Server) site(snap *catalog.Snapshot) (*player.Site, error) {
 		}
 		return site, nil
 	})
-}
-
-// servePage answers with a rendered page: gzip-encoded when the client
-// accepts it, revalidated with its ETag (a new snapshot is a new page).
-func servePage(w http.ResponseWriter, r *http.Request, a *player.Asset) {
-	h := w.Header()
-	h.Set("Content-Type", a.Type)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", pageCSP)
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Encoding")
-	body, etag := a.Body, a.ETag
-	if a.Gzip != nil && lane.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
-		h.Set("Content-Encoding", "gzip")
-		body, etag = a.Gzip, strings.TrimSuffix(a.ETag, `"`)+`-gz"`
-	}
-	h.Set("ETag", etag)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 func showData(snap *catalog.Snapshot) player.Show {

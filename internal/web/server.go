@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,10 @@ type Server struct {
 	// access writes the access log when SetAccessLog was called;
 	// otherwise it goes through log.
 	access *accessLog
+	// static are the player's files (static.go); pageTable the pages of
+	// the latest snapshot asked for (pages.go).
+	static    map[string]*catalog.Asset
+	pageTable atomic.Pointer[pageTable]
 	// laneAnswered counts the requests internal/lane answered, for tests
 	// that must know which path answered.
 	laneAnswered atomic.Int64
@@ -42,7 +47,7 @@ func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s := &Server{log: log, pages: pages, metrics: metrics.New(nil)}
+	s := &Server{log: log, pages: pages, metrics: metrics.New(nil), static: staticAssets(pages)}
 	s.snap.Store(snap)
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
@@ -78,6 +83,25 @@ const (
 	ShutdownTimeout   = 10 * time.Second
 )
 
+// laneFind is what the lane answers with at a URL path: the show's
+// assets, the player's files and the pages; everything else is net/http's.
+func (s *Server) laneFind(path string) (*catalog.Asset, []lane.Field) {
+	snap := s.Snapshot()
+	if a := snap.Find(path); a != nil {
+		return a, lane.Fields(a)
+	}
+	if a := s.static[path]; a != nil {
+		return a, lane.Fields(a)
+	}
+	if path == "/" || strings.HasPrefix(path, "/episodes/") {
+		// A page that cannot be rendered is net/http's to report.
+		if a, err := s.page(snap, path); err == nil && a != nil {
+			return a, pageFields
+		}
+	}
+	return nil, nil
+}
+
 // Serve accepts connections on l until ctx is done, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish (up to
 // ShutdownTimeout), and returns. Requests for the snapshot's assets are
@@ -86,7 +110,7 @@ const (
 // with Handler.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	ln := lane.New(lane.Config{
-		Find:              func(path string) *catalog.Asset { return s.Snapshot().Find(path) },
+		Find:              s.laneFind,
 		Done:              s.laneDone,
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		IdleTimeout:       IdleTimeout,
