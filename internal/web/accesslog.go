@@ -16,7 +16,7 @@ import (
 //
 // formatted here instead of by slog, which was a tenth of the server's CPU
 // for a feed request (perf, BENCHMARKS.md). A line with a value slog would
-// quote goes through slog itself, so every line is slog's
+// escape goes through slog itself, so every line is slog's
 // (TestAccessLineIsSlogs, FuzzAccessLine).
 type accessLog struct {
 	w    io.Writer
@@ -65,7 +65,7 @@ func logAttrs(log *slog.Logger, t time.Time, method, path, rangeHeader string, s
 }
 
 func (a *accessLog) log(t time.Time, method, path, rangeHeader string, status int, bytes int64, took time.Duration) {
-	if !plain(method) || !plain(path) || rangeHeader != "" && !plain(rangeHeader) {
+	if !simple(method) || !simple(path) || rangeHeader != "" && !simple(rangeHeader) {
 		logAttrs(a.slow, t, method, path, rangeHeader, status, bytes, took)
 		return
 	}
@@ -76,14 +76,14 @@ func (a *accessLog) log(t time.Time, method, path, rangeHeader string, status in
 	a.bufs.Put(bp)
 }
 
-// appendAccessLine appends the line for values that need no quoting.
+// appendAccessLine appends the line for values that are simple.
 func appendAccessLine(b []byte, t time.Time, method, path, rangeHeader string, status int, bytes int64, took time.Duration) []byte {
 	b = append(b, "time="...)
 	b = appendRFC3339Millis(b, t.Round(0))
 	b = append(b, " level=INFO msg=request method="...)
-	b = append(b, method...)
+	b = appendValue(b, method)
 	b = append(b, " path="...)
-	b = append(b, path...)
+	b = appendValue(b, path)
 	b = append(b, " status="...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, " bytes="...)
@@ -92,7 +92,7 @@ func appendAccessLine(b []byte, t time.Time, method, path, rangeHeader string, s
 	b = append(b, took.String()...)
 	if rangeHeader != "" {
 		b = append(b, " range="...)
-		b = append(b, rangeHeader...)
+		b = appendValue(b, rangeHeader)
 	}
 	return append(b, '\n')
 }
@@ -107,17 +107,29 @@ func appendRFC3339Millis(b []byte, t time.Time) []byte {
 	return append(b[:n+prefixLen], b[n+prefixLen+1:]...) // drop the 4th digit
 }
 
-// plain reports whether slog's text format writes s as it is: not empty,
-// and printable ASCII but space, '=', '"' and '\'.
-func plain(s string) bool {
-	if s == "" {
-		return false
-	}
+// simple reports whether s is printable ASCII without '"' or '\': slog's
+// text format writes it as it is, or, when it is empty or has a space or
+// '=', between double quotes with nothing escaped (appendValue).
+func simple(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c <= ' ' || c >= 0x7f || c == '=' || c == '"' || c == '\\' {
+		if c < ' ' || c >= 0x7f || c == '"' || c == '\\' {
 			return false
 		}
 	}
 	return true
+}
+
+// appendValue appends a simple value as slog's text format does.
+func appendValue(b []byte, s string) []byte {
+	quote := s == ""
+	for i := 0; i < len(s) && !quote; i++ {
+		quote = s[i] == ' ' || s[i] == '='
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
