@@ -198,7 +198,7 @@ func appendHeader(b []byte, a *catalog.Asset, fields []Field, ans *answer, now t
 		}
 		if !a.ModTime.IsZero() && !a.ModTime.Equal(time.Unix(0, 0)) {
 			b = append(b, "Last-Modified: "...)
-			b = a.ModTime.UTC().AppendFormat(b, http.TimeFormat)
+			b = appendHTTPDate(b, a.ModTime, &lastModified)
 			b = append(b, "\r\n"...)
 		}
 		b = append(b, "Content-Length: "...)
@@ -226,20 +226,25 @@ func appendField(b []byte, name, value string) []byte {
 	return append(b, "\r\n"...)
 }
 
-// date is the Date header's value for one second, formatted once.
+// date is an HTTP date formatted once for its second: most answers in a
+// second carry the same Date, and most the same Last-Modified.
 type date struct {
 	sec int64
 	b   []byte
 }
 
-var lastDate atomic.Pointer[date]
+var lastDate, lastModified atomic.Pointer[date]
 
-func appendDate(b []byte, now time.Time) []byte {
-	sec := now.Unix()
-	d := lastDate.Load()
+func appendDate(b []byte, now time.Time) []byte { return appendHTTPDate(b, now, &lastDate) }
+
+// appendHTTPDate appends t in the HTTP date format, from cache when cache
+// holds its second, and leaves t's second in cache.
+func appendHTTPDate(b []byte, t time.Time, cache *atomic.Pointer[date]) []byte {
+	sec := t.Unix()
+	d := cache.Load()
 	if d == nil || d.sec != sec {
-		d = &date{sec, now.UTC().AppendFormat(nil, http.TimeFormat)}
-		lastDate.Store(d)
+		d = &date{sec, t.UTC().AppendFormat(nil, http.TimeFormat)}
+		cache.Store(d)
 	}
 	return append(b, d.b...)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,15 @@ type accessLog struct {
 	w    io.Writer
 	slow *slog.Logger // slog.TextHandler on w, for the lines formatted by slog
 	bufs sync.Pool
+	// stamp is the last time formatted, for its millisecond: under load
+	// many lines share one.
+	stamp atomic.Pointer[stamp]
+}
+
+type stamp struct {
+	ms  int64
+	loc *time.Location
+	b   []byte
 }
 
 func newAccessLog(w io.Writer) *accessLog {
@@ -70,16 +80,23 @@ func (a *accessLog) log(t time.Time, method, path, rangeHeader string, status in
 		return
 	}
 	bp := a.bufs.Get().(*[]byte)
-	b := appendAccessLine((*bp)[:0], t, method, path, rangeHeader, status, bytes, took)
+	t = t.Round(0)
+	st := a.stamp.Load()
+	if ms := t.UnixMilli(); st == nil || st.ms != ms || st.loc != t.Location() {
+		st = &stamp{ms, t.Location(), appendRFC3339Millis(nil, t)}
+		a.stamp.Store(st)
+	}
+	b := appendAccessLine((*bp)[:0], st.b, method, path, rangeHeader, status, bytes, took)
 	a.w.Write(b)
 	*bp = b
 	a.bufs.Put(bp)
 }
 
-// appendAccessLine appends the line for values that are simple.
-func appendAccessLine(b []byte, t time.Time, method, path, rangeHeader string, status int, bytes int64, took time.Duration) []byte {
+// appendAccessLine appends the line for values that are simple, at a time
+// formatted by appendRFC3339Millis.
+func appendAccessLine(b, at []byte, method, path, rangeHeader string, status int, bytes int64, took time.Duration) []byte {
 	b = append(b, "time="...)
-	b = appendRFC3339Millis(b, t.Round(0))
+	b = append(b, at...)
 	b = append(b, " level=INFO msg=request method="...)
 	b = appendValue(b, method)
 	b = append(b, " path="...)
