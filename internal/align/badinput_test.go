@@ -51,7 +51,7 @@ func TestTooShortRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x = resample(x, rate, Rate)
+	x = audio.Resample(x, rate, Rate)
 	x = append(x, make([]float32, max(0, 2*Rate-len(x)))...)[:2*Rate]
 	mp3 := encodeMP3(t, t.TempDir(), x, Rate)
 	var text []Sentence

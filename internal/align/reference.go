@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/narrate"
 )
 
@@ -91,7 +92,7 @@ func speakWords(ctx context.Context, v Voice, text []Sentence) (map[string][]flo
 			x = nil
 		}
 		if rate != Rate && len(x) > 0 {
-			x = resample(x, rate, Rate)
+			x = audio.Resample(x, rate, Rate)
 		} else {
 			x = append([]float32(nil), x...) // not a window on the voice's buffer
 		}

@@ -157,7 +157,7 @@ func intro(t *testing.T, rate int) []float32 {
 	err = eng.Synthesize(context.Background(), []string{
 		"Welcome to the show. Today we begin a new series, read for you by a volunteer. Stay with us after the music.",
 	}, func(_ int, s narrate.Speech) error {
-		voice = resample(s.Samples, s.Rate, rate)
+		voice = audio.Resample(s.Samples, s.Rate, rate)
 		return nil
 	})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/readcast/readcast/internal/audio"
 )
 
 // selfText is a few sentences of the seed's kind.
@@ -62,7 +64,7 @@ func TestEspeakSentencesAlignToThemselves(t *testing.T) {
 			t.Fatal(err)
 		}
 		start, end, _ := soundBounds(x)
-		x = resample(x[start:end], rate, Rate)
+		x = audio.Resample(x[start:end], rate, Rate)
 		want = append(want, interval{float64(len(pcm)) / Rate, float64(len(pcm)+len(x)) / Rate})
 		pcm = append(pcm, x...)
 		pcm = append(pcm, make([]float32, Rate*(5+rng.IntN(5))/10)...)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/narrate"
 )
 
@@ -319,7 +320,7 @@ func (v EngineVoice) Words(ctx context.Context, words []string) ([][]float32, in
 		}
 		x := s.Samples
 		if s.Rate != rate {
-			x = resample(x, s.Rate, rate)
+			x = audio.Resample(x, s.Rate, rate)
 		}
 		clips[index[i]] = x
 		return nil

@@ -1,6 +1,9 @@
 package audio
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 const (
 	// zeroCrossings is the half-length of the sinc kernel in zero
@@ -20,41 +23,39 @@ const (
 	maxPhases = 1024
 )
 
-// resampler converts a mono stream between two sample rates with a
-// Kaiser-windowed sinc filter, one polyphase row per output phase. It is
-// zero-phase: output sample j is the filtered input at time j/dst exactly,
-// so onsets stay where they were, which alignment depends on. It holds only
-// the input the kernel still needs.
-type resampler struct {
+// filter is the polyphase table of a Kaiser-windowed sinc from one rate to
+// another. It is read-only once made, and made once per pair of rates.
+type filter struct {
 	up, down int // dst/src reduced: output j sits at input position j*down/up
 	phases   int
 	half     int       // taps on each side of the output position
 	table    []float32 // phases rows of 2*half taps
-	in       []float32 // input samples from inBase on
-	inBase   int64
-	next     int64 // index of the next output sample
-	received int64 // input samples written
-	closed   bool
 }
 
-func newResampler(src, dst int) *resampler {
+var filters sync.Map // [2]int{src, dst} → *filter
+
+func newFilter(src, dst int) *filter {
+	key := [2]int{src, dst}
+	if f, ok := filters.Load(key); ok {
+		return f.(*filter)
+	}
 	g := gcd(src, dst)
-	r := &resampler{up: dst / g, down: src / g}
-	r.phases = min(r.up, maxPhases)
+	f := &filter{up: dst / g, down: src / g}
+	f.phases = min(f.up, maxPhases)
 	// The cutoff, in cycles per input sample, is below both Nyquist
 	// frequencies.
 	cutoff := 0.5 * passband * min(1, float64(dst)/float64(src))
-	r.half = int(math.Ceil(zeroCrossings / (2 * cutoff)))
-	taps := 2 * r.half
-	r.table = make([]float32, r.phases*taps)
-	for p := 0; p < r.phases; p++ {
-		frac := float64(p) / float64(r.phases)
-		row := r.table[p*taps : (p+1)*taps]
+	f.half = int(math.Ceil(zeroCrossings / (2 * cutoff)))
+	taps := 2 * f.half
+	f.table = make([]float32, f.phases*taps)
+	vals := make([]float64, taps)
+	for p := 0; p < f.phases; p++ {
+		frac := float64(p) / float64(f.phases)
+		row := f.table[p*taps : (p+1)*taps]
 		var sum float64
-		vals := make([]float64, taps)
 		for m := range taps {
-			d := float64(m-r.half+1) - frac // distance from the output position
-			vals[m] = sinc(2*cutoff*d) * kaiser(d/float64(r.half))
+			d := float64(m-f.half+1) - frac // distance from the output position
+			vals[m] = sinc(2*cutoff*d) * kaiser(d/float64(f.half))
 			sum += vals[m]
 		}
 		// Each row sums to one so that every phase passes DC unchanged;
@@ -63,10 +64,52 @@ func newResampler(src, dst int) *resampler {
 			row[m] = float32(v / sum)
 		}
 	}
+	actual, _ := filters.LoadOrStore(key, f)
+	return actual.(*filter)
+}
+
+// resampler converts a mono stream between two sample rates with a
+// Kaiser-windowed sinc filter, one polyphase row per output phase. It is
+// zero-phase: output sample j is the filtered input at time j/dst exactly,
+// so onsets stay where they were, which alignment and the narration's
+// timings depend on. It holds only the input the kernel still needs.
+type resampler struct {
+	*filter
+	in       []float32 // input samples from inBase on
+	inBase   int64
+	next     int64 // index of the next output sample
+	received int64 // input samples written
+	closed   bool
+}
+
+func newResampler(src, dst int) *resampler {
+	r := &resampler{filter: newFilter(src, dst)}
 	// The first output needs half-1 samples before the start: silence.
 	r.in = make([]float32, r.half-1, 8192)
 	r.inBase = -int64(r.half - 1)
 	return r
+}
+
+// Resample returns a clip x, sampled at src, at the rate dst, taking the
+// signal as silence outside the clip: one output sample for every output
+// time inside it. It is the filter Decode resamples with; filters are made
+// once per pair of rates.
+func Resample(x []float32, src, dst int) []float32 {
+	if src == dst {
+		return append([]float32(nil), x...)
+	}
+	r := newResampler(src, dst)
+	r.write(x)
+	r.close()
+	out := make([]float32, r.total())
+	for n := 0; n < len(out); {
+		k := r.read(out[n:])
+		if k == 0 {
+			panic("audio: the resampler stopped short of its output") // a programming error
+		}
+		n += k
+	}
+	return out
 }
 
 // write appends input samples.

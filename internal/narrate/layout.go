@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -53,7 +54,7 @@ func (l *layout) add(pause float64, sp Speech, s segment.Sentence) error {
 	for len(l.pcm) < pos {
 		l.pcm = append(l.pcm, 0)
 	}
-	l.pcm = newResampler(sp.Rate, l.rate).process(l.pcm, clip)
+	l.pcm = append(l.pcm, audio.Resample(clip, sp.Rate, l.rate)...)
 
 	// engine time t is at output time at(t)
 	origin := float64(pos)/float64(l.rate) - float64(cut)/src
