@@ -16,8 +16,25 @@ import (
 	"github.com/readcast/readcast/internal/timing"
 )
 
-// alignMemoryLimit is the soft memory limit of readcast align.
-const alignMemoryLimit = 200 << 20
+// Soft memory limits. go-mp3 allocates about 1.5 MB of short-lived memory
+// per second of audio it decodes. Left to the collector's default (collect
+// when the heap doubles) aligning an hour of audio would peak at twice what
+// alignment keeps; a soft limit makes it collect sooner. The server aligns
+// recordings in the background (uploads, recordings dropped in without
+// timings) beside its own 30 MB or so.
+const (
+	alignMemoryLimit = 200 << 20
+	serveMemoryLimit = 256 << 20
+)
+
+// softMemoryLimit sets the Go runtime's soft memory limit to limit bytes,
+// unless GOMEMLIMIT says otherwise. It is soft: past it the collector works
+// harder, and nothing fails.
+func softMemoryLimit(e env, limit int64) {
+	if e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+	}
+}
 
 func runAlign(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "align")
@@ -48,14 +65,7 @@ func runAlign(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("align: %s: %w", *textPath, err)
 	}
-	// go-mp3 allocates about 1.5 MB of short-lived memory per second of
-	// audio it decodes. Left to the collector's default (collect when the
-	// heap doubles) an hour of audio would peak at twice what alignment
-	// keeps; a soft limit makes it collect sooner. GOMEMLIMIT, if set,
-	// wins.
-	if e.getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(alignMemoryLimit)
-	}
+	softMemoryLimit(e, alignMemoryLimit)
 	sum := sha256.Sum256(src)
 	opt := align.Options{TextSHA256: hex.EncodeToString(sum[:])}
 	if !*quiet {

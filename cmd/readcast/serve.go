@@ -60,6 +60,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
 	}
 	cfg.pauseStep = e.getenv("READCAST_TEST_PUBLISH_PAUSE")
+	softMemoryLimit(e, serveMemoryLimit)
 	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"io"
+	"math"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -37,5 +39,26 @@ func TestServeRefusesBadAdminFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v %v: %v, want an error saying %q", tt.args, tt.env, err, tt.want)
 		}
+	}
+}
+
+// TestSoftMemoryLimit: serve and align set a soft memory limit, and an
+// operator's GOMEMLIMIT wins.
+func TestSoftMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	debug.SetMemoryLimit(math.MaxInt64)
+	softMemoryLimit(env{getenv: func(string) string { return "" }}, serveMemoryLimit)
+	if got := debug.SetMemoryLimit(-1); got != serveMemoryLimit {
+		t.Errorf("limit %d, want %d", got, serveMemoryLimit)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	softMemoryLimit(env{getenv: func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "1GiB"
+		}
+		return ""
+	}}, serveMemoryLimit)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set, the limit became %d", got)
 	}
 }
