@@ -149,7 +149,7 @@ func (a *adminShow) published(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	sort.Strings(lines)
-	_, feed := adminDo(tb, http.MethodGet, a.ts.URL+"/feed.xml", nil)
+	_, feed := doBody(tb, http.MethodGet, a.ts.URL+"/feed.xml", nil)
 	return strings.Join(lines, "\n") + "\nfeed " + hexSHA(feed)
 }
 
@@ -158,8 +158,10 @@ func hexSHA(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// adminDo makes a request with an optional body and header pairs.
-func adminDo(tb testing.TB, method, url string, body io.Reader, header ...string) (*http.Response, []byte) {
+// doBody makes a request with an optional body and header pairs, on a
+// connection of its own, and reads the whole answer. The transport does not
+// negotiate gzip on its own: tests say when.
+func doBody(tb testing.TB, method, url string, body io.Reader, header ...string) (*http.Response, []byte) {
 	tb.Helper()
 	req, err := http.NewRequest(method, url, body)
 	if err != nil {
@@ -274,7 +276,7 @@ func TestAdminBadInput(t *testing.T) {
 	before := a.published(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := adminDo(t, tt.method, tt.url, tt.body, tt.header...)
+			resp, body := doBody(t, tt.method, tt.url, tt.body, tt.header...)
 			if resp.StatusCode != tt.status {
 				t.Errorf("%s %s: status %d, want %d: %s", tt.method, tt.url, resp.StatusCode, tt.status, body)
 			}
@@ -319,11 +321,11 @@ func TestAdminAbortedUpload(t *testing.T) {
 // job to done, the feed's new enclosure, restore.
 func TestAdminUploadPublishRestore(t *testing.T) {
 	a := newAdminShow(t)
-	_, oldFeed := adminDo(t, "GET", a.ts.URL+"/feed.xml", nil)
+	_, oldFeed := doBody(t, "GET", a.ts.URL+"/feed.xml", nil)
 	old, _ := a.srv.Snapshot().Episode(adminSlug)
 	take := retake(t, "a person's take")
 
-	resp, body := adminDo(t, "PUT", a.ts.URL+"/admin/episodes/"+adminSlug+"/audio", bytes.NewReader(take), append(bearer, "Content-Type", "audio/mpeg")...)
+	resp, body := doBody(t, "PUT", a.ts.URL+"/admin/episodes/"+adminSlug+"/audio", bytes.NewReader(take), append(bearer, "Content-Type", "audio/mpeg")...)
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("upload: %d %s", resp.StatusCode, body)
 	}
@@ -336,7 +338,7 @@ func TestAdminUploadPublishRestore(t *testing.T) {
 		t.Errorf("upload answered Location %q, job %+v", loc, job)
 	}
 	waitUntil(t, "the job to end", func() bool {
-		resp, body := adminDo(t, "GET", a.ts.URL+loc, nil, bearer...)
+		resp, body := doBody(t, "GET", a.ts.URL+loc, nil, bearer...)
 		if resp.StatusCode != 200 {
 			t.Fatalf("job: %d %s", resp.StatusCode, body)
 		}
@@ -346,28 +348,28 @@ func TestAdminUploadPublishRestore(t *testing.T) {
 	if job.State != publish.JobDone || job.Progress != 1 {
 		t.Fatalf("job ended %+v", job)
 	}
-	_, feed := adminDo(t, "GET", a.ts.URL+"/feed.xml", nil)
+	_, feed := doBody(t, "GET", a.ts.URL+"/feed.xml", nil)
 	if !bytes.Contains(feed, []byte(job.AudioURL)) || bytes.Contains(feed, []byte(old.Audio.Path)) {
 		t.Errorf("the feed does not list the new recording %s instead of %s", job.AudioURL, old.Audio.Path)
 	}
-	resp, got := adminDo(t, "GET", job.AudioURL, nil)
+	resp, got := doBody(t, "GET", job.AudioURL, nil)
 	if resp.StatusCode != 200 || !bytes.Equal(got, take) {
 		t.Errorf("GET %s: %d, %d bytes; want the upload's %d", job.AudioURL, resp.StatusCode, len(got), len(take))
 	}
-	if resp, _ := adminDo(t, "GET", a.ts.URL+old.Audio.Path, nil); resp.StatusCode != 404 {
+	if resp, _ := doBody(t, "GET", a.ts.URL+old.Audio.Path, nil); resp.StatusCode != 404 {
 		t.Errorf("the old recording's URL answers %d after the publish, want 404", resp.StatusCode)
 	}
 
-	resp, body = adminDo(t, "GET", a.ts.URL+"/admin/episodes/"+adminSlug, nil, bearer...)
+	resp, body = doBody(t, "GET", a.ts.URL+"/admin/episodes/"+adminSlug, nil, bearer...)
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(old.Audio.SHA256)) || !bytes.Contains(body, []byte(`"timed": true`)) {
 		t.Errorf("episode status %d %s: want the new recording, timed, with the seed's as previous", resp.StatusCode, body)
 	}
 
-	resp, body = adminDo(t, "POST", a.ts.URL+"/admin/episodes/"+adminSlug+"/restore", nil, bearer...)
+	resp, body = doBody(t, "POST", a.ts.URL+"/admin/episodes/"+adminSlug+"/restore", nil, bearer...)
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(old.Audio.Path)) {
 		t.Fatalf("restore: %d %s", resp.StatusCode, body)
 	}
-	if _, feed := adminDo(t, "GET", a.ts.URL+"/feed.xml", nil); !bytes.Equal(feed, oldFeed) {
+	if _, feed := doBody(t, "GET", a.ts.URL+"/feed.xml", nil); !bytes.Equal(feed, oldFeed) {
 		t.Error("after restore the feed is not the seed's again")
 	}
 }
@@ -375,7 +377,7 @@ func TestAdminUploadPublishRestore(t *testing.T) {
 // TestAdminDisabledWithoutToken: no token, no admin API.
 func TestAdminDisabledWithoutToken(t *testing.T) {
 	ts, srv := newTestServer(t)
-	resp, _ := adminDo(t, "PUT", ts.URL+"/admin/episodes/"+adminSlug+"/audio", bytes.NewReader([]byte("x")), bearer...)
+	resp, _ := doBody(t, "PUT", ts.URL+"/admin/episodes/"+adminSlug+"/audio", bytes.NewReader([]byte("x")), bearer...)
 	if resp.StatusCode != 404 {
 		t.Errorf("admin API without a token: %d, want 404", resp.StatusCode)
 	}

@@ -80,28 +80,10 @@ func serveOn(tb testing.TB, srv *Server, kind string, l net.Listener) {
 	}
 }
 
+// do makes a request without a body (doBody).
 func do(tb testing.TB, method, url string, header ...string) (*http.Response, []byte) {
 	tb.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	// The transport must not negotiate gzip on its own: tests say when.
-	tr := &http.Transport{DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	resp, err := tr.RoundTrip(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return resp, body
+	return doBody(tb, method, url, nil, header...)
 }
 
 // TestRanges is a table of Range requests in the style of net/http's
