@@ -317,6 +317,9 @@ func FuzzCues(f *testing.F) {
 	})
 }
 
+// cuesEqual compares cue lists with cueEqual.
+func cuesEqual(a, b []Cue) bool { return slices.EqualFunc(a, b, cueEqual) }
+
 func cueEqual(a, b Cue) bool {
 	return a.ID == b.ID && a.Start == b.Start && a.End == b.End && a.Voice == b.Voice && slices.Equal(a.Lines, b.Lines)
 }

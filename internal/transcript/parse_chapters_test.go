@@ -9,12 +9,7 @@ import (
 )
 
 func TestParseChapters(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   string
-		want []timing.Chapter
-		err  bool
-	}{
+	runParseCases(t, []parseCase[[]timing.Chapter]{
 		{"spec example with a silent chapter",
 			`{"version":"1.2.0","chapters":[{"startTime":0,"title":"Intro"},{"startTime":168.5,"title":"Aids","img":"x.jpg","endTime":200},` +
 				`{"startTime":180,"toc":false,"location":{"name":"Paris","geo":"geo:1,2"}},{"startTime":260,"title":"Report","toc":true}]}`,
@@ -27,23 +22,7 @@ func TestParseChapters(t *testing.T) {
 		{"negative", `{"version":"1.2.0","chapters":[{"startTime":-1,"title":"x"}]}`, nil, true},
 		{"out of order", `{"version":"1.2.0","chapters":[{"startTime":5,"title":"a"},{"startTime":4,"title":"b"}]}`, nil, true},
 		{"ends before it starts", `{"version":"1.2.0","chapters":[{"startTime":5,"endTime":4,"title":"a"}]}`, nil, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseChapters([]byte(tc.in))
-			if tc.err {
-				if !errors.Is(err, ErrSyntax) {
-					t.Fatalf("got %+v, %v; want an error wrapping ErrSyntax", got, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("got  %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
+	}, ParseChapters, slices.Equal[[]timing.Chapter])
 }
 
 // TestChaptersRoundTrip checks that the JSON chapters are exactly the
@@ -51,15 +30,7 @@ func TestParseChapters(t *testing.T) {
 // which truncates start times to whole seconds and merges chapter lists
 // whose starts differ by at most 1 s, still merges them with ID3.
 func TestChaptersRoundTrip(t *testing.T) {
-	d := fixtureDoc(t)
-	b, err := Chapters(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseChapters(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, got := roundTrip(t, Chapters, ParseChapters)
 	if !slices.Equal(got, d.Chapters) {
 		t.Errorf("got  %+v\nwant %+v", got, d.Chapters)
 	}

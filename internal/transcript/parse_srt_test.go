@@ -8,12 +8,7 @@ import (
 )
 
 func TestParseSRT(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   string
-		want []Cue
-		err  bool
-	}{
+	runParseCases(t, []parseCase[[]Cue]{
 		{"two cues", "1\n00:00:01,000 --> 00:00:02,500\nHello\nthere\n\n2\n00:00:03,000 --> 00:00:04,000\n<i>Bye</i> & <b\n",
 			[]Cue{{ID: "1", Start: 1, End: 2.5, Lines: []string{"Hello", "there"}}, {ID: "2", Start: 3, End: 4, Lines: []string{"<i>Bye</i> & <b"}}}, false},
 		{"BOM, CRLF, full stop, extra blank lines, coordinates",
@@ -24,35 +19,11 @@ func TestParseSRT(t *testing.T) {
 		{"number not a number", "one\n00:00:01,000 --> 00:00:02,000\nx\n", nil, true},
 		{"bad timestamp", "1\n00:00:01 --> 00:00:02,000\nx\n", nil, true},
 		{"ends before it starts", "1\n00:00:03,000 --> 00:00:02,000\nx\n", nil, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseSRT([]byte(tc.in))
-			if tc.err {
-				if !errors.Is(err, ErrSyntax) {
-					t.Fatalf("got %+v, %v; want an error wrapping ErrSyntax", got, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.EqualFunc(got, tc.want, cueEqual) {
-				t.Errorf("got  %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
+	}, ParseSRT, cuesEqual)
 }
 
 func TestSRTRoundTrip(t *testing.T) {
-	d := fixtureDoc(t)
-	b, err := SRT(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseSRT(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, got := roundTrip(t, SRT, ParseSRT)
 	want := cues(timeSentences(d.Map), srtLayout(), "")
 	for i := range want {
 		want[i].ID = strconv.Itoa(i + 1)

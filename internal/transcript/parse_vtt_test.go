@@ -7,12 +7,7 @@ import (
 )
 
 func TestParseVTT(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   string
-		want []Cue
-		err  bool
-	}{
+	runParseCases(t, []parseCase[[]Cue]{
 		{"minimal", "WEBVTT\n\n00:01.000 --> 00:02.500\nHello\n", []Cue{{Start: 1, End: 2.5, Lines: []string{"Hello"}}}, false},
 		{"header text, BOM, CRLF, id, settings, voice, escapes",
 			"\uFEFFWEBVTT - a title\r\nKind: captions\r\n\r\nNOTE a comment\r\nover lines\r\n\r\nSTYLE\r\n::cue { color: red }\r\n\r\n" +
@@ -29,49 +24,18 @@ func TestParseVTT(t *testing.T) {
 		{"ends before it starts", "WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nx\n", nil, true},
 		{"block without timing", "WEBVTT\n\nid\ntext\n", nil, true},
 		{"arrow in the text", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\na --> b\n", nil, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseVTT([]byte(tc.in))
-			if tc.err {
-				if !errors.Is(err, ErrSyntax) {
-					t.Fatalf("got %+v, %v; want an error wrapping ErrSyntax", got, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.EqualFunc(got, tc.want, cueEqual) {
-				t.Errorf("got  %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
+	}, ParseVTT, cuesEqual)
 }
 
 func TestVTTRoundTrip(t *testing.T) {
-	d := fixtureDoc(t)
-	b, err := VTT(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseVTT(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, got := roundTrip(t, VTT, ParseVTT)
 	want := cues(timeSentences(d.Map), vttLayout(d.speaker()), d.speaker())
 	if !slices.EqualFunc(got, want, cueEqual) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 	checkCues(t, d.Map, got)
 
-	b, err = ChapterVTT(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chapters, err := ParseVTT(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, chapters := roundTrip(t, ChapterVTT, ParseVTT)
 	if len(chapters) != len(d.Chapters) {
 		t.Fatalf("%d chapter cues, want %d", len(chapters), len(d.Chapters))
 	}
