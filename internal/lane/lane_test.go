@@ -330,3 +330,40 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// FuzzLaneConnection sends arbitrary bytes on a connection: whatever they
+// are, the lane answers, hands them to net/http or closes the connection,
+// within the timeouts, and goes on answering other connections.
+func FuzzLaneConnection(f *testing.F) {
+	for _, s := range []string{
+		get("/t.vtt", ""),
+		get("/a.mp3", "Range: bytes=0-1\r\n") + get("/t.vtt", "If-None-Match: \"mem\"\r\n"),
+		"GET /t.vtt HTTP/1.1\r\nHost: a\r\nRange: bytes=99999-\r\n\r\n",
+		"HEAD /a.mp3 HTTP/1.1\r\nHost: a\r\n\r\nGARBAGE\r\n\r\n",
+		"GET /t.vtt HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + get("/t.vtt", ""),
+		"\x00\xff\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	tl := newTestLane(f, 100000, Config{ReadHeaderTimeout: time.Second, IdleTimeout: time.Second})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := net.Dial("tcp", tl.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c.Write(in)
+		c.(*net.TCPConn).CloseWrite()
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Fatalf("%q: the connection was neither answered nor closed: %v", in, err)
+		}
+		// Another connection is served as ever.
+		c2, br := tl.dial(t)
+		io.WriteString(c2, get(tl.mem.Path, ""))
+		if resp, body := read(t, br); resp.StatusCode != 200 || !bytes.Equal(body, tl.mem.Body) {
+			t.Fatalf("after %q: status %d", in, resp.StatusCode)
+		}
+		c2.Close()
+	})
+}
