@@ -277,6 +277,7 @@ func TestLaneHandsOverMidConnection(t *testing.T) {
 		}
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		br := bufio.NewReader(c)
+		before := d.srv.laneAnswered.Load()
 		if pipelined {
 			var all strings.Builder
 			for _, s := range steps {
@@ -284,7 +285,6 @@ func TestLaneHandsOverMidConnection(t *testing.T) {
 			}
 			io.WriteString(c, all.String())
 		}
-		before := d.srv.laneAnswered.Load()
 		for i, s := range steps {
 			if !pipelined {
 				io.WriteString(c, s.raw)
