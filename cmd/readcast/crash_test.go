@@ -49,6 +49,8 @@ type process struct {
 	cmd  *exec.Cmd
 	log  *syncBuffer
 	base string
+	// exited is closed once cmd.Wait has returned.
+	exited <-chan struct{}
 }
 
 var servingURL = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-9]+)/`)
@@ -65,6 +67,7 @@ func startServer(tb *testing.T, bin, dir string, env ...string) *process {
 		tb.Fatal(err)
 	}
 	exited := make(chan struct{})
+	p.exited = exited
 	go func() { p.cmd.Wait(); close(exited) }()
 	tb.Cleanup(func() { p.cmd.Process.Kill(); <-exited })
 	waitFor(tb, "the server to start", func() bool {
@@ -89,9 +92,7 @@ func (p *process) kill(tb testing.TB) {
 	if err := p.cmd.Process.Kill(); err != nil {
 		tb.Fatal(err)
 	}
-	for p.cmd.ProcessState == nil {
-		time.Sleep(10 * time.Millisecond)
-	}
+	<-p.exited // Wait, in startServer's goroutine, has reaped it
 }
 
 // episodeStatus is GET /admin/episodes/{slug}.
