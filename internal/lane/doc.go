@@ -1,7 +1,7 @@
 // Package lane answers the requests a podcast host gets most — GET and HEAD
-// of the feed, audio, transcripts, chapters and cover — straight on the
-// connection, and hands every other request, with its connection, to
-// net/http.
+// of the feed, audio, transcripts, chapters, cover, pages and player files
+// — straight on the connection, and hands every other request, with its
+// connection, to net/http.
 //
 // Why: with net/http, readcast needed twice nginx's CPU per request for a
 // 64 KB range of an MP3 and for the feed (scripts/bench-serve). Most of it
@@ -13,12 +13,12 @@
 // an offset from a file opened once per snapshot), as nginx does.
 //
 // It is narrow on purpose. It answers only a complete HTTP/1.1 GET or HEAD
-// head of plain characters for a path the snapshot holds, with at most one
+// head of plain characters for a path its Config.Find knows, with at most one
 // simple byte range, an If-None-Match equal to the current ETag, and no
 // header whose meaning it leaves to net/http (a body, If-Range,
 // If-Modified-Since alone, Connection other than keep-alive, Expect, …).
-// Anything else — pages, the admin API, a malformed or unusual request, a
-// range past the end — goes to net/http, which parses it from the first
+// Anything else — the admin API, the health check and metrics, a malformed
+// or unusual request, a range past the end — goes to net/http, which parses it from the first
 // byte and answers it exactly as before. The differential tests in
 // internal/web send the same requests both ways and compare the answers.
 package lane
