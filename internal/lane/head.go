@@ -196,7 +196,9 @@ func eq(b []byte, lower string) bool {
 // non-zero quality. It is the one rule both the lane and net/http's
 // handlers use.
 func AcceptsGzip(v string) bool {
-	for _, part := range strings.Split(v, ",") {
+	for v != "" {
+		var part string
+		part, v, _ = strings.Cut(v, ",")
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
 			continue

@@ -157,3 +157,15 @@ func FuzzParseHead(f *testing.F) {
 		agreesWithNetHTTP(t, head, got)
 	})
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for v, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "gzip, br": true, "br, gzip;q=0.5": true, " br ,  gzip ": true,
+		"gzip;q=0": false, "gzip; q=0.000": false, "br": false, "x-gzip": false, "gzip,": true, ",gzip": true,
+		"identity": false, "br;q=1, gzip;q=0": false,
+	} {
+		if got := AcceptsGzip(v); got != want {
+			t.Errorf("AcceptsGzip(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

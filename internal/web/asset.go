@@ -38,9 +38,8 @@ func setCORS(h http.Header) {
 }
 
 // serveAsset answers with a's bytes and the header fields through
-// http.ServeContent, which does
-// HEAD, single and multiple ranges, 416, If-Range, If-None-Match → 304 and
-// If-Modified-Since. Text is sent gzip-encoded when the client accepts it,
+// http.ServeContent, which does HEAD, single and multiple ranges, 416,
+// If-Range, If-None-Match → 304 and If-Modified-Since. Text is sent gzip-encoded when the client accepts it,
 // from bytes compressed once at load; audio and images never are.
 func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields []lane.Field) {
 	h := w.Header()
