@@ -32,8 +32,23 @@ type Config struct {
 	// IdleTimeout bounds the wait between requests. As net/http's.
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
-	Log               *slog.Logger
+	// WriteStall bounds how long a client may take to accept each
+	// stallChunk of an answer larger than stallFree: a client that stops
+	// reading is dropped (apps resume with a Range request) instead of
+	// holding a goroutine and a descriptor for ever. Zero waits for ever.
+	// It is not a limit on the whole answer, which would cut a slow
+	// listener's download of a long episode.
+	WriteStall time.Duration
+	Log        *slog.Logger
 }
+
+// An answer's body up to stallFree bytes is written without a deadline: it
+// fits a socket's send buffer. A larger one is written stallChunk bytes at
+// a time, each within Config.WriteStall.
+const (
+	stallFree  = 32 << 10
+	stallChunk = 256 << 10
+)
 
 // headBufferSize is the longest head the lane reads; a longer one (many
 // cookies, say) is net/http's, which allows more.
@@ -95,6 +110,7 @@ func (l *Lane) Serve(ln net.Listener) error {
 		}
 		backoff = 0
 		c := newConn(nc)
+		c.stall = l.cfg.WriteStall
 		l.mu.Lock()
 		if l.closing.Load() {
 			l.mu.Unlock()
@@ -149,6 +165,7 @@ type conn struct {
 	br     *bufio.Reader
 	buf    []byte // the headers being written
 	remote string
+	stall  time.Duration // Config.WriteStall
 	idle   atomic.Bool
 }
 
@@ -274,12 +291,33 @@ func (c *conn) answer(a *catalog.Asset, fields []Field, ans *answer, head bool, 
 		_, err := c.nc.Write(c.buf)
 		return 0, err
 	}
-	if ans.file != nil {
-		return sendFile(c, c.buf, ans.file, ans.off, ans.n)
+	if c.stall <= 0 || ans.n <= stallFree {
+		return c.send(c.buf, ans, ans.off, ans.n)
 	}
-	bufs := net.Buffers{c.buf, ans.body[ans.off : ans.off+ans.n]}
-	n, err := bufs.WriteTo(c.nc)
-	return max(0, n-int64(len(c.buf))), err
+	defer c.nc.SetWriteDeadline(time.Time{})
+	hdr := c.buf
+	var sent int64
+	for sent < ans.n {
+		c.nc.SetWriteDeadline(time.Now().Add(c.stall))
+		n, err := c.send(hdr, ans, ans.off+sent, min(ans.n-sent, stallChunk))
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+		hdr = nil
+	}
+	return sent, nil
+}
+
+// send writes hdr, then n bytes of the answer's content from off, and
+// returns the content bytes sent.
+func (c *conn) send(hdr []byte, ans *answer, off, n int64) (int64, error) {
+	if ans.file != nil {
+		return sendFile(c, hdr, ans.file, off, n)
+	}
+	bufs := net.Buffers{hdr, ans.body[off : off+n]}
+	w, err := bufs.WriteTo(c.nc)
+	return max(0, w-int64(len(hdr))), err
 }
 
 // handOver gives c, with its unread bytes, to net/http. It reports false

@@ -130,9 +130,15 @@ func read(tb testing.TB, br *bufio.Reader) (*http.Response, []byte) {
 
 // TestLaneSendsFiles sends a file larger than the socket buffers, so
 // sendfile(2) must wait for the client, whole and in ranges, and counts
-// what it sent.
+// what it sent: in one piece, and in WriteStall's chunks.
 func TestLaneSendsFiles(t *testing.T) {
-	tl := newTestLane(t, 16<<20, Config{})
+	for _, cfg := range []Config{{}, {WriteStall: 10 * time.Second}} {
+		t.Run(fmt.Sprint("stall ", cfg.WriteStall), func(t *testing.T) { testLaneSendsFiles(t, cfg) })
+	}
+}
+
+func testLaneSendsFiles(t *testing.T, cfg Config) {
+	tl := newTestLane(t, 16<<20, cfg)
 	c, br := tl.dial(t)
 	size := len(tl.data)
 	tests := []struct {
@@ -200,6 +206,47 @@ func TestLaneHandsOverWhatItDoesNotAnswer(t *testing.T) {
 		if string(body) != "net/http /t.vtt" {
 			t.Errorf("%.40q: the next request got %.40q", raw, body)
 		}
+	}
+}
+
+// TestLaneDropsAStalledClient checks that a client that stops reading a
+// long answer is dropped after WriteStall, while one that reads slowly but
+// steadily gets all of it.
+func TestLaneDropsAStalledClient(t *testing.T) {
+	tl := newTestLane(t, 16<<20, Config{WriteStall: 300 * time.Millisecond})
+	stalled, br := tl.dial(t)
+	io.WriteString(stalled, get(tl.file.Path, ""))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(resp.Body, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second) // well past WriteStall, with the socket buffers full
+	n, _ := io.Copy(io.Discard, resp.Body)
+	if 1000+n >= int64(len(tl.data)) {
+		t.Errorf("a client that stopped reading for 2 s still got all %d bytes", len(tl.data))
+	}
+
+	steady, br := tl.dial(t)
+	io.WriteString(steady, get(tl.file.Path, "Range: bytes=0-2097151\r\n"))
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := resp.Body.Read(buf)
+		got = append(got, buf[:k]...)
+		if err != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // about 6 MB/s at most, steadily
+	}
+	if !bytes.Equal(got, tl.data[:2<<20]) {
+		t.Errorf("a steady reader got %d of %d bytes", len(got), 2<<20)
 	}
 }
 

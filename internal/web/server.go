@@ -76,10 +76,13 @@ func (s *Server) URL(name string, pairs ...string) string {
 }
 
 // Timeouts of the HTTP server. There is deliberately no WriteTimeout: it
-// would cut off a slow listener's download of a long episode.
+// would cut off a slow listener's download of a long episode. Instead the
+// lane drops a client that accepts no 256 KB of an answer in
+// WriteStallTimeout (lane.Config.WriteStall).
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	IdleTimeout       = 2 * time.Minute
+	WriteStallTimeout = 2 * time.Minute
 	ShutdownTimeout   = 10 * time.Second
 )
 
@@ -114,6 +117,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		Done:              s.laneDone,
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		IdleTimeout:       IdleTimeout,
+		WriteStall:        WriteStallTimeout,
 		Log:               s.log,
 	})
 	srv := &http.Server{
