@@ -42,42 +42,41 @@ type Asset struct {
 	sharedErr  error
 }
 
+// Open opens the asset's file for a caller of its own. It fails with
+// ErrChanged if the file at File is not the one the snapshot hashed (size
+// and modification time), so a snapshot never serves other bytes under its
+// URL, length and ETag.
+func (a *Asset) Open() (*os.File, error) {
+	if a.File == "" {
+		return nil, fmt.Errorf("catalog: %s is not a file", a.Path)
+	}
+	f, err := os.Open(a.File)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) {
+		f.Close()
+		return nil, fmt.Errorf("catalog: %s: %w", a.File, ErrChanged)
+	}
+	return f, nil
+}
+
 // ErrChanged means a file on disk is no longer the one the snapshot
 // hashed: a reload will pick up the new one.
 var ErrChanged = errors.New("the file changed since the show was loaded")
 
-// SharedFile returns the asset's file, opened on first use and then shared
-// by every request for it in this snapshot, which saves an open and a
-// close a request. Callers read it only at explicit offsets (ReadAt,
+// SharedFile returns the asset's file (Open), opened on first use and then
+// shared by every request for it in this snapshot, which saves an open and
+// a close a request. Callers read it only at explicit offsets (ReadAt,
 // sendfile(2) with an offset) and never Seek or Close it; it is closed
-// when the snapshot is no longer referenced. It fails with ErrChanged if
-// the file at File is not the one the snapshot hashed (size and
-// modification time), so a snapshot never serves other bytes under its
-// URL, length and ETag.
+// when the snapshot is no longer referenced.
 func (a *Asset) SharedFile() (*os.File, error) {
-	a.sharedOnce.Do(func() {
-		if a.File == "" {
-			a.sharedErr = fmt.Errorf("catalog: %s is not a file", a.Path)
-			return
-		}
-		f, err := os.Open(a.File)
-		if err != nil {
-			a.sharedErr = fmt.Errorf("catalog: %w", err)
-			return
-		}
-		fi, err := f.Stat()
-		if err != nil {
-			f.Close()
-			a.sharedErr = fmt.Errorf("catalog: %w", err)
-			return
-		}
-		if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) {
-			f.Close()
-			a.sharedErr = fmt.Errorf("catalog: %s: %w", a.File, ErrChanged)
-			return
-		}
-		a.shared = f
-	})
+	a.sharedOnce.Do(func() { a.shared, a.sharedErr = a.Open() })
 	return a.shared, a.sharedErr
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/lane"
@@ -59,9 +58,11 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields
 	}
 	h.Set("ETag", etag)
 	if content == nil && a.File != "" {
-		f, err := os.Open(a.File)
+		f, err := a.Open()
 		if err != nil {
-			// The file went away under a live snapshot: say so plainly.
+			// The file went away or changed under a live snapshot (a
+			// reload will pick it up): say so plainly rather than send
+			// other bytes under this URL, length and ETag.
 			httpError(w, http.StatusServiceUnavailable, "the file behind "+a.Path+" is unavailable; try again shortly")
 			return
 		}

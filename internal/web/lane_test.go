@@ -3,9 +3,12 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"os"
 	"net/http"
 	"slices"
 	"strings"
@@ -342,4 +345,43 @@ func FuzzLaneMatchesNetHTTP(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestChangedFileIsNotServed: a recording replaced on disk under a live
+// snapshot is not sent under the snapshot's URL, length and ETag, by
+// either path, until a reload picks it up.
+func TestChangedFileIsNotServed(t *testing.T) {
+	for _, kind := range serverKinds {
+		t.Run(kind, func(t *testing.T) {
+			dir := t.TempDir()
+			copyTree(t, "../../episodes", dir)
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := catalog.Load(context.Background(), catalog.Config{Dir: dir, BaseURL: "http://" + l.Addr().String()}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(snap, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			serveOn(t, srv, kind, l)
+			a := snap.Episodes[0].Audio
+			if err := os.WriteFile(a.File, []byte("not the recording the feed describes"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, rng := range []string{"", "bytes=0-1"} {
+				var header []string
+				if rng != "" {
+					header = []string{"Range", rng}
+				}
+				resp, body := do(t, http.MethodGet, "http://"+l.Addr().String()+a.Path, header...)
+				if resp.StatusCode != http.StatusServiceUnavailable {
+					t.Errorf("Range %q: status %d, %d bytes; want 503", rng, resp.StatusCode, len(body))
+				}
+			}
+		})
+	}
 }
