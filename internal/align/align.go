@@ -117,7 +117,8 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	}
 	report := progressReporter(opt.Progress)
 	// A file that is not an MP3 is refused before anything is spoken.
-	if _, err := audio.Probe(r, size); err != nil {
+	info, err := audio.Probe(r, size)
+	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
 
@@ -145,7 +146,7 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 		collect() // the voice's clips
 		report(Progress{Stage: StageReference, Done: float64(words), Total: float64(words)})
 	}()
-	rec, info, err := decodeFeatures(ctx, r, size, workers, func(done, total float64) {
+	rec, err := decodeFeatures(ctx, r, size, info, workers, func(done, total float64) {
 		report(Progress{Stage: StageDecode, Done: min(done, total), Total: total})
 	})
 	if err != nil {

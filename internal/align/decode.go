@@ -30,13 +30,9 @@ const (
 	minParallel = 60
 )
 
-// decodeFeatures decodes the MP3 r (size bytes) and returns its features
-// (not yet normalized) and what Probe says of it.
-func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int, progress func(done, total float64)) (*features, audio.Info, error) {
-	info, err := audio.Probe(r, size)
-	if err != nil {
-		return nil, info, err
-	}
+// decodeFeatures decodes the MP3 r (size bytes), which audio.Probe
+// described as info, and returns its features (not yet normalized).
+func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, info audio.Info, workers int, progress func(done, total float64)) (*features, error) {
 	spf := 1152
 	if info.Version != "MPEG-1" {
 		spf = 576
@@ -53,6 +49,7 @@ func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int,
 	ft := newFeatures(framesFor(total), true)
 	var parts []part
 	if workers > 1 && info.Duration >= minParallel {
+		var err error
 		parts, err = splitParts(r, size, info, spf, skip, ft.n)
 		if err != nil {
 			parts = nil // decode in one piece
@@ -69,13 +66,13 @@ func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int,
 	if parts == nil {
 		p, err := audio.Decode(io.NewSectionReader(r, 0, size), Rate)
 		if err != nil {
-			return nil, info, err
+			return nil, err
 		}
 		fe := newFrontEnd(ft, total, 0, ft.n)
 		if err := pump(ctx, p, fe, 0, report); err != nil {
-			return nil, info, err
+			return nil, err
 		}
-		return ft, info, nil
+		return ft, nil
 	}
 	jobs := make(chan part)
 	errs := make(chan error, len(parts))
@@ -97,10 +94,10 @@ func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, workers int,
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return nil, info, err
+			return nil, err
 		}
 	}
-	return ft, info, nil
+	return ft, nil
 }
 
 // part is a stretch of an MP3 that one worker decodes.

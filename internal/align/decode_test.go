@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/readcast/readcast/internal/audio"
 )
 
 // TestParallelDecodeMatchesSequential checks that decoding in parts gives
@@ -16,11 +18,15 @@ func TestParallelDecodeMatchesSequential(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	one, _, err := decodeFeatures(context.Background(), f, st.Size(), 1, nil)
+	info, err := audio.Probe(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
-	many, _, err := decodeFeatures(context.Background(), f, st.Size(), 3, nil)
+	one, err := decodeFeatures(context.Background(), f, st.Size(), info, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := decodeFeatures(context.Background(), f, st.Size(), info, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
