@@ -65,13 +65,19 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 		if route == "" {
 			route = routeUnmatched
 		}
-		s.metrics.Request(route, status, sw.bytes)
-		if route == RouteAudio && r.Method == http.MethodGet {
-			if slug, ok := audioSlug(r.URL.Path); ok {
-				s.metrics.Download(slug, rangeHeader, status, clientHost(r.RemoteAddr), r.UserAgent())
-			}
-		}
+		s.count(route, r.Method, r.URL.Path, rangeHeader, r.RemoteAddr, r.UserAgent(), status, sw.bytes)
 	})
+}
+
+// count records an answered request, by net/http or by the lane: by route,
+// status and body bytes, and an audio GET as a possible download.
+func (s *Server) count(route, method, path, rangeHeader, remoteAddr, userAgent string, status int, bytes int64) {
+	s.metrics.Request(route, status, bytes)
+	if route == RouteAudio && method == http.MethodGet {
+		if slug, ok := audioSlug(path); ok {
+			s.metrics.Download(slug, rangeHeader, status, clientHost(remoteAddr), userAgent)
+		}
+	}
 }
 
 // assetRoute names the route of a path the lane answers (laneFind)

@@ -54,13 +54,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 // and countRequests do for net/http's.
 func (s *Server) laneDone(r *lane.Request, status int, bytes int64, took time.Duration) {
 	s.laneAnswered.Add(1)
-	route := assetRoute(r.Path)
-	s.metrics.Request(route, status, bytes)
-	if route == RouteAudio && r.Method == http.MethodGet {
-		if slug, ok := audioSlug(r.Path); ok {
-			s.metrics.Download(slug, r.Range, status, clientHost(r.RemoteAddr), r.UserAgent)
-		}
-	}
+	s.count(assetRoute(r.Path), r.Method, r.Path, r.Range, r.RemoteAddr, r.UserAgent, status, bytes)
 	s.logRequest(r.Method, r.Path, r.Range, status, bytes, took)
 }
 
@@ -91,8 +85,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // allocate a buffer per request (about 20 KB for the feed, which the GC then
 // has to collect), so they are copied through a pooled one: 68 µs of CPU per
 // feed request before, 41 µs after. ReadFrom records the implicit 200 and
-// counts bytes like Write, so the access log
-// stays right.
+// counts bytes like Write, so the access log stays right.
 func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
