@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"sync"
-	"sync/atomic"
 )
 
 //go:embed templates/*.html
@@ -20,14 +18,6 @@ type Pages struct {
 	show, episode *template.Template
 	static        map[string]*Asset // by URL path
 	staticByName  map[string]*Asset // by file name
-
-	mu   sync.Mutex // serializes BuildSite for a new key
-	site atomic.Pointer[keyedSite]
-}
-
-type keyedSite struct {
-	key  any
-	site *Site
 }
 
 // Site is every page of one snapshot of a show, rendered.
@@ -147,26 +137,6 @@ func (p *Pages) BuildSite(show Show, episodes []Episode) (*Site, error) {
 }
 
 const typeHTML = "text/html; charset=utf-8"
-
-// Site returns the site rendered for key (the snapshot being served),
-// calling build only the first time it is asked for that key. It keeps one
-// site: a new snapshot replaces the last.
-func (p *Pages) Site(key any, build func() (*Site, error)) (*Site, error) {
-	if ks := p.site.Load(); ks != nil && ks.key == key {
-		return ks.site, nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ks := p.site.Load(); ks != nil && ks.key == key {
-		return ks.site, nil
-	}
-	s, err := build()
-	if err != nil {
-		return nil, err
-	}
-	p.site.Store(&keyedSite{key: key, site: s})
-	return s, nil
-}
 
 // render executes into a buffer first, so a template error never leaves a
 // half-written page behind a 200.

@@ -59,44 +59,48 @@ type pageTable struct {
 }
 
 // page returns the page of snap at a URL path ("/", "/episodes/<slug>"),
-// or nil when there is none; the pages are rendered on the first call for
-// a snapshot.
+// or nil when there is none. The pages are rendered once per snapshot, by
+// the first call for it, and served from memory until the snapshot is
+// swapped.
 func (s *Server) page(snap *catalog.Snapshot, path string) (*catalog.Asset, error) {
 	t := s.pageTable.Load()
 	if t == nil || t.snap != snap {
-		site, err := s.site(snap)
-		if err != nil {
+		var err error
+		if t, err = s.renderPages(snap); err != nil {
 			return nil, err
 		}
-		t = &pageTable{snap: snap, pages: map[string]*catalog.Asset{"/": fromPlayer(site.Show, false)}}
-		for slug, a := range site.Episodes {
-			t.pages["/episodes/"+slug] = fromPlayer(a, false)
-		}
-		s.pageTable.Store(t)
 	}
 	return t.pages[path], nil
+}
+
+// renderPages renders every page of snap, once however many requests ask
+// at the same time.
+func (s *Server) renderPages(snap *catalog.Snapshot) (*pageTable, error) {
+	s.renderMu.Lock()
+	defer s.renderMu.Unlock()
+	if t := s.pageTable.Load(); t != nil && t.snap == snap {
+		return t, nil
+	}
+	show := showData(snap)
+	episodes := make([]player.Episode, len(snap.Episodes))
+	for i := range snap.Episodes {
+		episodes[i] = episodeData(snap, show, i)
+	}
+	site, err := s.pages.BuildSite(show, episodes)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	t := &pageTable{snap: snap, pages: map[string]*catalog.Asset{"/": fromPlayer(site.Show, false)}}
+	for slug, a := range site.Episodes {
+		t.pages["/episodes/"+slug] = fromPlayer(a, false)
+	}
+	s.pageTable.Store(t)
+	return t, nil
 }
 
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("render page", "path", r.URL.Path, "err", err)
 	httpError(w, http.StatusInternalServerError, "this page could not be rendered")
-}
-
-// site returns every page of snap, rendered the first time it is asked for
-// and then served from memory until the snapshot is swapped.
-func (s *Server) site(snap *catalog.Snapshot) (*player.Site, error) {
-	return s.pages.Site(snap, func() (*player.Site, error) {
-		show := showData(snap)
-		episodes := make([]player.Episode, len(snap.Episodes))
-		for i := range snap.Episodes {
-			episodes[i] = episodeData(snap, show, i)
-		}
-		site, err := s.pages.BuildSite(show, episodes)
-		if err != nil {
-			return nil, fmt.Errorf("web: %w", err)
-		}
-		return site, nil
-	})
 }
 
 func showData(snap *catalog.Snapshot) player.Show {

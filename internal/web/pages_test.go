@@ -80,11 +80,11 @@ func gunzip(t *testing.T, b []byte) []byte {
 // the new snapshot's pages.
 func TestPagesCached(t *testing.T) {
 	ts, srv := newTestServer(t)
-	a, err := srv.site(srv.Snapshot())
+	a, err := srv.page(srv.Snapshot(), "/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := srv.site(srv.Snapshot())
+	b, _ := srv.page(srv.Snapshot(), "/")
 	if a != b {
 		t.Error("the same snapshot was rendered twice")
 	}
@@ -97,7 +97,7 @@ func TestPagesCached(t *testing.T) {
 	if !bytes.Contains(body, []byte("https://example.org/show/feed.xml")) {
 		t.Error("after a swap the show page still names the old feed URL")
 	}
-	if c, _ := srv.site(next); c == a {
+	if c, _ := srv.page(next, "/"); c == a {
 		t.Error("after a swap the old site is served")
 	}
 }

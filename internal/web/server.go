@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,7 @@ type Server struct {
 	// the latest snapshot asked for (pages.go).
 	static    map[string]*catalog.Asset
 	pageTable atomic.Pointer[pageTable]
+	renderMu  sync.Mutex // one rendering of a new snapshot's pages at a time
 	// laneAnswered counts the requests internal/lane answered, for tests
 	// that must know which path answered.
 	laneAnswered atomic.Int64
