@@ -6,7 +6,8 @@
 // embedded with embed.FS and prepared once, in New: templates parsed, assets
 // fingerprinted (a hash of the content in the URL, so they can be cached
 // forever) and gzip-compressed. Pages are rendered once per snapshot of the
-// show (BuildSite) and kept by Pages.Site; a request only picks bytes.
+// show (BuildSite) and kept by internal/web until the next snapshot; a
+// request only picks bytes.
 //
 // The pages work without JavaScript: the show page is plain HTML, and the
 // episode page has the browser's own audio controls and the whole transcript,
