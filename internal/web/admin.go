@@ -73,7 +73,7 @@ func (s *Server) withAdmin(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") {
+		if isAdmin(cleanPath(r.URL.Path)) {
 			if sw, ok := w.(*statusWriter); ok {
 				sw.route = routeAdmin
 			}
@@ -83,6 +83,9 @@ func (s *Server) withAdmin(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// isAdmin reports whether a clean path is the admin API's.
+func isAdmin(p string) bool { return p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") }
 
 // authorize lets through only requests with the token, before anything
 // else is looked at: without it, no route, slug or body is read.
