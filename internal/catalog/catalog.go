@@ -165,8 +165,8 @@ func (s *Snapshot) Episode(slug string) (*Episode, error) {
 }
 
 // Cache keeps what is costly to compute across loads, keyed by content:
-// file digests by path, size and modification time, so a reload after an
-// edit only hashes what changed.
+// file digests by path, size, modification time and inode, so a reload
+// after an edit only hashes what changed.
 type Cache struct {
 	mu     sync.Mutex
 	hashes map[fileKey]string
@@ -176,13 +176,14 @@ type fileKey struct {
 	path  string
 	size  int64
 	mtime time.Time
+	id    fileID
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}} }
 
 func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
-	k := fileKey{path, fi.Size(), fi.ModTime()}
+	k := fileKey{path, fi.Size(), fi.ModTime(), identity(fi)}
 	if c != nil {
 		c.mu.Lock()
 		h, ok := c.hashes[k]
@@ -333,6 +334,7 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	e.Audio = s.add(&Asset{
 		Path: "/audio/" + contentName(slug, sum, ".mp3"), Type: TypeMP3, File: mp3,
 		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
+		id: identity(fi),
 	})
 
 	m, sidecar, err := findTiming(dir, slug, mp3, sum, e, info)

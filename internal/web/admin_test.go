@@ -47,6 +47,12 @@ type adminShow struct {
 // fits any re-encoding-free retake of the seed recording.
 func newAdminShow(tb testing.TB) *adminShow {
 	tb.Helper()
+	return newAdminShowLimits(tb, DefaultLimits())
+}
+
+// newAdminShowLimits is newAdminShow with other connection limits.
+func newAdminShowLimits(tb testing.TB, lim Limits) *adminShow {
+	tb.Helper()
 	dir := tb.TempDir()
 	copyTree(tb, "../../episodes", dir)
 	st, _, err := publish.Open(dir)
@@ -95,6 +101,7 @@ func newAdminShow(tb testing.TB) *adminShow {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { pub.Run(ctx); close(done) }()
+	srv.SetLimits(lim)
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	tb.Cleanup(func() { ts.Close(); cancel(); <-done })
