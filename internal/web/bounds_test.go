@@ -461,3 +461,94 @@ func writeInPlace(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// rawExchange sends a request as written and reads the answer.
+func rawExchange(t *testing.T, addr, raw string) *http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("%q: %v", raw, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	return resp
+}
+
+// TestAdminCleanedPath: /admin is matched on the cleaned path, so a path
+// that a proxy in front cleans out of /admin never reaches the token
+// check, and a redirect never names a host taken from the request.
+func TestAdminCleanedPath(t *testing.T) {
+	a := newAdminShow(t)
+	addr := a.ts.Listener.Addr().String()
+	for _, tt := range []struct{ target, location string }{
+		{"/admin/../feed.xml", "/feed.xml"},
+		{"/admin/jobs/..%2F..%2Fx", "/x"},
+		{"/admin/..%2Ffeed.xml?a=b", "/feed.xml?a=b"},
+		{"http://evil.example/x/../feed.xml", "/feed.xml"},
+		{"http://evil.example//evil.example/feed.xml", "/evil.example/feed.xml"},
+		{"//evil.example/../feed.xml", "/feed.xml"},
+	} {
+		resp := rawExchange(t, addr, "GET "+tt.target+" HTTP/1.1\r\nHost: readcast.test\r\n\r\n")
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != tt.location {
+			t.Errorf("GET %s: %d, Location %q; want 301 to %q", tt.target, resp.StatusCode, resp.Header.Get("Location"), tt.location)
+		}
+	}
+	// Still the admin API's once cleaned: its answers, not a redirect.
+	for _, target := range []string{"/admin/jobs/x", "/admin/x/../jobs/x", "/admin"} {
+		if resp := rawExchange(t, addr, "GET "+target+" HTTP/1.1\r\nHost: readcast.test\r\n\r\n"); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET %s: %d, want the admin API's 401", target, resp.StatusCode)
+		}
+	}
+}
+
+// TestAdminFailedTokensLimited: an address that keeps sending wrong tokens
+// gets 429 with Retry-After, even with the right one, for a while.
+func TestAdminFailedTokensLimited(t *testing.T) {
+	a := newAdminShow(t)
+	job := a.ts.URL + "/admin/jobs/0123456789abcdef"
+	for i := range maxFailures {
+		if resp, _ := do(t, "GET", job, "Authorization", fmt.Sprintf("Bearer guess-%d", i)); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	for _, token := range []string{"guess-x", adminToken} {
+		resp, _ := do(t, "GET", job, "Authorization", "Bearer "+token)
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("after %d wrong tokens: %d, Retry-After %q; want 429 with Retry-After", maxFailures, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+	// The public site is not affected.
+	if resp, _ := do(t, "GET", a.ts.URL+"/feed.xml"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the feed: %d", resp.StatusCode)
+	}
+}
+
+// TestFailuresBounded: the failure table stays bounded under many
+// addresses.
+func TestFailuresBounded(t *testing.T) {
+	var f failures
+	now := time.Now()
+	for i := range 3 * maxFailingAddr {
+		f.fail(fmt.Sprint(i), now)
+	}
+	if len(f.addrs) > maxFailingAddr {
+		t.Fatalf("%d addresses remembered, cap %d", len(f.addrs), maxFailingAddr)
+	}
+	for range maxFailures {
+		f.fail("a", now)
+	}
+	if wait, ok := f.blocked("a", now.Add(time.Second)); !ok || wait <= 0 || wait > failureWindow {
+		t.Errorf("blocked = %v, %v", wait, ok)
+	}
+	if _, ok := f.blocked("a", now.Add(failureWindow)); ok {
+		t.Error("still blocked after the window")
+	}
+}
