@@ -1,10 +1,15 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // covers
+	_ "image/png"
 	"io"
+	"io/fs"
 	"math"
 	"net/url"
 	"os"
@@ -30,6 +35,7 @@ const (
 	TypeFeed     = "application/rss+xml; charset=utf-8"
 	TypeMP3      = "audio/mpeg"
 	TypeJPEG     = "image/jpeg"
+	TypePNG      = "image/png"
 	TypeVTT      = "text/vtt; charset=utf-8"
 	TypeSRT      = "application/x-subrip; charset=utf-8"
 	TypeJSON     = "application/json"
@@ -241,6 +247,9 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, fmt.Errorf("catalog: %s: first_published %q is not a date like 2026-11-02", show.MetadataFile, sh.FirstPublished)
 	}
 	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
+	if err := checkLinks(cfg.Dir); err != nil {
+		return nil, err
+	}
 	if err := s.loadCover(cfg.Dir, cache); err != nil {
 		return nil, err
 	}
@@ -298,9 +307,68 @@ func (s *Snapshot) loadCover(dir string, cache *Cache) error {
 			modTime = fi.ModTime()
 		}
 	}
+	typ, ext, err := coverType(path, body)
+	if err != nil {
+		return err
+	}
 	sum := sha(body)
-	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ".jpg"), TypeJPEG, body, modTime, true, true))
+	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
 	return nil
+}
+
+// coverType checks that a cover is what the feed declares it to be, a JPEG
+// or PNG image, square, artwork.MinSize to artwork.MaxSize pixels a side
+// (as Apple asks), and returns its content type and URL extension.
+func coverType(path string, body []byte) (typ, ext string, err error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil {
+		return "", "", fmt.Errorf("catalog: %s is not a JPEG or PNG image (%v); replace it, or remove it to have one drawn from show.json", path, err)
+	}
+	switch format {
+	case "jpeg":
+		typ, ext = TypeJPEG, ".jpg"
+	case "png":
+		typ, ext = TypePNG, ".png"
+	default:
+		return "", "", fmt.Errorf("catalog: %s is a %s image; podcast apps take only JPEG or PNG artwork", path, format)
+	}
+	if cfg.Width != cfg.Height || cfg.Width < artwork.MinSize || cfg.Width > artwork.MaxSize {
+		return "", "", fmt.Errorf("catalog: %s is %d×%d pixels; podcast artwork must be square, %d to %d pixels a side", path, cfg.Width, cfg.Height, artwork.MinSize, artwork.MaxSize)
+	}
+	return typ, ext, nil
+}
+
+// checkLinks refuses a show with a symbolic link under its directory that
+// resolves outside it: the server would serve whatever it names (a key, a
+// password file) as a recording or the cover.
+func checkLinks(dir string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		if d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return nil // a dangling link serves nothing; a missing recording is reported where it is needed
+		}
+		if target, err = filepath.Abs(target); err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("catalog: %s is a symbolic link to %s, outside the show's directory %s; copy the file into the show instead", p, target, dir)
+		}
+		return nil
+	})
 }
 
 // loadEpisode attaches the recording, its timings and everything rendered

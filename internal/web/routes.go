@@ -29,7 +29,7 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	r.HandleFunc("/audio/{name}", s.handleAsset).Methods(withOptions...).Name(RouteAudio)
 	r.HandleFunc("/transcripts/{name}", s.handleAsset).Methods(withOptions...).Name(RouteTranscript)
 	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
-	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
+	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
 	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
 	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...).Name(RouteMetrics)
