@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/readcast/readcast/internal/transcript"
 )
 
 //go:embed templates/*.html
@@ -139,13 +141,14 @@ func (p *Pages) BuildSite(show Show, episodes []Episode) (*Site, error) {
 const typeHTML = "text/html; charset=utf-8"
 
 // render executes into a buffer first, so a template error never leaves a
-// half-written page behind a 200.
+// half-written page behind a 200. Control characters in the show's text
+// (html/template escapes markup, not them) are dropped.
 func render(w io.Writer, t *template.Template, data any) error {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
 		return fmt.Errorf("player: render: %w", err)
 	}
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(transcript.DropControlBytes(buf.Bytes()))
 	return err
 }
 

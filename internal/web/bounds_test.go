@@ -552,3 +552,14 @@ func TestFailuresBounded(t *testing.T) {
 		t.Error("still blocked after the window")
 	}
 }
+
+// TestHTMLTranscriptCSP: the HTML transcript is a page of the site, with
+// the pages' Content-Security-Policy.
+func TestHTMLTranscriptCSP(t *testing.T) {
+	ts, srv := newTestServer(t)
+	a := srv.Snapshot().Episodes[0].Transcript("html")
+	resp, _ := do(t, "GET", ts.URL+a.Path)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Security-Policy") != pageCSP {
+		t.Errorf("%s: %d, Content-Security-Policy %q; want %q", a.Path, resp.StatusCode, resp.Header.Get("Content-Security-Policy"), pageCSP)
+	}
+}
