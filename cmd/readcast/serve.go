@@ -96,7 +96,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 // serve loads the show and serves it on l until ctx is done. SIGHUP
 // reloads the show; a reload that fails keeps the last good one serving.
 func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	logs := newLogBuffer(ctx, e.stderr)
+	defer logs.Flush()
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	start := time.Now()
 	// The store is opened before the show is read: it removes what a crash
 	// in the middle of an upload or a publish left behind.

@@ -7,17 +7,31 @@ import (
 	"github.com/readcast/readcast/internal/catalog"
 )
 
-// field is one response header field.
-type field struct{ name, value string }
+// field is one response header field: its canonical name and its value,
+// a one-element slice set into a response's header as it is (setFields),
+// which spares a request the canonicalization and the allocation of
+// http.Header.Set. The slice's capacity is its length, so an Add to the
+// header copies it instead of writing into it.
+type field struct {
+	name  string
+	value []string
+}
+
+func newField(name, value string) field {
+	if name != http.CanonicalHeaderKey(name) {
+		panic("web: header name " + name + " is not canonical") // a programming error
+	}
+	return field{name, []string{value}[:1:1]}
+}
 
 // corsFields let web players on other sites fetch the feed, transcripts and
 // chapters, and read the headers a ranged player needs.
 var corsFields = []field{
-	{"Access-Control-Allow-Origin", "*"},
-	{"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
-	{"Access-Control-Allow-Headers", "Range, If-None-Match, If-Range, If-Modified-Since"},
-	{"Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag"},
-	{"Access-Control-Max-Age", "86400"},
+	newField("Access-Control-Allow-Origin", "*"),
+	newField("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+	newField("Access-Control-Allow-Headers", "Range, If-None-Match, If-Range, If-Modified-Since"),
+	newField("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag"),
+	newField("Access-Control-Max-Age", "86400"),
 }
 
 // assetFieldSets are the header sets of the show's assets, by whether the
@@ -31,7 +45,7 @@ var assetFieldSets = func() (f [2][2][2][]field) {
 				if immutable == 1 {
 					cc = "public, max-age=31536000, immutable"
 				}
-				set := []field{{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", cc}}
+				set := []field{newField("X-Content-Type-Options", "nosniff"), newField("Cache-Control", cc)}
 				if cors == 1 {
 					set = append(set, corsFields...)
 				}
@@ -48,8 +62,8 @@ var assetFieldSets = func() (f [2][2][2][]field) {
 // htmlAssetFields are added to an HTML asset's (the HTML transcript): it
 // is a page of the site, and gets the pages' Content-Security-Policy.
 var htmlAssetFields = []field{
-	{"Content-Security-Policy", pageCSP},
-	{"Referrer-Policy", "same-origin"},
+	newField("Content-Security-Policy", pageCSP),
+	newField("Referrer-Policy", "same-origin"),
 }
 
 // assetFields returns the headers an answer with one of the show's assets
@@ -69,7 +83,7 @@ func b2i(b bool) int {
 // setFields sets fields on h.
 func setFields(h http.Header, fields []field) {
 	for _, f := range fields {
-		h.Set(f.name, f.value)
+		h[f.name] = f.value
 	}
 }
 

@@ -45,10 +45,10 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, path string) 
 // pageFields are the headers of every page besides Content-Type and the
 // representation's: pages change with the show, so they are revalidated.
 var pageFields = []field{
-	{"X-Content-Type-Options", "nosniff"},
-	{"Content-Security-Policy", pageCSP},
-	{"Referrer-Policy", "same-origin"},
-	{"Cache-Control", "no-cache"},
+	newField("X-Content-Type-Options", "nosniff"),
+	newField("Content-Security-Policy", pageCSP),
+	newField("Referrer-Policy", "same-origin"),
+	newField("Cache-Control", "no-cache"),
 }
 
 // pageTable is the pages of one snapshot by URL path.
