@@ -234,7 +234,7 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		ChapterTitles: ov.ChapterTitles, SplitBefore: ov.SplitBefore,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", srcPath, err)
+		return nil, show.TextError(srcPath, err)
 	}
 	first := sh.FirstDate()
 	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}

@@ -90,7 +90,16 @@ var ErrNoMetadata = errors.New("no " + MetadataFile)
 type Error struct {
 	Path     string
 	Problems []string
+	Err      error // the cause, when there is one (os.ErrNotExist, segment.ErrEmpty…)
 }
+
+// TextError says what is wrong with the text at path: err's message, which
+// must say what to do.
+func TextError(path string, err error) *Error {
+	return &Error{Path: path, Problems: []string{err.Error()}, Err: err}
+}
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if len(e.Problems) == 1 {
@@ -106,7 +115,7 @@ func Load(dir string) (*Show, *Overrides, error) {
 	path := filepath.Join(dir, MetadataFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%s: %w", dir, ErrNoMetadata)
+		return nil, nil, &Error{Path: dir, Err: ErrNoMetadata, Problems: []string{"there is no show here (no " + MetadataFile + "): make one with `readcast init -source YOUR-TEXT.md`, or point -dir (or READCAST_DIR) at the directory that has the show"}}
 	}
 	if err != nil {
 		return nil, nil, err
@@ -264,18 +273,18 @@ func ReadText(path string) ([]byte, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("%s: no such file: check the name (a show's text is named by \"source\" in %s)", path, MetadataFile)
+		return nil, &Error{Path: path, Err: os.ErrNotExist, Problems: []string{"no such file: check the name (a show's text is named by \"source\" in " + MetadataFile + ")"}}
 	case err != nil:
-		return nil, fmt.Errorf("%s: cannot be read: %w", path, errors.Unwrap(err))
+		return nil, TextError(path, fmt.Errorf("cannot be read: %w", errors.Unwrap(err)))
 	case fi.IsDir():
-		return nil, fmt.Errorf("%s is a directory: name the text file (plain text or Markdown) instead", path)
+		return nil, TextError(path, errors.New("it is a directory: name the text file (plain text or Markdown) instead"))
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrPermission) {
-		return nil, fmt.Errorf("%s: cannot be read (permission denied): make it readable, e.g. chmod a+r %s", path, path)
+		return nil, &Error{Path: path, Err: os.ErrPermission, Problems: []string{"cannot be read (permission denied): make it readable, e.g. chmod a+r " + path}}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot be read: %w", path, errors.Unwrap(err))
+		return nil, TextError(path, fmt.Errorf("cannot be read: %w", errors.Unwrap(err)))
 	}
 	return data, nil
 }

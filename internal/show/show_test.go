@@ -28,7 +28,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error for a broken show.json")
 	}
-	for _, want := range []string{"title is missing", "owner.email", "categories", `type "weekly"`, "inside the episodes directory"} {
+	for _, want := range []string{"title is missing", "owner.email", "categories", `type "weekly"`, "inside the show's directory"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
