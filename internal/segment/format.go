@@ -26,7 +26,7 @@ func (o *Outline) WriteText(w io.Writer) error {
 			for _, p := range c.Paragraphs {
 				n += len(p.Sentences)
 			}
-			fmt.Fprintf(bw, "    %s  %-60s  %s  %s\n", clock(c.Offset), c.Title, clock(c.Estimate), count(n, "sentence"))
+			fmt.Fprintf(bw, "    %s  %-60s  %s  %13s\n", clock(c.Offset), c.Title, clock(c.Estimate), count(n, "sentence"))
 		}
 		fmt.Fprintln(bw)
 	}

@@ -168,7 +168,7 @@ func parse(src string) (*parsed, error) {
 	p.dropped = append(dropLines(blocks, src), p.dropped...)
 	sortDropped(p.dropped)
 	if len(p.sections) == 0 {
-		return nil, fmt.Errorf("%w: every line was dropped as a caption or a stray link (readcast outline lists them); write the recollection as paragraphs of sentences", ErrNoWords)
+		return nil, fmt.Errorf("%w: every line was dropped as an image caption, a stray link or punctuation: write the recollection as paragraphs of sentences", ErrNoWords)
 	}
 	return p, nil
 }
