@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 //go:embed templates/*.html
@@ -45,6 +47,7 @@ func New() (*Pages, error) {
 		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
 		"words":     wordViews,
+		"echoes":    echoes,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},
@@ -201,4 +204,28 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// echoes says whether a chapter's title only repeats the opening of the
+// sentence under it (a title the outline took from the text, "So we
+// carried water in buckets…"). The transcript then marks the chapter
+// without a visible heading, rather than say the sentence twice in a row;
+// the chapter list still names it.
+func echoes(s Section) bool {
+	if s.Heading != nil || len(s.Paragraphs) == 0 || len(s.Paragraphs[0].Sentences) == 0 {
+		return false
+	}
+	title := letters(strings.TrimSuffix(s.Title, "…"))
+	return title != "" && strings.HasPrefix(letters(s.Paragraphs[0].Sentences[0].Text), title)
+}
+
+// letters is s lowercased with only its letters and digits: what is left
+// of a sentence once quotes and punctuation are set aside.
+func letters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
