@@ -152,7 +152,10 @@ func TestShowJSONOneValidation(t *testing.T) {
 		{"init's output", data, nil},
 		{"no link", del("link"), nil},
 		{"no credit, copyright, subtitle or narrator", del("credit", "copyright", "subtitle", "narrator"), nil},
-		{"a link and a credit", edit(func(m map[string]any) { m["link"] = "https://example.org/pump"; m["credit"] = "First told at the kitchen table." }), nil},
+		{"a link and a credit", edit(func(m map[string]any) {
+			m["link"] = "https://example.org/pump"
+			m["credit"] = "First told at the kitchen table."
+		}), nil},
 		{"no first_published", del("first_published"), []string{"first_published is missing", `write the first episode's date, e.g. "first_published": "`}},
 		{"first_published not a date", set("first_published", "02/11/2026"), []string{`first_published "02/11/2026" is not a date`, "YYYY-MM-DD"}},
 		{"link not absolute", set("link", "example.org/pump"), []string{`link "example.org/pump" is not a web address`, "or leave it out"}},
