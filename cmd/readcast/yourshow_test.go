@@ -203,6 +203,12 @@ func TestYourOwnShowDoc(t *testing.T) {
 	if !serving || before == nil {
 		t.Fatal("the doc neither serves the show nor replaces a recording")
 	}
+	// init writes no link and no credit: the feed links to the show's own
+	// page, and its description ends with the text, not blank lines.
+	feedXML := get(t, base+"/feed.xml")
+	if !strings.Contains(feedXML, "<link>"+base+"/</link>") || strings.Contains(feedXML, "&#xA;</description>") {
+		t.Errorf("the feed of a show without link or credit:\n%.1500s", feedXML)
+	}
 
 	// The replaced recording is served at a new URL under the same GUID,
 	// and its transcript is synchronized once the background alignment is
