@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,12 +47,7 @@ func TestExportServedByNginx(t *testing.T) {
 	}
 
 	// A port for nginx, and the export made for it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	base := "http://" + addr
 	tmp := t.TempDir()
 	site := filepath.Join(tmp, "site")

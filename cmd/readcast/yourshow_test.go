@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -128,12 +127,7 @@ func TestYourOwnShowDoc(t *testing.T) {
 	work := t.TempDir()
 	t.Chdir(work)
 	copyFile(t, text, "well-street.md")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	base := "http://" + addr
 	getenv := func(k string) string {
 		if k == "READCAST_ADDR" {

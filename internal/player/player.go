@@ -8,8 +8,8 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
-	"unicode"
+
+	"github.com/readcast/readcast/internal/segment"
 )
 
 //go:embed templates/*.html
@@ -215,17 +215,5 @@ func echoes(s Section) bool {
 	if s.Heading != nil || len(s.Paragraphs) == 0 || len(s.Paragraphs[0].Sentences) == 0 {
 		return false
 	}
-	title := letters(strings.TrimSuffix(s.Title, "…"))
-	return title != "" && strings.HasPrefix(letters(s.Paragraphs[0].Sentences[0].Text), title)
-}
-
-// letters is s lowercased with only its letters and digits: what is left
-// of a sentence once quotes and punctuation are set aside.
-func letters(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToLower(r)
-		}
-		return -1
-	}, s)
+	return s.Title == segment.TitleFrom(s.Paragraphs[0].Sentences[0].Text)
 }

@@ -262,14 +262,14 @@ func TestChapterTitleNeverRepeatsItsSentence(t *testing.T) {
 	e := sampleEpisode()
 	e.Sections[0].Title = "Hello, world"
 	e.Sections[1].Heading = nil
-	e.Sections[1].Title = "“A quoted…"
+	e.Sections[1].Title = "A <quoted> line"
 	e.Chapters[0].Title, e.Chapters[1].Title = e.Sections[0].Title, e.Sections[1].Title
 	var buf bytes.Buffer
 	if err := p.RenderEpisode(&buf, e); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, title := range []string{"Hello, world", "“A quoted…"} {
+	for _, title := range []string{"Hello, world", "A &lt;quoted&gt; line"} {
 		if strings.Contains(page, "<span>"+title+"</span></h3>") {
 			t.Errorf("the transcript heads a chapter with %q, the sentence under it", title)
 		}

@@ -257,8 +257,13 @@ func chapterTitle(paras []Paragraph) string {
 		}
 		break
 	}
-	return shorten(paras[0].Sentences[0].Text)
+	return TitleFrom(paras[0].Sentences[0].Text)
 }
+
+// TitleFrom is the title a chapter without a heading takes from its first
+// sentence: the sentence shortened at a clause or a word boundary. The
+// player uses it to tell such a title from a real one.
+func TitleFrom(sentence string) string { return shorten(sentence) }
 
 // shorten fits s into MaxChapterTitle characters without cutting a word:
 // whole if it fits, else up to the last clause boundary that leaves a
