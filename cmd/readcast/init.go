@@ -63,7 +63,7 @@ func runInit(ctx context.Context, e env, args []string) error {
 	}
 	sh := newShow(o, name, *title, *author, *email, *lang, time.Now())
 	if p := sh.Problems(); len(p) > 0 {
-		return &show.Error{Path: "init", Problems: p}
+		return &show.Error{Path: "init: the show.json it would write (give other flags)", Problems: p}
 	}
 	var data bytes.Buffer
 	enc := json.NewEncoder(&data)

@@ -320,3 +320,51 @@ func TestBadTextOneMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestInit: the title comes from the text's first heading, a show is never
+// overwritten, and flags that would make a wrong show.json write nothing.
+func TestInit(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "pump.md")
+	writeFile(t, src, tinyText)
+	dir := filepath.Join(root, "show")
+	if _, err := runCmd(t, "init", "-dir", dir, "-source", src, "-language", "English"); err == nil || !strings.Contains(err.Error(), `language "English" is not a language code`) {
+		t.Errorf("-language English: %v", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("a refused init made the show's directory")
+	}
+	out, err := runCmd(t, "init", "-dir", dir, "-source", src)
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "show.json"))
+	if !strings.Contains(string(data), `"title": "The Pump"`) || !strings.Contains(string(data), `"Society & Culture"`) {
+		t.Errorf("show.json:\n%s", data)
+	}
+	writeFile(t, filepath.Join(dir, "show.json"), `{"title": "edited"}`)
+	if _, err := runCmd(t, "init", "-dir", dir, "-source", src, "-title", "Another"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("a second init: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "show.json")); string(b) != `{"title": "edited"}` {
+		t.Errorf("a second init overwrote show.json: %s", b)
+	}
+}
+
+// TestHelpListsCommands: readcast -h prints every command, not serve's flags.
+func TestHelpListsCommands(t *testing.T) {
+	for _, arg := range []string{"-h", "--help", "help"} {
+		out, err := runCmd(t, arg)
+		if err != nil {
+			t.Errorf("readcast %s: %v", arg, err)
+		}
+		for _, c := range commands() {
+			if !strings.Contains(out, "  "+c.name+" ") {
+				t.Errorf("readcast %s does not list %s:\n%s", arg, c.name, out)
+			}
+		}
+		if strings.Contains(out, "-admin-token") {
+			t.Errorf("readcast %s prints serve's flags:\n%s", arg, out)
+		}
+	}
+}
