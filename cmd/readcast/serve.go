@@ -118,7 +118,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue}
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return fail("serve", err)
 	}
 	for _, p := range snap.Problems {
 		log.Warn("show problem", "err", p)

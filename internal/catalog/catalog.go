@@ -226,26 +226,24 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, fmt.Errorf("catalog: base URL %q must be absolute, like http://127.0.0.1:8080", cfg.BaseURL)
 	}
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
+	// The show's own errors name the file and the fix; they go out as they are.
 	sh, ov, err := show.Load(cfg.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	srcPath := filepath.Join(cfg.Dir, sh.Source)
-	src, err := os.ReadFile(srcPath)
+	src, err := show.ReadText(srcPath)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	o, err := segment.Parse(src, segment.Options{
 		WordsPerMinute: ov.WordsPerMinute, MaxEpisode: ov.MaxEpisodeMinutes * 60,
 		ChapterTitles: ov.ChapterTitles, SplitBefore: ov.SplitBefore,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %s: %w", srcPath, err)
+		return nil, show.TextError(srcPath, err)
 	}
-	first, err := time.Parse(time.DateOnly, sh.FirstPublished)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %s: first_published %q is not a date like 2026-11-02", show.MetadataFile, sh.FirstPublished)
-	}
+	first := sh.FirstDate()
 	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
 	if err := checkLinks(cfg.Dir); err != nil {
 		return nil, err
@@ -527,12 +525,32 @@ func (s *Snapshot) render(e *Episode, doc transcript.Doc) error {
 	return nil
 }
 
+// link is the show's website, or without one (show.json's link is
+// optional) its own home page.
+func (s *Snapshot) link() string {
+	if s.Show.Link != "" {
+		return s.Show.Link
+	}
+	return s.BaseURL + "/"
+}
+
+// joinNonEmpty joins the parts that are not blank with a blank line.
+func joinNonEmpty(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n\n")
+}
+
 // buildFeed renders the RSS document of the recorded episodes.
 func (s *Snapshot) buildFeed(cfg Config) error {
 	sh := s.Show
 	fs := feed.Show{
-		Title: sh.Title, Subtitle: sh.Subtitle, Description: sh.Description + "\n\n" + sh.Credit,
-		Author: sh.Author, Language: sh.Language, Link: sh.Link, Copyright: sh.Copyright,
+		Title: sh.Title, Subtitle: sh.Subtitle, Description: joinNonEmpty(sh.Description, sh.Credit),
+		Author: sh.Author, Language: sh.Language, Link: s.link(), Copyright: sh.Copyright,
 		OwnerName: sh.Owner.Name, OwnerEmail: sh.Owner.Email, Explicit: sh.Explicit, Type: sh.Type,
 		FeedURL: s.BaseURL + FeedPath, ImageURL: s.BaseURL + s.Cover.Path,
 		Synthetic: s.allSynthetic(), Narrator: sh.Narrator, Locked: true, Generator: cfg.Generator,

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/transcript"
 )
 
@@ -47,6 +48,7 @@ func New() (*Pages, error) {
 		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
 		"words":     wordViews,
+		"echoes":    echoes,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},
@@ -204,4 +206,16 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// echoes says whether a chapter's title only repeats the opening of the
+// sentence under it (a title the outline took from the text, "So we
+// carried water in buckets…"). The transcript then marks the chapter
+// without a visible heading, rather than say the sentence twice in a row;
+// the chapter list still names it.
+func echoes(s Section) bool {
+	if s.Heading != nil || len(s.Paragraphs) == 0 || len(s.Paragraphs[0].Sentences) == 0 {
+		return false
+	}
+	return s.Title == segment.TitleFrom(s.Paragraphs[0].Sentences[0].Text)
 }
