@@ -18,3 +18,7 @@ require (
 	github.com/pkg/errors v0.9.1 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
+
+// go-mp3 v0.3.4 with one fix (MPEG-2/2.5 frame size with padding); see
+// internal/third_party/go-mp3/PATCHED.md.
+replace github.com/hajimehoshi/go-mp3 => ./internal/third_party/go-mp3
