@@ -22,9 +22,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/readcast/readcast/internal/bucket"
 	"github.com/readcast/readcast/internal/bucket/buckettest"
 	"github.com/readcast/readcast/internal/check"
 	"github.com/readcast/readcast/internal/export"
@@ -390,4 +392,60 @@ func TestPublishFailsCleanly(t *testing.T) {
 		}
 		t.Logf("pruned %v", pruned)
 	})
+}
+
+// BenchmarkPublishSeed publishes the seed show to a fresh bucket of the
+// real server, then again unchanged, and reports for each the wall time,
+// readcast's own CPU time (user + system), the HTTP requests and the
+// request bytes sent. The export itself is not timed.
+func BenchmarkPublishSeed(b *testing.B) {
+	srv := buckettest.Start(b)
+	for _, kv := range srv.Env(buckettest.AccessKey, buckettest.SecretKey) {
+		k, v, _ := strings.Cut(kv, "=")
+		b.Setenv(k, v)
+	}
+	ctx := context.Background()
+	client, err := bucket.New(ctx, bucket.Config{Endpoint: srv.Endpoint})
+	if err != nil {
+		b.Fatal(err)
+	}
+	site := filepath.Join(b.TempDir(), "site")
+	files, err := exportShow(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}, "../../episodes", srv.URL("bench", ""), site)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sum [2]struct {
+		wall, cpu    time.Duration
+		requests, mb float64
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		name := "bench-" + strconv.Itoa(i)
+		srv.CreateBucket(b, name)
+		for run := range 2 {
+			cpu0 := cpuTime()
+			rep, err := client.Publish(ctx, bucket.Target{Bucket: name}, site, files, bucket.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum[run].cpu += cpuTime() - cpu0
+			sum[run].wall += rep.Elapsed
+			sum[run].requests += float64(rep.Requests)
+			sum[run].mb += float64(rep.BytesSent) / 1e6
+		}
+	}
+	n := float64(b.N)
+	for run, name := range []string{"first", "second"} {
+		b.ReportMetric(sum[run].wall.Seconds()*1000/n, name+"-wall-ms")
+		b.ReportMetric(sum[run].cpu.Seconds()*1000/n, name+"-cpu-ms")
+		b.ReportMetric(sum[run].requests/n, name+"-requests")
+		b.ReportMetric(sum[run].mb/n, name+"-MB-sent")
+	}
+}
+
+// cpuTime is this process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
