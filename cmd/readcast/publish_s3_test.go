@@ -28,7 +28,6 @@ import (
 
 	"github.com/readcast/readcast/internal/bucket"
 	"github.com/readcast/readcast/internal/bucket/buckettest"
-	"github.com/readcast/readcast/internal/check"
 	"github.com/readcast/readcast/internal/export"
 )
 
@@ -96,6 +95,16 @@ func s3Publish(t *testing.T, bin string, srv *buckettest.Server, keys []string, 
 	return o.String(), e.String(), err
 }
 
+// mustPublish is s3Publish that fails the test when publish fails.
+func mustPublish(t *testing.T, bin string, srv *buckettest.Server, args ...string) (stdout, stderr string) {
+	t.Helper()
+	out, errOut, err := s3Publish(t, bin, srv, nil, args...)
+	if err != nil {
+		t.Fatalf("readcast publish %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+	}
+	return out, errOut
+}
+
 var uploadedLine = regexp.MustCompile(`(?m)^uploaded (\S+) \(`)
 
 // uploaded lists the keys a publish reported uploading.
@@ -152,10 +161,7 @@ func TestPublishToS3(t *testing.T) {
 	site, files := exportFor(t, "../../episodes", base)
 
 	// 1. The first publish uploads everything, with the export's headers.
-	out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", "../../episodes", "-cors"}, args...)...)
-	if err != nil {
-		t.Fatalf("publish: %v\n%s%s", err, out, errOut)
-	}
+	out, errOut := mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes", "-cors"}, args...)...)
 	t.Logf("first publish: %s", out)
 	if got := uploaded(errOut); len(got) != len(files) {
 		t.Errorf("the first publish uploaded %d objects, the export has %d files", len(got), len(files))
@@ -176,15 +182,7 @@ func TestPublishToS3(t *testing.T) {
 	}
 
 	t.Run("check", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		rep, err := check.Run(ctx, base+"/feed.xml", check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		rep.Write(&b)
-		t.Log(b.String())
+		rep := checkFeed(t, base+"/feed.xml")
 		if !rep.OK() || rep.Episodes != 5 {
 			t.Errorf("readcast check of the bucket: %d failures, %d episodes; want none, 5", len(rep.Failures), rep.Episodes)
 		}
@@ -192,10 +190,7 @@ func TestPublishToS3(t *testing.T) {
 	t.Run("gpodder", func(t *testing.T) { checkGPodder(t, base, site) })
 
 	// 2. Nothing changed: only the pages and the feed are uploaded again.
-	out, errOut, err = s3Publish(t, bin, srv, nil, append([]string{"-dir", "../../episodes"}, args...)...)
-	if err != nil {
-		t.Fatalf("second publish: %v\n%s%s", err, out, errOut)
-	}
+	out, errOut = mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 	t.Logf("second publish: %s", out)
 	if got, want := uploaded(errOut), inPlace("podcast/", files); !slices.Equal(got, want) {
 		t.Errorf("the second publish uploaded %v, want only the pages and the feed %v", got, want)
@@ -204,10 +199,7 @@ func TestPublishToS3(t *testing.T) {
 	// 3. A new recording of one episode: only that episode's new objects.
 	retake := retakeShow(t)
 	site2, files2 := exportFor(t, retake, base)
-	out, errOut, err = s3Publish(t, bin, srv, nil, append([]string{"-dir", retake}, args...)...)
-	if err != nil {
-		t.Fatalf("publish of a retake: %v\n%s%s", err, out, errOut)
-	}
+	out, errOut = mustPublish(t, bin, srv, append([]string{"-dir", retake}, args...)...)
 	t.Logf("publish of a retake: %s", out)
 	var mp3s int
 	for _, k := range uploaded(errOut) {
@@ -249,9 +241,7 @@ func TestPublishKilledAtEachStep(t *testing.T) {
 			args := []string{"-to", "s3://" + name, "-base-url", base, "-endpoint", srv.Endpoint}
 			site1, files1 := exportFor(t, "../../episodes", base)
 			site2, files2 := exportFor(t, retake, base)
-			if out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", "../../episodes"}, args...)...); err != nil {
-				t.Fatalf("publish: %v\n%s%s", err, out, errOut)
-			}
+			mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 
 			cmd := exec.Command(bin, append([]string{"publish", "-dir", retake, "-prune", "1ns"}, args...)...)
 			cmd.Env = append(append(os.Environ(), srv.Env(buckettest.AccessKey, buckettest.SecretKey)...), publishPauseEnv+"="+tt.step)
@@ -279,10 +269,7 @@ func TestPublishKilledAtEachStep(t *testing.T) {
 			}
 			bucketServes(t, base, site, files)
 
-			out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", retake, "-prune", "1ns"}, args...)...)
-			if err != nil {
-				t.Fatalf("the publish after the kill: %v\n%s%s", err, out, errOut)
-			}
+			mustPublish(t, bin, srv, append([]string{"-dir", retake, "-prune", "1ns"}, args...)...)
 			bucketServes(t, base, site2, files2)
 		})
 	}
@@ -298,9 +285,7 @@ func TestPublishFailsCleanly(t *testing.T) {
 	base := srv.URL("kept", "show")
 	args := []string{"-to", "s3://kept/show", "-base-url", base, "-endpoint", srv.Endpoint}
 	site1, files1 := exportFor(t, "../../episodes", base)
-	if out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", "../../episodes"}, args...)...); err != nil {
-		t.Fatalf("publish: %v\n%s%s", err, out, errOut)
-	}
+	mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 	// An object readcast did not publish, which no prune may touch.
 	srv.Put(t, "kept", "show/notes.txt", "mine")
 	before := srv.Objects(t, "kept")
@@ -346,10 +331,7 @@ func TestPublishFailsCleanly(t *testing.T) {
 	}
 
 	t.Run("dry run", func(t *testing.T) {
-		out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", retake, "-prune", "1ns", "-dry-run"}, args...)...)
-		if err != nil {
-			t.Fatalf("dry run: %v\n%s%s", err, out, errOut)
-		}
+		_, errOut := mustPublish(t, bin, srv, append([]string{"-dir", retake, "-prune", "1ns", "-dry-run"}, args...)...)
 		if !strings.Contains(errOut, "would upload show/audio/"+crashSlug) || !strings.Contains(errOut, "would delete show/audio/"+crashSlug) {
 			t.Errorf("the dry run does not list the new recording's upload and the old one's deletion:\n%s", errOut)
 		}
@@ -361,10 +343,7 @@ func TestPublishFailsCleanly(t *testing.T) {
 		if out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", retake, "-prune", "1h"}, args...)...); err != nil || strings.Contains(errOut, "deleted ") {
 			t.Fatalf("publish -prune 1h: %v\n%s%s", err, out, errOut)
 		}
-		out, errOut, err := s3Publish(t, bin, srv, nil, append([]string{"-dir", retake, "-prune", "1ns"}, args...)...)
-		if err != nil {
-			t.Fatalf("publish -prune 1ns: %v\n%s%s", err, out, errOut)
-		}
+		_, errOut := mustPublish(t, bin, srv, append([]string{"-dir", retake, "-prune", "1ns"}, args...)...)
 		site2, files2 := exportFor(t, retake, base)
 		bucketServes(t, base, site2, files2)
 		after := srv.Objects(t, "kept")

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,7 +35,7 @@ const (
 type Server struct {
 	Endpoint string // http://127.0.0.1:PORT, the S3 API
 	client   *s3.Client
-	log      *logBuffer
+	logFile  string
 }
 
 // Weed finds the weed binary: on PATH, else where scripts/setup caches it.
@@ -89,10 +88,15 @@ func Start(tb testing.TB) *Server {
 		"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.autoCreateBucket=false",
 		"-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
 	}
-	s := &Server{Endpoint: "http://127.0.0.1:" + p[6], log: &logBuffer{}}
+	s := &Server{Endpoint: "http://127.0.0.1:" + p[6], logFile: filepath.Join(dir, "weed.log")}
+	logFile, err := os.Create(s.logFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer logFile.Close() // the child has its own copy
 	cmd := exec.Command(weed, args...)
 	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = s.log, s.log
+	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -121,7 +125,7 @@ func Start(tb testing.TB) *Server {
 	for {
 		select {
 		case <-exited:
-			tb.Fatalf("weed server exited: %v\n%s", waitErr, s.log)
+			tb.Fatalf("weed server exited: %v\n%s", waitErr, s.Log())
 		default:
 		}
 		err := s.tryStore(ctx)
@@ -129,7 +133,7 @@ func Start(tb testing.TB) *Server {
 			break
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("weed server did not store an object within 2 minutes: %v\n%s", err, s.log)
+			tb.Fatalf("weed server did not store an object within 2 minutes: %v\n%s", err, s.Log())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -150,7 +154,10 @@ func (s *Server) tryStore(ctx context.Context) error {
 }
 
 // Log is what the server printed.
-func (s *Server) Log() string { return s.log.String() }
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(s.logFile)
+	return string(b)
+}
 
 // Client is an S3 client of the server with the test identity.
 func (s *Server) Client() *s3.Client { return s.client }
@@ -252,22 +259,4 @@ func freePorts(tb testing.TB, n int) []string {
 		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
 	}
 	return ports
-}
-
-// logBuffer collects the server's output for failure messages.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
