@@ -152,12 +152,18 @@ func bucketServes(t *testing.T, base, site string, files []export.File) {
 	}
 }
 
+// publishSetup starts the server, makes a bucket and builds readcast; base
+// is the public URL of s3://name/prefix, args the flags publishing there.
+func publishSetup(t *testing.T, name, prefix string) (srv *buckettest.Server, bin, base string, args []string) {
+	t.Helper()
+	srv = buckettest.Start(t)
+	srv.CreateBucket(t, name)
+	base = srv.URL(name, prefix)
+	return srv, buildReadcast(t), base, []string{"-to", "s3://" + path.Join(name, prefix), "-base-url", base, "-endpoint", srv.Endpoint}
+}
+
 func TestPublishToS3(t *testing.T) {
-	srv := buckettest.Start(t)
-	srv.CreateBucket(t, "show")
-	bin := buildReadcast(t)
-	base := srv.URL("show", "podcast")
-	args := []string{"-to", "s3://show/podcast", "-base-url", base, "-endpoint", srv.Endpoint}
+	srv, bin, base, args := publishSetup(t, "show", "podcast")
 	site, files := exportFor(t, "../../episodes", base)
 
 	// 1. The first publish uploads everything, with the export's headers.
@@ -279,11 +285,7 @@ func TestPublishKilledAtEachStep(t *testing.T) {
 // unreachable store fail with the cause and change nothing; -dry-run
 // changes nothing; -prune removes only what nothing references.
 func TestPublishFailsCleanly(t *testing.T) {
-	srv := buckettest.Start(t)
-	srv.CreateBucket(t, "kept")
-	bin := buildReadcast(t)
-	base := srv.URL("kept", "show")
-	args := []string{"-to", "s3://kept/show", "-base-url", base, "-endpoint", srv.Endpoint}
+	srv, bin, base, args := publishSetup(t, "kept", "show")
 	site1, files1 := exportFor(t, "../../episodes", base)
 	mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 	// An object readcast did not publish, which no prune may touch.
