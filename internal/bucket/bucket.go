@@ -26,6 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Target is where a site is published: a bucket and a key prefix in it.
@@ -92,7 +94,8 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 10 * time.Second }).
 		WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = 2 * time.Minute })
 	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(countingClient{httpClient, c}),
+		config.WithHTTPClient(httpClient),
+		config.WithAPIOptions([]func(*middleware.Stack) error{c.count}),
 		config.WithRetryMaxAttempts(Attempts),
 		// Only the checksums S3 requires: the SDK's newer default trailing
 		// checksums are refused by several S3-compatible stores.
@@ -129,20 +132,18 @@ func (c *Client) Requests() int64 { return c.requests.Load() }
 // BytesSent is the number of request body bytes sent so far.
 func (c *Client) BytesSent() int64 { return c.sent.Load() }
 
-// countingClient counts every request the SDK sends, retries included.
-type countingClient struct {
-	next interface {
-		Do(*http.Request) (*http.Response, error)
-	}
-	c *Client
-}
-
-func (cc countingClient) Do(req *http.Request) (*http.Response, error) {
-	cc.c.requests.Add(1)
-	if req.ContentLength > 0 {
-		cc.c.sent.Add(req.ContentLength)
-	}
-	return cc.next.Do(req)
+// count is a middleware at the end of the SDK's finalize step, after its
+// retry loop, so it sees every attempt. (Counting in a wrapping HTTP client
+// would break AWS_CA_BUNDLE, which needs the SDK's own client.)
+func (c *Client) count(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("readcastCount",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			c.requests.Add(1)
+			if req, ok := in.Request.(*smithyhttp.Request); ok && req.ContentLength > 0 {
+				c.sent.Add(req.ContentLength)
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
 }
 
 // explain turns the store's error into one that names the cause and what

@@ -77,10 +77,12 @@ func Start(tb testing.TB) *Server {
 		tb.Fatal(err)
 	}
 	p := freePorts(tb, 8)
+	// Every bucket is a collection that grows 7 volumes at its first
+	// write; small sparse volumes, and room for many buckets.
 	args := []string{"-logdir=" + dir, "server",
 		"-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
 		"-master.port=" + p[0], "-master.port.grpc=" + p[1],
-		"-volume.port=" + p[2], "-volume.port.grpc=" + p[3], "-volume.max=4",
+		"-volume.port=" + p[2], "-volume.port.grpc=" + p[3], "-volume.max=300",
 		"-master.volumeSizeLimitMB=64", "-master.telemetry=false",
 		"-filer", "-filer.port=" + p[4], "-filer.port.grpc=" + p[5],
 		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"),
