@@ -187,6 +187,19 @@ func TestPublishToS3(t *testing.T) {
 		break
 	}
 
+	// -cors applied the rule: a web player on another site may read the
+	// feed and transcripts. (Stores answer CORS only to a request with an
+	// Origin, which readcast check does not send: it warns of no CORS.)
+	for _, f := range files {
+		if f.File != "feed.xml" && !strings.HasPrefix(f.File, "transcripts/") {
+			continue
+		}
+		resp, _ := buckettest.Get(t, "GET", base+"/"+f.File, map[string]string{"Origin": "https://player.example"})
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" && got != "https://player.example" {
+			t.Errorf("GET %s with an Origin: Access-Control-Allow-Origin %q", f.File, got)
+		}
+	}
+
 	t.Run("check", func(t *testing.T) {
 		rep := checkFeed(t, base+"/feed.xml")
 		if !rep.OK() || rep.Episodes != 5 {
@@ -269,11 +282,27 @@ func TestPublishKilledAtEachStep(t *testing.T) {
 			cmd.Process.Kill()
 			<-exited
 
-			site, files := site1, files1
+			// The feed is the old one (or, once it is up, the new one), with
+			// every content-addressed object it links; the pages, which
+			// change in place before the feed, are the old or the new ones.
+			site, files, other := site1, files1, site2
 			if tt.isNew {
-				site, files = site2, files2
+				site, files, other = site2, files2, site1
 			}
-			bucketServes(t, base, site, files)
+			var fixed []export.File
+			for _, f := range files {
+				if strings.HasPrefix(f.ContentType, "text/html") && !strings.Contains(f.CacheControl, "immutable") {
+					_, body := buckettest.Get(t, "GET", base+"/"+f.File, nil)
+					a, _ := os.ReadFile(filepath.Join(site, f.File))
+					b, _ := os.ReadFile(filepath.Join(other, f.File))
+					if !bytes.Equal(body, a) && !bytes.Equal(body, b) {
+						t.Errorf("page %s is neither the old nor the new one", f.File)
+					}
+					continue
+				}
+				fixed = append(fixed, f)
+			}
+			bucketServes(t, base, site, fixed)
 
 			mustPublish(t, bin, srv, append([]string{"-dir", retake, "-prune", "1ns"}, args...)...)
 			bucketServes(t, base, site2, files2)

@@ -164,11 +164,22 @@ func (c *Client) explain(t Target, err error) error {
 		}
 		return fmt.Errorf("the store at %s answered %s: %s", c.endpoint, api.ErrorCode(), api.ErrorMessage())
 	}
-	var netErr net.Error
+	// A network error: name the innermost cause (the SDK's wrapping of it
+	// says little more than "request send failed").
+	var cause error
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
-	if errors.As(err, &opErr) || errors.As(err, &dnsErr) || errors.As(err, &netErr) {
-		return fmt.Errorf("cannot reach the store at %s after %d attempts (%w): check -endpoint (or AWS_ENDPOINT_URL) and the network", c.endpoint, Attempts, err)
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		cause = dnsErr
+	case errors.As(err, &opErr):
+		cause = opErr
+	case errors.As(err, &netErr):
+		cause = netErr
+	}
+	if cause != nil {
+		return fmt.Errorf("cannot reach the store at %s after %d attempts: %v: check -endpoint (or AWS_ENDPOINT_URL) and the network", c.endpoint, Attempts, cause)
 	}
 	var signing *v4.SigningError
 	if errors.As(err, &signing) { // the SDK found no credentials to sign with
