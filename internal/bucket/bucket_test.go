@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,5 +140,50 @@ func TestRetriesServerErrors(t *testing.T) {
 		if resp.StatusCode != 200 || !bytes.Equal(body, want) || resp.Header.Get("Cache-Control") != f.CacheControl {
 			t.Errorf("%s after retries: %d %q %q", f.File, resp.StatusCode, body, resp.Header.Get("Cache-Control"))
 		}
+	}
+}
+
+// TestUploadStreamsFromDisk publishes a 64 MB recording: the bytes this
+// process allocates stay a fraction of it (the upload is read from disk as
+// it is sent, never held in memory), and the store has every byte.
+func TestUploadStreamsFromDisk(t *testing.T) {
+	srv := buckettest.Start(t)
+	srv.CreateBucket(t, "big")
+	for _, kv := range srv.Env(buckettest.AccessKey, buckettest.SecretKey) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	c, err := New(context.Background(), Config{Endpoint: srv.Endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, files := site(t, "x")
+	const size = 64 << 20
+	big := filepath.Join(dir, filepath.FromSlash(files[0].File))
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not zeros only: a pattern with the size's last byte set.
+	for i := int64(0); i < size; i += 1 << 20 {
+		f.WriteAt([]byte(fmt.Sprintf("block %d", i)), i)
+	}
+	f.Truncate(size)
+	f.Close()
+	files[0].Size = size
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := c.Publish(context.Background(), Target{Bucket: "big"}, dir, files, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size/4 {
+		t.Errorf("publishing a %d MB file allocated %d MB", size>>20, alloc>>20)
+	} else {
+		t.Logf("publishing a %d MB file allocated %.1f MB", size>>20, float64(alloc)/(1<<20))
+	}
+	if got := srv.Objects(t, "big")[files[0].File].Size; got != size {
+		t.Errorf("the store has %d bytes of %s, want %d", got, files[0].File, size)
 	}
 }
