@@ -152,18 +152,27 @@ func bucketServes(t *testing.T, base, site string, files []export.File) {
 	}
 }
 
-// publishSetup starts the server, makes a bucket and builds readcast; base
-// is the public URL of s3://name/prefix, args the flags publishing there.
-func publishSetup(t *testing.T, name, prefix string) (srv *buckettest.Server, bin, base string, args []string) {
-	t.Helper()
-	srv = buckettest.Start(t)
-	srv.CreateBucket(t, name)
-	base = srv.URL(name, prefix)
-	return srv, buildReadcast(t), base, []string{"-to", "s3://" + path.Join(name, prefix), "-base-url", base, "-endpoint", srv.Endpoint}
+// TestPublishS3 runs one server and one build of readcast for all the
+// publish tests.
+func TestPublishS3(t *testing.T) {
+	srv := buckettest.Start(t)
+	bin := buildReadcast(t)
+	t.Run("publish", func(t *testing.T) { testPublishToS3(t, srv, bin) })
+	t.Run("killed", func(t *testing.T) { testPublishKilledAtEachStep(t, srv, bin) })
+	t.Run("fails", func(t *testing.T) { testPublishFailsCleanly(t, srv, bin) })
 }
 
-func TestPublishToS3(t *testing.T) {
-	srv, bin, base, args := publishSetup(t, "show", "podcast")
+// publishSetup makes a bucket; base is the public URL of s3://name/prefix,
+// args the flags publishing there.
+func publishSetup(t *testing.T, srv *buckettest.Server, name, prefix string) (base string, args []string) {
+	t.Helper()
+	srv.CreateBucket(t, name)
+	base = srv.URL(name, prefix)
+	return base, []string{"-to", "s3://" + path.Join(name, prefix), "-base-url", base, "-endpoint", srv.Endpoint}
+}
+
+func testPublishToS3(t *testing.T, srv *buckettest.Server, bin string) {
+	base, args := publishSetup(t, srv, "show", "podcast")
 	site, files := exportFor(t, "../../episodes", base)
 
 	// 1. The first publish uploads everything, with the export's headers.
@@ -240,12 +249,10 @@ func TestPublishToS3(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// TestPublishKilledAtEachStep kills a publish (SIGKILL) at each of its
+// testPublishKilledAtEachStep kills a publish (SIGKILL) at each of its
 // steps: the bucket keeps serving a whole feed, the old one until the new
 // feed is up, with everything it links; the next publish completes.
-func TestPublishKilledAtEachStep(t *testing.T) {
-	srv := buckettest.Start(t)
-	bin := buildReadcast(t)
+func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin string) {
 	retake := retakeShow(t)
 	for _, tt := range []struct {
 		step  string
@@ -310,11 +317,11 @@ func TestPublishKilledAtEachStep(t *testing.T) {
 	}
 }
 
-// TestPublishFailsCleanly: wrong credentials, a missing bucket, an
+// testPublishFailsCleanly: wrong credentials, a missing bucket, an
 // unreachable store fail with the cause and change nothing; -dry-run
 // changes nothing; -prune removes only what nothing references.
-func TestPublishFailsCleanly(t *testing.T) {
-	srv, bin, base, args := publishSetup(t, "kept", "show")
+func testPublishFailsCleanly(t *testing.T, srv *buckettest.Server, bin string) {
+	base, args := publishSetup(t, srv, "kept", "show")
 	site1, files1 := exportFor(t, "../../episodes", base)
 	mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 	// An object readcast did not publish, which no prune may touch.
@@ -410,10 +417,7 @@ func TestPublishFailsCleanly(t *testing.T) {
 // request bytes sent. The export itself is not timed.
 func BenchmarkPublishSeed(b *testing.B) {
 	srv := buckettest.Start(b)
-	for _, kv := range srv.Env(buckettest.AccessKey, buckettest.SecretKey) {
-		k, v, _ := strings.Cut(kv, "=")
-		b.Setenv(k, v)
-	}
+	srv.Setenv(b)
 	ctx := context.Background()
 	client, err := bucket.New(ctx, bucket.Config{Endpoint: srv.Endpoint})
 	if err != nil {

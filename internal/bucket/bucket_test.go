@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -88,11 +87,18 @@ func site(t *testing.T, audio string) (string, []export.File) {
 	return dir, files
 }
 
-// TestRetriesServerErrors puts a proxy in front of the real server that
+// TestAgainstSeaweedFS runs the tests that need a real store on one.
+func TestAgainstSeaweedFS(t *testing.T) {
+	srv := buckettest.Start(t)
+	srv.Setenv(t)
+	t.Run("retries", func(t *testing.T) { testRetriesServerErrors(t, srv) })
+	t.Run("streams", func(t *testing.T) { testUploadStreamsFromDisk(t, srv) })
+}
+
+// testRetriesServerErrors puts a proxy in front of the real server that
 // answers 503 to the first attempt of every upload: the publish still
 // completes, each object stored once, and reports the retries.
-func TestRetriesServerErrors(t *testing.T) {
-	srv := buckettest.Start(t)
+func testRetriesServerErrors(t *testing.T, srv *buckettest.Server) {
 	srv.CreateBucket(t, "retry")
 	real, _ := url.Parse(srv.Endpoint)
 	proxy := httputil.NewSingleHostReverseProxy(real)
@@ -117,10 +123,6 @@ func TestRetriesServerErrors(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	defer front.Close()
-	for _, kv := range srv.Env(buckettest.AccessKey, buckettest.SecretKey) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
 	c, err := New(context.Background(), Config{Endpoint: front.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -143,16 +145,11 @@ func TestRetriesServerErrors(t *testing.T) {
 	}
 }
 
-// TestUploadStreamsFromDisk publishes a 64 MB recording: the bytes this
+// testUploadStreamsFromDisk publishes a 64 MB recording: the bytes this
 // process allocates stay a fraction of it (the upload is read from disk as
 // it is sent, never held in memory), and the store has every byte.
-func TestUploadStreamsFromDisk(t *testing.T) {
-	srv := buckettest.Start(t)
+func testUploadStreamsFromDisk(t *testing.T, srv *buckettest.Server) {
 	srv.CreateBucket(t, "big")
-	for _, kv := range srv.Env(buckettest.AccessKey, buckettest.SecretKey) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
 	c, err := New(context.Background(), Config{Endpoint: srv.Endpoint})
 	if err != nil {
 		t.Fatal(err)

@@ -225,6 +225,15 @@ func (s *Server) Env(accessKey, secretKey string) []string {
 	}
 }
 
+// Setenv puts Env, with the test identity, into this process's
+// environment for the rest of the test, for code that reads it (bucket.New).
+func (s *Server) Setenv(tb testing.TB) {
+	for _, kv := range s.Env(AccessKey, SecretKey) {
+		k, v, _ := strings.Cut(kv, "=")
+		tb.Setenv(k, v)
+	}
+}
+
 // Get fetches a URL anonymously, without compression, and returns the
 // response with its body read.
 func Get(tb testing.TB, method, url string, header map[string]string) (*http.Response, []byte) {
