@@ -114,6 +114,11 @@ func Start(tb testing.TB) *Server {
 			cmd.Process.Kill()
 			<-exited
 		}
+		// weed puts a unix socket for each gRPC port in /tmp, whatever
+		// its flags say, and leaves them there.
+		for i, name := range map[int]string{1: "master", 3: "volume", 5: "filer", 7: "s3"} {
+			os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%s.sock", name, p[i]))
+		}
 	})
 	s.client = s3.New(s3.Options{
 		BaseEndpoint: aws.String(s.Endpoint), Region: "us-east-1", UsePathStyle: true,
