@@ -40,7 +40,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 func exportShow(ctx context.Context, e env, dir, baseURL, out string) ([]export.File, error) {
 	snap, err := catalog.Load(ctx, catalog.Config{Dir: dir, BaseURL: baseURL, Generator: "readcast"}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, fail("export", err)
 	}
 	for _, p := range snap.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)

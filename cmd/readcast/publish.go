@@ -51,7 +51,7 @@ func runPublish(ctx context.Context, e env, args []string) error {
 	site := filepath.Join(tmp, "site")
 	files, err := exportShow(ctx, e, *dir, *baseURL, site)
 	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return fail("publish", err)
 	}
 
 	opt := bucket.Options{DryRun: *dryRun, Prune: *prune, CORS: *cors, Progress: e.stderr}
