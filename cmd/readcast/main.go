@@ -10,6 +10,7 @@
 //	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
 //	readcast align    -audio FILE -text FILE [-lines] [-json]
 //	readcast export   -out DIR -base-url URL
+//	readcast publish  -to s3://BUCKET[/PREFIX] -base-url URL [-endpoint URL] [-dry-run] [-prune AGE] [-cors]
 //	readcast check    URL
 package main
 
@@ -57,6 +58,7 @@ func commands() []command {
 		{"narrate", "record the episodes with a speech synthesizer", runNarrate},
 		{"align", "find when each sentence of a text is spoken in a recording", runAlign},
 		{"export", "write the whole site as static files", runExport},
+		{"publish", "upload the site to an S3-compatible bucket, feed last", runPublish},
 		{"check", "check a live feed and everything it links to", runCheck},
 	}
 }
