@@ -49,7 +49,7 @@ func (a *Asset) Open() (*os.File, error) {
 	if a.File == "" {
 		return nil, fmt.Errorf("catalog: %s is not a file", a.Path)
 	}
-	f, err := os.Open(a.File)
+	f, err := openFile(a.File)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}

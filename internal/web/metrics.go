@@ -5,8 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/gorilla/mux"
 )
 
 // Route names the metrics give requests that no route of the router
@@ -31,14 +29,12 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes())
 }
 
-// nameRoute records the matched route's name on the statusWriter that
-// track put around the request, for the metrics.
-func nameRoute(next http.Handler) http.Handler {
+// nameRoute records the route's name on the statusWriter that track put
+// around the request, for the metrics.
+func nameRoute(name string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sw, ok := w.(*statusWriter); ok {
-			if route := mux.CurrentRoute(r); route != nil {
-				sw.route = route.GetName()
-			}
+			sw.route = name
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -22,21 +22,25 @@ const (
 
 func (s *Server) registerRoutes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
+	// handle registers a named route whose handler records its name for
+	// the metrics (nameRoute).
+	handle := func(path, name string, h http.HandlerFunc) *mux.Route {
+		return r.Handle(path, nameRoute(name, h)).Name(name)
+	}
 	withOptions := append(get, http.MethodOptions)
 	// The most requested first: mux tries the routes in order.
-	r.HandleFunc("/audio/{name}", s.handleAsset).Methods(withOptions...).Name(RouteAudio)
-	r.HandleFunc("/feed.xml", s.handleAsset).Methods(withOptions...).Name(RouteFeed)
-	r.HandleFunc("/transcripts/{name}", s.handleAsset).Methods(withOptions...).Name(RouteTranscript)
-	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
-	r.HandleFunc("/episodes/{slug}", s.handleEpisodePage).Methods(get...).Name(RouteEpisode)
-	r.HandleFunc("/", s.handleShowPage).Methods(get...).Name(RouteShow)
-	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
-	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
-	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
-	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...).Name(RouteMetrics)
+	handle("/audio/{name}", RouteAudio, s.handleAsset).Methods(withOptions...)
+	handle("/feed.xml", RouteFeed, s.handleAsset).Methods(withOptions...)
+	handle("/transcripts/{name}", RouteTranscript, s.handleAsset).Methods(withOptions...)
+	handle("/chapters/{name}", RouteChapters, s.handleAsset).Methods(withOptions...)
+	handle("/episodes/{slug}", RouteEpisode, s.handleEpisodePage).Methods(get...)
+	handle("/", RouteShow, s.handleShowPage).Methods(get...)
+	handle("/static/{name}", RouteStatic, s.handleStatic).Methods(get...)
+	handle("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", RouteCover, s.handleAsset).Methods(withOptions...)
+	handle("/healthz", RouteHealth, s.handleHealth).Methods(get...)
+	handle("/metrics", RouteMetrics, s.handleMetrics).Methods(get...)
 	// cleanPaths has redirected any path that is not clean.
 	r.SkipClean(true)
-	r.Use(nameRoute)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
 	})
