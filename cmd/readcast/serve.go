@@ -94,7 +94,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	}
 	cache := catalog.NewCache()
 	background := newBackgroundAligner(cfg.dir, log)
-	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue}
+	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue, Untagged: background.EnqueueTags}
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

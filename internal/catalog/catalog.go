@@ -415,8 +415,11 @@ func (s *Snapshot) tagged(dir string, e *Episode, mp3 string, cache *Cache) (*As
 	fi, err := os.Stat(p)
 	if errors.Is(err, os.ErrNotExist) {
 		if s.untagged != nil {
-			s.untagged(Untagged{Slug: e.Slug(), Audio: mp3, AudioSHA256: e.RecordingSHA256, Title: e.Outline.Title,
-				Number: e.Outline.Number, Chapters: e.Chapters, Path: p})
+			sh := s.Show
+			s.untagged(Untagged{Slug: e.Slug(), Audio: mp3, AudioSHA256: e.RecordingSHA256, Path: p,
+				Tags: audio.Tags{Title: e.Outline.Title, Artist: sh.Author, Album: sh.Title, Track: e.Outline.Number,
+					TrackTotal: len(s.Outline.Episodes), Cover: s.Cover.Body, CoverMIME: "image/jpeg",
+					Chapters: ID3Chapters(e.Chapters)}})
 		}
 		return nil, nil
 	}
@@ -439,11 +442,55 @@ type Untagged struct {
 	Slug        string
 	Audio       string // path of the recording
 	AudioSHA256 string
-	Title       string
-	Number      int
-	Chapters    []timing.Chapter
+	// Tags are the episode's: the copy takes its chapters from them, and
+	// every other field the recording's own tag leaves empty.
+	Tags audio.Tags
 	// Path is where the copy goes (TaggedPath).
 	Path string
+}
+
+// WriteTagged writes the published copy u describes: the recording's
+// audio, byte for byte, under one ID3 tag that keeps what the recording's
+// own tag says and holds the episode's chapters (CHAP and CTOC frames).
+func WriteTagged(u Untagged) error {
+	if err := os.MkdirAll(filepath.Dir(u.Path), 0o755); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	f, err := os.Open(u.Audio)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("catalog: %w", err)
+	}
+	own, err := audio.ReadTags(f, fi.Size())
+	f.Close()
+	if err != nil {
+		own = audio.Tags{} // an unreadable tag of its own is replaced
+	}
+	t := u.Tags
+	for _, kv := range []struct {
+		dst *string
+		src string
+	}{
+		{&t.Title, own.Title}, {&t.Artist, own.Artist}, {&t.Album, own.Album}, {&t.Genre, own.Genre}, {&t.Comment, own.Comment},
+	} {
+		if kv.src != "" {
+			*kv.dst = kv.src
+		}
+	}
+	if own.Year != 0 {
+		t.Year = own.Year
+	}
+	if len(own.Cover) > 0 {
+		t.Cover, t.CoverMIME = own.Cover, own.CoverMIME
+	}
+	if err := audio.WriteTagsTo(u.Audio, u.Path, t); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return nil
 }
 
 // findTiming finds the timing map of a recording for the episode's text:
