@@ -135,6 +135,10 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if store != nil {
 		pub, err := publish.New(publish.Config{
 			Store: store, Aligner: aligner(), Reload: reload, MaxUpload: cfg.maxUpload, Log: log,
+			Verify: func(ctx context.Context) error {
+				_, err := catalog.Load(ctx, catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast"}, cache)
+				return err
+			},
 			Pause: pauseHook(ctx, log, cfg.pauseStep),
 		})
 		if err != nil {
