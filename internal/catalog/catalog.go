@@ -314,10 +314,27 @@ func (s *Snapshot) add(a *Asset) *Asset {
 	return a
 }
 
+// CoverPath is the show's cover: the file show.json names, else cover.jpg.
+func CoverPath(dir string, sh *show.Show) (string, error) {
+	if sh.Cover == "" {
+		return filepath.Join(dir, CoverFile), nil
+	}
+	if !filepath.IsLocal(sh.Cover) {
+		return "", fmt.Errorf("catalog: %s: cover %q must name a file inside %s, like cover.jpg", show.MetadataFile, sh.Cover, dir)
+	}
+	return filepath.Join(dir, sh.Cover), nil
+}
+
 func (s *Snapshot) loadCover(dir string, cache *Cache) error {
-	path := filepath.Join(dir, CoverFile)
+	path, err := CoverPath(dir, s.Show)
+	if err != nil {
+		return err
+	}
 	body, err := os.ReadFile(path)
 	modTime := time.Time{}
+	if errors.Is(err, os.ErrNotExist) && s.Show.Cover != "" {
+		return fmt.Errorf("catalog: %s names the cover %s, which does not exist", show.MetadataFile, path)
+	}
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		// No committed cover: draw one from the metadata.

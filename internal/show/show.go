@@ -39,6 +39,9 @@ type Show struct {
 	Synthetic bool `json:"synthetic"`
 	// Narrator names the voice: a person, or the synthesizer.
 	Narrator string `json:"narrator"`
+	// Cover names the artwork file in the episodes directory (JPEG);
+	// default cover.jpg. readcast draws one only when there is none.
+	Cover string `json:"cover,omitempty"`
 	// FirstPublished is the date (YYYY-MM-DD) the first episode is dated;
 	// later episodes follow a day apart so that date order is reading order.
 	FirstPublished string `json:"first_published"`
