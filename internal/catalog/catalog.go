@@ -392,7 +392,7 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	textKey := TextKey(e.Outline)
 	m, sidecar, err := findTiming(dir, slug, mp3, sum, textKey, e, info)
 	if err != nil {
-		e.Realigning = !e.Narrated && errors.Is(err, errOtherText)
+		e.Realigning = !e.Narrated && (errors.Is(err, errOtherText) || timedBefore(dir, sum))
 		s.add(served)
 		if s.untimed != nil {
 			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, TextKey: textKey, Episode: e.Outline, Reason: err})

@@ -168,6 +168,13 @@ func narrated(dir, slug, sum string) bool {
 	return false
 }
 
+// timedBefore reports whether the recording with hash sum has a timing
+// map for some text of its episode: it was synchronized before an edit.
+func timedBefore(dir, sum string) bool {
+	maps, _ := filepath.Glob(filepath.Join(dir, AudioDir, TimingsDir, sum+"*.json"))
+	return len(maps) > 0
+}
+
 // staleAdvice says what to do about a timing map that does not fit its
 // recording, for this kind of audio.
 func staleAdvice(slug string, own bool) string {
