@@ -151,11 +151,7 @@ var feedImage = regexp.MustCompile(`<itunes:image href="([^"]+)"`)
 // maps a slug to the recording the author gave for it.
 func (a *authorShow) settled(t *testing.T, bin string, p *process, given map[string][]byte) {
 	t.Helper()
-	waitLong(t, "the background work to finish", func() bool {
-		log := p.log.String()
-		return strings.Count(log, "queued for alignment") == strings.Count(log, `reason="timings of`)+strings.Count(log, "alignment failed") &&
-			strings.Count(log, "queued for ID3 chapters") == strings.Count(log, `reason="ID3 chapters of`)+strings.Count(log, "writing the episode's ID3 chapters failed")
-	})
+	quiet(t, p)
 	// The author's recordings, byte for byte, in the show directory.
 	for slug, rec := range given {
 		found := false
@@ -203,6 +199,17 @@ func (a *authorShow) settled(t *testing.T, bin string, p *process, given map[str
 	if err != nil {
 		t.Errorf("readcast check: %v\n%s", err, out)
 	}
+}
+
+// quiet waits until the server's background work (alignments, published
+// copies with ID3 chapters) is done, and the show reloaded with it.
+func quiet(t *testing.T, p *process) {
+	t.Helper()
+	waitLong(t, "the background work to finish", func() bool {
+		log := p.log.String()
+		return strings.Count(log, "queued for alignment") == strings.Count(log, `reason="timings of`)+strings.Count(log, "alignment failed") &&
+			strings.Count(log, "queued for ID3 chapters") == strings.Count(log, `reason="ID3 chapters of`)+strings.Count(log, "writing the episode's ID3 chapters failed")
+	})
 }
 
 // narrateShow runs readcast narrate with espeak-ng on the show.
@@ -256,11 +263,12 @@ func publishUpload(t *testing.T, p *process, slug string, rec []byte) map[string
 
 func hup(t *testing.T, p *process) {
 	t.Helper()
-	n := strings.Count(p.log.String(), "msg=reloaded")
+	const done = "msg=reloaded reason=SIGHUP"
+	n := strings.Count(p.log.String(), done)
 	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the reload", func() bool { return strings.Count(p.log.String(), "msg=reloaded") > n })
+	waitFor(t, "the reload", func() bool { return strings.Count(p.log.String(), done) > n })
 }
 
 func TestAuthorsWorkIsNeverLost(t *testing.T) {

@@ -18,7 +18,7 @@ type Show struct {
 	// when not known).
 	Synthetic, SomeSynthetic bool
 	Narrator, Reader         string
-	Episodes  []EpisodeLink
+	Episodes                 []EpisodeLink
 	// Duration is the length of every recorded episode together, in seconds.
 	Duration float64
 }
@@ -61,7 +61,7 @@ type Episode struct {
 	// Realigning says the text changed and the recording is being aligned
 	// to it: the synchronized transcript will be back when that is done.
 	Realigning bool
-	Prev, Next     *EpisodeLink
+	Prev, Next *EpisodeLink
 }
 
 // Link is a labelled URL.

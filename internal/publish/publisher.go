@@ -394,7 +394,7 @@ func (p *Publisher) run(ctx context.Context, j *job) {
 	if p.cfg.Pause != nil {
 		p.cfg.Pause("reload")
 	}
-	url, err := p.reload(ctx, j.Episode, j.AudioSHA256, "published a new recording of "+j.Episode)
+	url, err := p.reload(ctx, j.Episode, j.AudioSHA256, j.up.TextKey, "published a new recording of "+j.Episode)
 	if err != nil {
 		fail(err)
 		return
@@ -500,12 +500,14 @@ func (p *Publisher) Restore(ctx context.Context, slug string) (string, error) {
 		return "", err
 	}
 	p.cfg.Log.Info("publish: restored the previous recording", "episode", slug, "audio_sha256", sum)
-	return p.reload(ctx, slug, sum, "restored the previous recording of "+slug)
+	return p.reload(ctx, slug, sum, "", "restored the previous recording of "+slug)
 }
 
 // reload has the show reloaded and checks that it serves recording sum for
-// the episode, with its timings.
-func (p *Publisher) reload(ctx context.Context, slug, sum, why string) (string, error) {
+// the episode, with its timings — unless the episode's text changed since
+// they were made for textKey: the recording is live then, and the server
+// aligns it to the new text in the background.
+func (p *Publisher) reload(ctx context.Context, slug, sum, textKey, why string) (string, error) {
 	snap, err := p.cfg.Reload(ctx, why)
 	if err != nil {
 		return "", fmt.Errorf("publish: the recording is published, but the show did not reload (the previous show is served until a reload succeeds): %w", err)
@@ -517,7 +519,7 @@ func (p *Publisher) reload(ctx context.Context, slug, sum, why string) (string, 
 	if e.Audio == nil || e.RecordingSHA256 != sum {
 		return "", fmt.Errorf("publish: the reloaded show does not serve recording %.12s… for %s", sum, slug)
 	}
-	if e.Timing == nil {
+	if e.Timing == nil && (textKey == "" || catalog.TextKey(e.Outline) == textKey) {
 		return "", fmt.Errorf("publish: the reloaded show serves %s without timings", slug)
 	}
 	return snap.BaseURL + e.Audio.Path, nil

@@ -388,11 +388,9 @@ func (s *Store) adopt(slug string) (string, error) {
 	if err != nil || sum == "" {
 		return sum, err
 	}
-	if _, err := s.addTake(slug, Take{SHA256: sum, Origin: OriginAdopted}); err != nil {
-		return "", err
-	}
 	if linked {
-		return sum, nil
+		_, err := s.addTake(slug, Take{SHA256: sum, Origin: OriginAdopted})
+		return sum, err
 	}
 	rec := s.RecordingPath(sum)
 	if _, err := os.Stat(rec); errors.Is(err, fs.ErrNotExist) {
@@ -402,6 +400,9 @@ func (s *Store) adopt(slug string) (string, error) {
 		if err := syncDir(s.store); err != nil {
 			return "", fmt.Errorf("publish: %w", err)
 		}
+	}
+	if _, err := s.addTake(slug, Take{SHA256: sum, Origin: OriginAdopted}); err != nil {
+		return "", err
 	}
 	tp := catalog.TimingPath(s.dir, sum)
 	if _, err := os.Stat(tp); errors.Is(err, fs.ErrNotExist) {
