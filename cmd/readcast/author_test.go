@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/testtool"
 )
@@ -56,7 +57,7 @@ I'm talking pretty fast here. There's nothing else going on, we're just, you kno
 // authorShow is the author's episodes directory before readcast touches it:
 // show.json, the text, and a 1400×1400 cover of the author's own.
 type authorShow struct {
-	dir          string
+	dir, bin     string
 	cover        []byte
 	slugs        []string
 	sonnet, talk []byte // the people's recordings, as given
@@ -213,9 +214,9 @@ func quiet(t *testing.T, p *process) {
 }
 
 // narrateShow runs readcast narrate with espeak-ng on the show.
-func (a *authorShow) narrate(t *testing.T, bin string, args ...string) string {
+func (a *authorShow) narrate(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(bin, append([]string{"narrate", "-dir", a.dir, "-voice", "espeak-ng"}, args...)...).CombinedOutput()
+	out, err := exec.Command(a.bin, append([]string{"narrate", "-dir", a.dir, "-voice", "espeak-ng"}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("readcast narrate %v: %v\n%s", args, err, out)
 	}
@@ -276,10 +277,11 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 	testtool.Require(t, "lame", "lame")
 	bin := buildReadcast(t)
 	a := newAuthorShow(t)
+	a.bin = bin
 	ep1, ep2, ep3 := a.slugs[0], a.slugs[1], a.slugs[2]
 
 	t.Log("narrate the author's text")
-	a.narrate(t, bin)
+	a.narrate(t)
 	if !bytes.Equal(readFile(t, filepath.Join(a.dir, "cover.jpg")), a.cover) {
 		t.Fatal("narrate replaced the author's cover")
 	}
@@ -318,7 +320,7 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 	}
 
 	t.Log("narrate again: the people's episodes are skipped")
-	out := a.narrate(t, bin)
+	out := a.narrate(t)
 	for _, slug := range []string{ep2, ep3} {
 		if !strings.Contains(out, slug+": skipped") {
 			t.Errorf("narrate did not say it skipped %s:\n%s", slug, out)
@@ -394,4 +396,58 @@ func id3v1(title string) []byte {
 	copy(tag, "TAG")
 	copy(tag[3:33], title)
 	return tag
+}
+
+// TestNarrateForceKeepsThePersonsRecording is acceptance 2: narrate skips
+// an episode whose audio is a person's recording and says so; with -force
+// it narrates the episode and keeps the person's file, byte for byte, where
+// it says, where no clean-up removes it.
+func TestNarrateForceKeepsThePersonsRecording(t *testing.T) {
+	testtool.Require(t, "espeak-ng", "espeak-ng")
+	testtool.Require(t, "lame", "lame")
+	bin := buildReadcast(t)
+	a := newAuthorShow(t)
+	a.bin = bin
+	ep3 := a.slugs[2]
+	mp3 := filepath.Join(a.dir, "audio", ep3+".mp3")
+	putFile(t, mp3, a.talk)
+
+	out := a.narrate(t, "-episode", ep3)
+	if !strings.Contains(out, ep3+": skipped") || !strings.Contains(out, "-force "+ep3) {
+		t.Errorf("narrate did not say it skipped the person's recording and how to force it:\n%s", out)
+	}
+	if !bytes.Equal(readFile(t, mp3), a.talk) {
+		t.Fatal("narrate overwrote the person's recording")
+	}
+
+	out = a.narrate(t, "-episode", ep3, "-force", ep3)
+	m := regexp.MustCompile(ep3 + `: kept the person's recording as (\S+) \(take "([a-z0-9-]+)"`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("narrate -force did not say where it kept the recording:\n%s", out)
+	}
+	if !bytes.Equal(readFile(t, m[1]), a.talk) {
+		t.Errorf("%s is not the person's recording byte for byte", m[1])
+	}
+	if b := readFile(t, mp3); bytes.Equal(b, a.talk) {
+		t.Error("narrate -force did not narrate the episode")
+	}
+	// The store's clean-up at the next start keeps it, and lists it.
+	st, removed, err := publish.Open(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) > 0 {
+		t.Errorf("the store removed %v", removed)
+	}
+	tk, err := st.Take(ep3, m[2])
+	if err != nil || tk.SHA256 != sum(a.talk) || tk.Origin != publish.OriginNarrateForce {
+		t.Errorf("the kept recording is not listed as take %s: %+v %v", m[2], tk, err)
+	}
+	if !bytes.Equal(readFile(t, m[1]), a.talk) {
+		t.Errorf("%s is gone after the store was opened", m[1])
+	}
+	// And narrate now sees readcast's own narration: no skip, no keep.
+	if out := a.narrate(t, "-episode", ep3); strings.Contains(out, "skipped") || strings.Contains(out, "kept") {
+		t.Errorf("narrating readcast's own narration again:\n%s", out)
+	}
 }

@@ -101,6 +101,9 @@ func (s *Store) addTake(slug string, t Take) (Take, error) {
 	}
 	for i := range ts {
 		if ts[i].SHA256 == t.SHA256 {
+			if t.Origin != "" && t.Origin != OriginAdopted {
+				ts[i].Origin = t.Origin
+			}
 			if t.State != "" {
 				ts[i].State = t.State
 			}
