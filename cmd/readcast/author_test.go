@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -26,6 +27,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/testtool"
@@ -331,6 +333,35 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 	}
 	hup(t, p)
 	a.settled(t, bin, p, given)
+
+	t.Log("rename a chapter of each episode in overrides.json")
+	o, err := segment.Parse([]byte(authorText), segment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]string{}
+	for i, e := range o.Episodes {
+		c := e.Chapters[len(e.Chapters)-1]
+		titles[c.Paragraphs[0].Sentences[0].ID] = fmt.Sprintf("Renamed chapter of episode %d", i+1)
+	}
+	ov, _ := json.Marshal(map[string]any{"chapter_titles": titles})
+	putFile(t, filepath.Join(a.dir, "overrides.json"), ov)
+	hup(t, p)
+	a.settled(t, bin, p, given)
+	for i, slug := range a.slugs {
+		body := []byte(get(t, p.episode(t, slug).AudioURL))
+		tags, err := audio.ReadTags(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("Renamed chapter of episode %d", i+1)
+		if n := len(tags.Chapters); n == 0 || tags.Chapters[n-1].Title != want {
+			t.Errorf("%s: the served MP3's ID3 chapters are %+v, want the last one %q", slug, tags.Chapters, want)
+		}
+		if !bytes.Equal(tags.Cover, a.cover) && i == 0 {
+			t.Errorf("%s: the MP3 does not embed the author's cover", slug)
+		}
+	}
 
 	t.Log("restart with the admin token")
 	p.kill(t)
