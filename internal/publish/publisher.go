@@ -75,6 +75,9 @@ type Config struct {
 	Reload func(ctx context.Context, why string) (*catalog.Snapshot, error)
 	// MaxUpload is the largest recording accepted, in bytes.
 	MaxUpload int64
+	// KeepTakes, when positive, prunes the episode's takes to that many
+	// after each publish (Store.Prune); 0 keeps them all until pruned.
+	KeepTakes int
 	// MaxQueued bounds the jobs waiting for the aligner (default 8); each
 	// holds its upload on disk.
 	MaxQueued int
@@ -398,6 +401,15 @@ func (p *Publisher) run(ctx context.Context, j *job) {
 	if err != nil {
 		fail(err)
 		return
+	}
+	if p.cfg.KeepTakes > 0 {
+		removed, err := p.cfg.Store.Prune(j.Episode, p.cfg.KeepTakes)
+		for _, t := range removed {
+			p.cfg.Log.Info("publish: pruned a take (-keep-takes)", "episode", j.Episode, "take", t.ID, "audio_sha256", t.SHA256)
+		}
+		if err != nil {
+			p.cfg.Log.Warn("publish: pruning takes failed; they stay", "episode", j.Episode, "err", err)
+		}
 	}
 	p.update(j, func(s *Job) { s.State, s.Stage, s.Progress, s.AudioURL = JobDone, "", 1, url })
 }

@@ -306,3 +306,31 @@ func TestValidSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenKeepsARecordingNoLinkNamesAnyMore is the other direction of the
+// crash clean-up: a published recording whose symlink was replaced (by
+// readcast narrate, by the operator) is still a take of the episode, and
+// the next Open keeps it.
+func TestOpenKeepsARecordingNoLinkNamesAnyMore(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	take := retake(t, slug2, "published")
+	publishRetake(t, st, slug2, take)
+	link := filepath.Join(dir, catalog.AudioDir, slug2+".mp3")
+	must(t, os.Remove(link))
+	must(t, os.WriteFile(link, retake(t, slug2, "narrated over it"), 0o644))
+	must(t, os.Remove(filepath.Join(dir, catalog.AudioDir, StoreDir, slug2+previousExt)))
+	_, removed, err := Open(dir)
+	must(t, err)
+	if len(removed) > 0 {
+		t.Errorf("Open removed %v", removed)
+	}
+	b, err := os.ReadFile(st.RecordingPath(sha(take)))
+	if err != nil || !bytes.Equal(b, take) {
+		t.Fatalf("the published recording is gone after its link was replaced: %v", err)
+	}
+	if tk, err := st.Take(slug2, "take-1"); err != nil || tk.SHA256 != sha(take) {
+		t.Errorf("take-1 is %+v, %v", tk, err)
+	}
+}
