@@ -362,6 +362,9 @@ func (p *Publisher) run(ctx context.Context, j *job) {
 	p.publishing.Lock()
 	defer p.publishing.Unlock()
 	take := Take{ID: j.Take, Origin: OriginUpload, Bytes: j.Bytes, Duration: j.Duration, QA: j.QA, Notes: j.Notes}
+	if j.approved {
+		take.Origin = "" // a take of the store keeps the origin it has
+	}
 	hold := ""
 	switch {
 	case j.approved:
@@ -426,9 +429,11 @@ func (p *Publisher) timings(ctx context.Context, j *job) (*timing.Map, error) {
 		}
 		if m, err := timing.Parse(data); err == nil && fits(m, j.ep, j.AudioSHA256, j.info) == nil {
 			p.cfg.Log.Info("publish: the recording's timing map is known; no alignment needed", "job", j.ID)
+			p.mu.Lock()
 			if j.QA == "" {
 				j.QA = qaSummary(m, nil)
 			}
+			p.mu.Unlock()
 			return m, nil
 		}
 	}
