@@ -56,8 +56,9 @@ From fairest creatures we desire increase, that thereby beauty's rose might neve
 I'm talking pretty fast here. There's nothing else going on, we're just, you know, there's some speech errors but who cares. Um, this is me talking really slow and slightly lower in intensity. Uh, we're just saying some words, and here's some more words, words, words, words. Um, and that should be all. Thanks.
 `
 
-// authorShow is the author's episodes directory before readcast touches it:
-// show.json, the text, and a 1400×1400 cover of the author's own.
+// authorShow is the author's episodes directory before readcast touches it
+// (show.json, the text, and a 1400×1400 cover of the author's own), and the
+// readcast binary that works on it.
 type authorShow struct {
 	dir, bin     string
 	cover        []byte
@@ -67,7 +68,9 @@ type authorShow struct {
 
 func newAuthorShow(t *testing.T) *authorShow {
 	t.Helper()
-	a := &authorShow{dir: t.TempDir()}
+	testtool.Require(t, "espeak-ng", "espeak-ng")
+	testtool.Require(t, "lame", "lame")
+	a := &authorShow{dir: t.TempDir(), bin: buildReadcast(t)}
 	var meta map[string]any
 	b, err := os.ReadFile("../../episodes/show.json")
 	if err != nil {
@@ -275,11 +278,8 @@ func hup(t *testing.T, p *process) {
 }
 
 func TestAuthorsWorkIsNeverLost(t *testing.T) {
-	testtool.Require(t, "espeak-ng", "espeak-ng")
-	testtool.Require(t, "lame", "lame")
-	bin := buildReadcast(t)
 	a := newAuthorShow(t)
-	a.bin = bin
+	bin := a.bin
 	ep1, ep2, ep3 := a.slugs[0], a.slugs[1], a.slugs[2]
 
 	t.Log("narrate the author's text")
@@ -434,11 +434,7 @@ func id3v1(title string) []byte {
 // it narrates the episode and keeps the person's file, byte for byte, where
 // it says, where no clean-up removes it.
 func TestNarrateForceKeepsThePersonsRecording(t *testing.T) {
-	testtool.Require(t, "espeak-ng", "espeak-ng")
-	testtool.Require(t, "lame", "lame")
-	bin := buildReadcast(t)
 	a := newAuthorShow(t)
-	a.bin = bin
 	ep3 := a.slugs[2]
 	mp3 := filepath.Join(a.dir, "audio", ep3+".mp3")
 	putFile(t, mp3, a.talk)

@@ -60,16 +60,7 @@ const (
 // its URL) only changes when its metadata does. The file is replaced
 // atomically: the new one is written next to it, synced and renamed over it,
 // so a reader (or the server) never sees half a tag.
-func WriteTags(path string, t Tags) error {
-	tag, err := encodeTag(t)
-	if err != nil {
-		return fmt.Errorf("audio: write tags %s: %w", path, err)
-	}
-	if err := replaceTag(path, path, tag); err != nil {
-		return fmt.Errorf("audio: write tags %s: %w", path, err)
-	}
-	return nil
-}
+func WriteTags(path string, t Tags) error { return WriteTagsTo(path, path, t) }
 
 // WriteTagsTo writes to dst a copy of the MP3 at src whose only tag is one
 // ID3v2.4 tag holding t, as WriteTags would: the audio frames are src's,

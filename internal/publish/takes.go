@@ -147,18 +147,25 @@ func (s *Store) Takes(slug string) ([]Take, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ts, err := s.readTakes(slug)
-	if err != nil {
-		return nil, err
-	}
-	cur, _, err := s.current(slug)
-	if err != nil {
-		return nil, err
-	}
+	ts, cur, err := s.takesAndLive(slug)
 	for i := range ts {
 		ts[i].Live = ts[i].SHA256 == cur
 	}
-	return ts, nil
+	return ts, err
+}
+
+// takesAndLive reads the episode's takes and the hash of its live
+// recording; s.mu is held.
+func (s *Store) takesAndLive(slug string) ([]Take, string, error) {
+	ts, err := s.readTakes(slug)
+	if err != nil {
+		return nil, "", err
+	}
+	cur, _, err := s.current(slug)
+	if err != nil {
+		return nil, "", err
+	}
+	return ts, cur, nil
 }
 
 // Take returns the episode's take named id: its ID, or the first 12 or
@@ -210,11 +217,7 @@ func (s *Store) Prune(slug string, keep int) ([]Take, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ts, err := s.readTakes(slug)
-	if err != nil {
-		return nil, err
-	}
-	cur, _, err := s.current(slug)
+	ts, cur, err := s.takesAndLive(slug)
 	if err != nil {
 		return nil, err
 	}
