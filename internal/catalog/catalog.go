@@ -205,6 +205,41 @@ func (s *Snapshot) Episode(slug string) (*Episode, error) {
 type Cache struct {
 	mu     sync.Mutex
 	hashes map[fileKey]string
+	// agree remembers whether a file's ID3 chapters are those of a
+	// chapter key: reading the tag of every episode at every reload would
+	// read its cover art too.
+	agree map[chapterCheck]bool
+}
+
+type chapterCheck struct {
+	file fileKey
+	key  string
+}
+
+// chaptersAgree reports whether the MP3 at path holds the chapters cs (of
+// key) as ID3 frames.
+func (c *Cache) chaptersAgree(path, key string, cs []timing.Chapter) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	k := chapterCheck{fileKey{path, fi.Size(), fi.ModTime()}, key}
+	if c != nil {
+		c.mu.Lock()
+		ok, found := c.agree[k]
+		c.mu.Unlock()
+		if found {
+			return ok
+		}
+	}
+	own, err := readID3Chapters(path)
+	ok := err == nil && chaptersAgree(own, cs)
+	if c != nil {
+		c.mu.Lock()
+		c.agree[k] = ok
+		c.mu.Unlock()
+	}
+	return ok
 }
 
 type fileKey struct {
@@ -214,7 +249,7 @@ type fileKey struct {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}} }
+func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}, agree: map[chapterCheck]bool{}} }
 
 func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
 	k := fileKey{path, fi.Size(), fi.ModTime()}
@@ -423,11 +458,10 @@ func (s *Snapshot) tagged(dir string, e *Episode, mp3 string, cache *Cache) (*As
 	if len(e.Chapters) == 0 {
 		return nil, nil
 	}
-	own, err := readID3Chapters(mp3)
-	if err == nil && chaptersAgree(own, e.Chapters) {
+	key := ChapterKey(e.Chapters)
+	if cache.chaptersAgree(mp3, key, e.Chapters) {
 		return nil, nil
 	}
-	key := ChapterKey(e.Chapters)
 	p := TaggedPath(dir, e.RecordingSHA256, key)
 	fi, err := os.Stat(p)
 	if errors.Is(err, os.ErrNotExist) {

@@ -152,11 +152,9 @@ func ReadRecording(dir, slug string) (Recording, error) {
 // hash sum exists: the sidecar narrate writes, or a copy the store kept.
 // Only readcast narrate writes maps of method synthesis.
 func narrated(dir, slug, sum string) bool {
-	paths := []string{filepath.Join(dir, AudioDir, slug+TimingExt), TimingPath(dir, sum)}
-	if more, err := filepath.Glob(filepath.Join(dir, AudioDir, TimingsDir, sum+".*.json")); err == nil {
-		paths = append(paths, more...)
-	}
-	for _, p := range paths {
+	// Maps by recording and text are made by alignment; a synthesis map
+	// is the sidecar, or its copy the store keeps by the recording's hash.
+	for _, p := range []string{filepath.Join(dir, AudioDir, slug+TimingExt), TimingPath(dir, sum)} {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			continue
