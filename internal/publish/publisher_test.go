@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -214,5 +215,38 @@ func TestUploadRefusals(t *testing.T) {
 	}
 	if _, err := tp.Job("nope"); !errors.Is(err, ErrUnknownJob) {
 		t.Errorf("Job(nope): %v, want ErrUnknownJob", err)
+	}
+}
+
+// TestKeepTakesPrunesAfterEachPublish: with KeepTakes (serve -keep-takes)
+// the episode keeps that many takes after each publish, never the live one
+// nor the one restore brings back; held takes wait for approval.
+func TestKeepTakesPrunesAfterEachPublish(t *testing.T) {
+	t.Parallel()
+	tp := newTestPublisher(t, sidecarAligner(nil), true)
+	tp.cfg.KeepTakes = 2
+	for i, name := range []string{"one", "two", "three"} {
+		j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(retake(t, slug2, name)), UploadOptions{})
+		must(t, err)
+		if j = tp.wait(t, j.ID); j.State != JobHeld {
+			t.Fatalf("take %d with a note ended %s, want held", i+1, j.State)
+		}
+		j, err = tp.PublishTake(context.Background(), tp.episode(t, slug2), j.Take)
+		must(t, err)
+		if j = tp.wait(t, j.ID); j.State != JobDone {
+			t.Fatalf("approving take %d ended %+v", i+1, j)
+		}
+	}
+	ts, err := tp.Store().Takes(slug2)
+	must(t, err)
+	var ids []string
+	for _, tk := range ts {
+		ids = append(ids, tk.ID)
+	}
+	if strings.Join(ids, " ") != "take-2 take-3" || !ts[1].Live {
+		t.Errorf("takes kept: %v, want take-2 (previous) and take-3 (live)", ids)
+	}
+	if _, err := os.Stat(tp.Store().RecordingPath(sha(retake(t, slug2, "one")))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the pruned take-1 is still stored: %v", err)
 	}
 }
