@@ -418,14 +418,17 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	}
 	e.Info = info
 	e.RecordingSHA256 = sum
-	e.Narrated = narrated(dir, slug, sum)
+	// Whether readcast narrated it is read from its synthesis map only when
+	// the map found does not say (parsing a sidecar twice doubles a load).
+	own := sync.OnceValue(func() bool { return narrated(dir, slug, sum) })
 	served := &Asset{
 		Path: "/audio/" + contentName(slug, sum, ".mp3"), Type: TypeMP3, File: mp3,
 		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
 	}
 	e.Audio = served
 	textKey := TextKey(e.Outline)
-	m, sidecar, err := findTiming(dir, slug, mp3, sum, textKey, e, info)
+	m, sidecar, err := findTiming(dir, slug, mp3, sum, textKey, e, info, own)
+	e.Narrated = err == nil && m.Method == timing.MethodSynthesis || own()
 	if err != nil {
 		e.Realigning = !e.Narrated && (errors.Is(err, errOtherText) || timedBefore(dir, sum))
 		s.add(served)
@@ -550,7 +553,7 @@ func WriteTagged(u Untagged) error {
 // key (where alignment and the admin API put theirs), else one by the hash
 // alone (older stores). When none fits, the error says why and, for a map
 // of this recording made for another text, wraps errOtherText.
-func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info) (*timing.Map, string, error) {
+func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info, own func() bool) (*timing.Map, string, error) {
 	candidates := []string{
 		filepath.Join(dir, AudioDir, slug+TimingExt),
 		TimingPathFor(dir, sum, textKey),
@@ -576,7 +579,7 @@ func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info
 		if err == nil {
 			return m, sidecar, nil
 		}
-		err = fmt.Errorf("catalog: %s disagrees with %s: %w (%s)", sidecar, mp3, err, staleAdvice(slug, e.Narrated))
+		err = fmt.Errorf("catalog: %s disagrees with %s: %w (%s)", sidecar, mp3, err, staleAdvice(slug, own()))
 		if m.AudioSHA256 != sum {
 			if other == nil {
 				other = err
@@ -591,7 +594,7 @@ func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info
 	case other != nil:
 		return nil, "", other
 	}
-	return nil, "", fmt.Errorf("catalog: %s has no timing sidecar %s and no timing map yet: served without a synchronized transcript (%s)", mp3, candidates[0], staleAdvice(slug, e.Narrated))
+	return nil, "", fmt.Errorf("catalog: %s has no timing sidecar %s and no timing map yet: served without a synchronized transcript (%s)", mp3, candidates[0], staleAdvice(slug, own()))
 }
 
 // errOtherText is wrapped when a recording's timing map is of another text
