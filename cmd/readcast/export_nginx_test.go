@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,12 +47,7 @@ func TestExportServedByNginx(t *testing.T) {
 	}
 
 	// A port for nginx, and the export made for it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	base := "http://" + addr
 	tmp := t.TempDir()
 	site := filepath.Join(tmp, "site")
@@ -117,15 +111,7 @@ http {
 	})
 
 	t.Run("check", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		rep, err := check.Run(ctx, base+"/feed.xml", check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		rep.Write(&b)
-		t.Log(b.String())
+		rep := checkFeed(t, base+"/feed.xml")
 		if !rep.OK() || len(rep.Warnings) > 0 || rep.Episodes != 5 {
 			t.Errorf("readcast check of the export under nginx: %d failures, %d warnings, %d episodes; want none, none, 5", len(rep.Failures), len(rep.Warnings), rep.Episodes)
 		}
@@ -137,6 +123,21 @@ http {
 	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
 		t.Logf("nginx error log:\n%s", b)
 	}
+}
+
+// checkFeed runs readcast check on a feed URL and logs its report.
+func checkFeed(t *testing.T, feedURL string) *check.Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := check.Run(ctx, feedURL, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Write(&b)
+	t.Log(b.String())
+	return rep
 }
 
 // exportedAudio lists the exported MP3s by base name.
@@ -266,13 +267,7 @@ func checkFeedparser(t *testing.T, base, site string) {
 }
 
 func checkGPodder(t *testing.T, base, site string) {
-	gpo := testtool.Require(t, "gpo", "gpodder")
-	home := t.TempDir()
-	gpodderHome, downloads := filepath.Join(home, "gpodder"), filepath.Join(home, "downloads")
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TERM=dumb",
-		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + home,
-		"GPODDER_HOME=" + gpodderHome, "GPODDER_DOWNLOAD_DIR=" + downloads, "NO_PROXY=127.0.0.1", "no_proxy=127.0.0.1"}
+	gpo, env, downloads := gpodder(t)
 	runProgramEnv(t, env, gpo, "subscribe", base+"/feed.xml")
 	if out := runProgramEnv(t, env, gpo, "update"); !bytes.Contains(out, []byte("5 new episodes")) {
 		t.Errorf("gpo update printed no \"5 new episodes\":\n%s", out)
@@ -300,6 +295,20 @@ func checkGPodder(t *testing.T, base, site string) {
 	if found != len(audio) {
 		t.Errorf("gPodder downloaded %d episodes, want %d", found, len(audio))
 	}
+}
+
+// gpodder returns gpo, an environment of its own (its HOME, database and
+// downloads in a temporary directory) and where it downloads to.
+func gpodder(t *testing.T) (gpo string, env []string, downloads string) {
+	t.Helper()
+	gpo = testtool.Require(t, "gpo", "gpodder")
+	home := t.TempDir()
+	gpodderHome, downloads := filepath.Join(home, "gpodder"), filepath.Join(home, "downloads")
+	env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TERM=dumb",
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + home,
+		"GPODDER_HOME=" + gpodderHome, "GPODDER_DOWNLOAD_DIR=" + downloads, "NO_PROXY=127.0.0.1", "no_proxy=127.0.0.1"}
+	return gpo, env, downloads
 }
 
 func fileDigest(t *testing.T, p string) string {

@@ -4,11 +4,13 @@
 //
 // Usage:
 //
+//	readcast init     [-dir DIR] -source FILE [-title T] [-author A] [-email E] [-language L]
 //	readcast [serve]  [-addr HOST:PORT] [-dir DIR] [-base-url URL] [-watch 2s] [-admin-token T] [-max-upload 256MB]
 //	readcast outline  [-dir DIR] [-source FILE] [-json]
 //	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
 //	readcast align    -audio FILE -text FILE [-lines] [-json]
 //	readcast export   -out DIR -base-url URL
+//	readcast publish  -to s3://BUCKET[/PREFIX] -base-url URL [-endpoint URL] [-dry-run] [-prune AGE] [-cors]
 //	readcast check    URL
 package main
 
@@ -21,6 +23,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/readcast/readcast/internal/show"
 )
 
 func main() {
@@ -48,11 +52,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "start a show from a text file: copies it and writes show.json", runInit},
 		{"serve", "serve the show over HTTP (the default)", runServe},
 		{"outline", "print the show's episodes, chapters and sentences", runOutline},
 		{"narrate", "record the episodes with a speech synthesizer", runNarrate},
 		{"align", "find when each sentence of a text is spoken in a recording", runAlign},
 		{"export", "write the whole site as static files", runExport},
+		{"publish", "upload the site to an S3-compatible bucket, feed last", runPublish},
 		{"check", "check a live feed and everything it links to", runCheck},
 	}
 }
@@ -62,10 +68,10 @@ func commands() []command {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
 	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	if len(args) > 0 && len(args[0]) > 0 && (args[0][0] != '-' || isHelp(args[0])) {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" {
+	if name == "help" || isHelp(name) {
 		usage(stdout)
 		return nil
 	}
@@ -78,12 +84,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q", name)
 }
 
+// isHelp says whether arg asks for help rather than naming a command.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: readcast <command> [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: readcast <command> [flags]   (no command: serve)\n\ncommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'readcast <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nStart a show: readcast init -dir myshow -source recollection.md (docs/your-own-show.md).")
+	fmt.Fprintln(w, "Run 'readcast <command> -h' for a command's flags.")
+}
+
+// fail is a command's error: prefixed with the command's name, unless it
+// is a problem with the show's files, whose message already starts with
+// the file's path (one prefix, the one that says where to look).
+func fail(name string, err error) error {
+	var se *show.Error
+	if err == nil || errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // newFlags makes a flag set that reports errors instead of exiting, so run

@@ -34,6 +34,8 @@ type serveConfig struct {
 	// keepTakes, when positive, prunes an episode's takes to the newest
 	// keepTakes after each publish; 0 keeps every take.
 	keepTakes int
+	// limits bound every connection (web.Limits).
+	limits web.Limits
 	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
 	// stops before this step until the process ends, so that a test can
 	// kill it there.
@@ -50,11 +52,30 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.adminToken, "admin-token", e.getenv("READCAST_ADMIN_TOKEN"), "enable the admin API under /admin for requests with this bearer `token` (at least 16 characters; prefer the env READCAST_ADMIN_TOKEN, which ps does not show)")
 	fs.IntVar(&cfg.keepTakes, "keep-takes", 0, "after each publish, keep only this `many` takes of the episode (never the live one nor the one restore brings back); 0 keeps every take until pruned through the admin API")
 	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
+	cfg.limits = web.DefaultLimits()
+	lim := &cfg.limits
+	fs.DurationVar(&lim.ReadHeader, "header-timeout", lim.ReadHeader, "drop a client that has not sent a request's header this long after its first byte")
+	fs.DurationVar(&lim.BodyStall, "body-stall", lim.BodyStall, "drop a client whose upload sends nothing for this long")
+	fs.DurationVar(&lim.WriteStall, "write-stall", lim.WriteStall, "drop a client that accepts none of an answer for this long (a slow, steady listener gets every byte)")
+	fs.DurationVar(&lim.Idle, "idle-timeout", lim.Idle, "close a kept-alive connection that sends no request for this long")
+	fs.IntVar(&lim.MaxHeaderBytes, "max-header-bytes", lim.MaxHeaderBytes, "largest request header accepted, in bytes")
+	fs.IntVar(&lim.MaxConns, "max-conns", lim.MaxConns, "most connections open at once; further clients wait in the listen queue (logged when reached); 0 for no cap")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	for name, d := range map[string]time.Duration{"header-timeout": lim.ReadHeader, "body-stall": lim.BodyStall, "write-stall": lim.WriteStall, "idle-timeout": lim.Idle} {
+		if d <= 0 {
+			return fmt.Errorf("serve: -%s must be a positive duration like 30s, got %v", name, d)
+		}
+	}
+	if lim.MaxHeaderBytes < 4<<10 {
+		return fmt.Errorf("serve: -max-header-bytes must be at least 4096 (podcast apps send long cookies and user agents), got %d", lim.MaxHeaderBytes)
+	}
+	if lim.MaxConns < 0 {
+		return fmt.Errorf("serve: -max-conns must be 0 (no cap) or more, got %d", lim.MaxConns)
 	}
 	var err error
 	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
@@ -101,7 +122,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue, Untagged: background.EnqueueTags}
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return fail("serve", err)
 	}
 	for _, p := range snap.Problems {
 		log.Warn("show problem", "err", p)
@@ -110,7 +131,15 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv.SetAccessLog(logs)
+	srv.SetLimits(cfg.limits)
+	reloads := make(chan string, 1)
+	request := func(why string) {
+		select {
+		case reloads <- why:
+		default: // one is already pending
+		}
+	}
+	srv.SetReload(request)
 
 	// reload rebuilds the show and serves it; one at a time, and a failed
 	// one keeps the last good show serving. The watcher and SIGHUP ask for
@@ -160,13 +189,6 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
 		"url", strings.TrimRight(cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(start).Round(time.Millisecond))
 
-	reloads := make(chan string, 1)
-	request := func(why string) {
-		select {
-		case reloads <- why:
-		default: // one is already pending
-		}
-	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -20,7 +23,10 @@ type File struct {
 	Path        string // URL path, e.g. "/feed.xml"
 	File        string // path inside the output directory
 	ContentType string
-	Size        int64
+	// CacheControl is the header the server sent, which a store serving
+	// the file must send too (immutable for content-addressed files).
+	CacheControl string
+	Size         int64
 }
 
 // Start lists the URL paths a crawl begins from: everything else is found
@@ -41,7 +47,7 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 		return nil, fmt.Errorf("export: base URL %q must be absolute", baseURL)
 	}
 	out = filepath.Clean(out)
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	tmp, err := mkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -84,6 +90,24 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 	return files, nil
 }
 
+// mkdirTemp makes a new directory in dir whose name starts with prefix,
+// with mode 0755 less the umask, as every directory of the export has:
+// os.MkdirTemp's 0700 would keep a web server running as another user out
+// of the whole site once the directory is renamed into place.
+func mkdirTemp(dir, prefix string) (string, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		err := os.Mkdir(name, 0o755)
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no unused name for a directory in %s", dir)
+}
+
 type fetched struct {
 	File
 	text []byte // the body, kept only for text types to find links in
@@ -109,7 +133,7 @@ func fetch(ctx context.Context, h http.Handler, p, dir string) (fetched, error) 
 	if err := w.f.Close(); err != nil {
 		return fetched{}, fmt.Errorf("export: %w", err)
 	}
-	return fetched{File: File{Path: p, File: w.name, ContentType: w.header.Get("Content-Type"), Size: w.size}, text: w.text}, nil
+	return fetched{File: File{Path: p, File: w.name, ContentType: w.header.Get("Content-Type"), CacheControl: w.header.Get("Cache-Control"), Size: w.size}, text: w.text}, nil
 }
 
 // fileWriter is an http.ResponseWriter that writes the body to a file.

@@ -32,7 +32,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 }
 
 // nameRoute records the matched route's name on the statusWriter that
-// accessLog put around the request, for countRequests.
+// track put around the request, for the metrics.
 func nameRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sw, ok := w.(*statusWriter); ok {
@@ -44,33 +44,9 @@ func nameRoute(next http.Handler) http.Handler {
 	})
 }
 
-// countRequests counts every answered request by route, status and body
-// bytes, and every audio request as a possible download (the registry
-// applies the IAB rules and keeps no address). It uses accessLog's
-// statusWriter rather than a writer of its own, so audio keeps reaching
-// sendfile(2) through statusWriter.ReadFrom.
-func (s *Server) countRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw, ok := w.(*statusWriter)
-		if !ok {
-			sw = &statusWriter{ResponseWriter: w}
-		}
-		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
-		next.ServeHTTP(sw, r)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		route := sw.route
-		if route == "" {
-			route = routeUnmatched
-		}
-		s.count(route, r.Method, r.URL.Path, rangeHeader, r.RemoteAddr, r.UserAgent(), status, sw.bytes)
-	})
-}
-
-// count records an answered request, by net/http or by the lane: by route,
-// status and body bytes, and an audio GET as a possible download.
+// count records an answered request by route, status and body bytes, and
+// an audio GET as a possible download (the registry applies the IAB rules
+// and keeps no address).
 func (s *Server) count(route, method, path, rangeHeader, remoteAddr, userAgent string, status int, bytes int64) {
 	s.metrics.Request(route, status, bytes)
 	if route == RouteAudio && method == http.MethodGet {
@@ -78,31 +54,6 @@ func (s *Server) count(route, method, path, rangeHeader, remoteAddr, userAgent s
 			s.metrics.Download(slug, rangeHeader, status, clientHost(remoteAddr), userAgent)
 		}
 	}
-}
-
-// assetRoute names the route of a path the lane answers (laneFind)
-// without matching the router's patterns (TestAssetRoute holds the two to
-// agree).
-func assetRoute(path string) string {
-	switch {
-	case path == "/feed.xml":
-		return RouteFeed
-	case strings.HasPrefix(path, "/audio/"):
-		return RouteAudio
-	case strings.HasPrefix(path, "/transcripts/"):
-		return RouteTranscript
-	case strings.HasPrefix(path, "/chapters/"):
-		return RouteChapters
-	case strings.HasPrefix(path, "/cover."):
-		return RouteCover
-	case path == "/":
-		return RouteShow
-	case strings.HasPrefix(path, "/episodes/"):
-		return RouteEpisode
-	case strings.HasPrefix(path, "/static/"):
-		return RouteStatic
-	}
-	return routeUnmatched
 }
 
 // audioSlug returns the episode slug of a content-addressed audio path,
