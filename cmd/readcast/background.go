@@ -14,55 +14,81 @@ import (
 	"github.com/readcast/readcast/internal/timing"
 )
 
-// backgroundAligner aligns recordings that have no valid timing map — a
-// person's recording dropped into episodes/audio — one at a time, writes
-// each timing map where the catalog finds it by the recording's hash, and
-// reloads the show so the synchronized transcript is served as soon as it
-// is ready. Until then the episode is served without timings.
+// backgroundAligner aligns recordings that have no valid timing map for
+// their episode's text — a person's recording dropped into episodes/audio,
+// or any recording after its episode's text was edited — one at a time,
+// writes each timing map where the catalog finds it by the recording's hash
+// and the text's key, and reloads the show so the synchronized transcript is
+// served as soon as it is ready. It also writes the published copies that
+// carry an episode's chapters as ID3 frames (catalog.Untagged).
 type backgroundAligner struct {
 	dir    string
 	log    *slog.Logger
 	reload func(ctx context.Context, why string)
-	queue  chan catalog.Untimed
+	queue  chan any // catalog.Untimed or catalog.Untagged
 
 	mu   sync.Mutex
-	seen map[string]bool // recording hashes queued or tried in this process
+	seen map[string]bool // work queued or tried in this process, by key
 }
 
 func newBackgroundAligner(dir string, log *slog.Logger) *backgroundAligner {
-	return &backgroundAligner{dir: dir, log: log, queue: make(chan catalog.Untimed, 64), seen: map[string]bool{}}
+	return &backgroundAligner{dir: dir, log: log, queue: make(chan any, 64), seen: map[string]bool{}}
 }
 
 // Enqueue is the catalog's Untimed hook: it never blocks a load, and asks
-// for each recording once (a recording that cannot be aligned is not tried
-// again until the server restarts).
+// once for each pair of recording and text (a pair that cannot be aligned
+// is not tried again until the server restarts). Every text an episode
+// takes, a revert included, is a pair of its own, aligned the same way.
 func (b *backgroundAligner) Enqueue(u catalog.Untimed) {
+	b.add("align "+u.AudioSHA256+" "+u.TextKey, u, u.Slug, func() {
+		b.log.Info("queued for alignment", "episode", u.Slug, "audio", u.Audio, "why", u.Reason)
+	})
+}
+
+// EnqueueTags is the catalog's Untagged hook.
+func (b *backgroundAligner) EnqueueTags(u catalog.Untagged) {
+	b.add("tag "+u.Path, u, u.Slug, func() {
+		b.log.Info("queued for ID3 chapters", "episode", u.Slug, "audio", u.Audio)
+	})
+}
+
+func (b *backgroundAligner) add(key string, work any, slug string, queued func()) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.seen[u.AudioSHA256] {
+	if b.seen[key] {
 		return
 	}
 	select {
-	case b.queue <- u:
-		b.seen[u.AudioSHA256] = true
-		b.log.Info("queued for alignment", "episode", u.Slug, "audio", u.Audio, "why", u.Reason)
+	case b.queue <- work:
+		b.seen[key] = true
+		queued()
 	default:
-		b.log.Warn("alignment queue full; will retry on the next reload", "episode", u.Slug)
+		b.log.Warn("background queue full; will retry on the next reload", "episode", slug)
 	}
 }
 
-// Run aligns queued recordings until ctx is done.
+// Run works through the queue until ctx is done.
 func (b *backgroundAligner) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case u := <-b.queue:
-			if err := b.align(ctx, u); err != nil {
-				b.log.Error("alignment failed; the episode is served without a synchronized transcript", "episode", u.Slug, "err", err)
-				continue
+		case w := <-b.queue:
+			switch u := w.(type) {
+			case catalog.Untimed:
+				if err := b.align(ctx, u); err != nil {
+					b.log.Error("alignment failed; the episode is served without a synchronized transcript", "episode", u.Slug, "err", err)
+					continue
+				}
+				b.reload(ctx, "timings of "+u.Slug+" are ready")
+			case catalog.Untagged:
+				if err := catalog.WriteTagged(u); err != nil {
+					b.log.Error("writing the episode's ID3 chapters failed; the recording is served as it is", "episode", u.Slug, "err", err)
+					continue
+				}
+				b.log.Info("wrote the published copy with the episode's ID3 chapters", "episode", u.Slug, "path", u.Path)
+				b.reload(ctx, "ID3 chapters of "+u.Slug+" are ready")
 			}
-			b.reload(ctx, "timings of "+u.Slug+" are ready")
 		}
 	}
 }
@@ -92,7 +118,7 @@ func (b *backgroundAligner) align(ctx context.Context, u catalog.Untimed) error 
 	if err != nil {
 		return err
 	}
-	path := catalog.TimingPath(b.dir, u.AudioSHA256)
+	path := catalog.TimingPathFor(b.dir, u.AudioSHA256, u.TextKey)
 	if err := writeAtomic(path, data); err != nil {
 		return err
 	}

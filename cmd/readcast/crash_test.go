@@ -97,9 +97,10 @@ func (p *process) kill(tb testing.TB) {
 
 // episodeStatus is GET /admin/episodes/{slug}.
 type episodeStatus struct {
-	AudioSHA256 string `json:"audio_sha256"`
-	AudioURL    string `json:"audio_url"`
-	Timed       bool   `json:"timed"`
+	AudioSHA256  string `json:"audio_sha256"`
+	ServedSHA256 string `json:"served_sha256"`
+	AudioURL     string `json:"audio_url"`
+	Timed        bool   `json:"timed"`
 }
 
 func (p *process) episode(tb testing.TB, slug string) episodeStatus {
@@ -140,7 +141,7 @@ func consistent(tb *testing.T, p *process, dir string, allowed ...string) string
 		tb.Errorf("the feed does not list %s", st.AudioURL)
 	}
 	body := get(tb, st.AudioURL)
-	if sum := sha256.Sum256([]byte(body)); hex.EncodeToString(sum[:]) != st.AudioSHA256 {
+	if sum := sha256.Sum256([]byte(body)); hex.EncodeToString(sum[:]) != st.ServedSHA256 {
 		tb.Errorf("%s serves other bytes than recording %.12s", st.AudioURL, st.AudioSHA256)
 	}
 	if strings.Contains(p.log.String(), "show problem") {
@@ -186,7 +187,13 @@ func crashShow(tb *testing.T) (dir string, take []byte, oldSum, newSum string) {
 
 func upload(tb testing.TB, base string, body []byte) (int, string) {
 	tb.Helper()
-	req, _ := http.NewRequest("PUT", base+"/admin/episodes/"+crashSlug+"/audio", bytes.NewReader(body))
+	return admin(tb, "PUT", base+"/admin/episodes/"+crashSlug+"/audio", body)
+}
+
+// admin sends an admin API request with the token.
+func admin(tb testing.TB, method, url string, body []byte) (int, string) {
+	tb.Helper()
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+crashToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/readcast/readcast/internal/artwork"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/narrate"
+	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/show"
 )
 
@@ -20,11 +22,18 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	dir := fs.String("dir", envOr(e, "READCAST_DIR", "episodes"), "the show's episodes `directory`")
 	voice := fs.String("voice", narrate.Festival, "speech synthesizer: "+strings.Join(narrate.Engines, ", "))
 	episode := fs.String("episode", "", "narrate only these episodes (`slugs`, comma-separated); default all")
+	force := fs.String("force", "", "narrate these episodes (`slugs`, comma-separated) even though their audio is a person's recording; the recording is kept in episodes/audio/store and reported")
 	jobs := fs.Int("jobs", 0, "episodes narrated at once; default one per core")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	forced := map[string]bool{}
+	for _, a := range append(strings.Split(*force, ","), fs.Args()...) {
+		if a = strings.TrimSpace(a); a != "" {
+			forced[a] = true
+		}
+	}
+	if *force == "" && fs.NArg() > 0 {
 		return fmt.Errorf("narrate: unexpected argument %q", fs.Arg(0))
 	}
 	engine, err := narrate.NewEngine(*voice)
@@ -39,9 +48,60 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cover, err := writeCover(*dir, sh)
+	cover, err := coverFor(*dir, sh, e)
 	if err != nil {
 		return err
+	}
+	selected := o.Episodes
+	if *episode != "" {
+		selected = nil
+		want := map[string]bool{}
+		for _, s := range strings.Split(*episode, ",") {
+			want[s] = true
+		}
+		for _, ep := range o.Episodes {
+			if want[ep.Slug] {
+				selected = append(selected, ep)
+			}
+		}
+	}
+	known := map[string]bool{}
+	for _, ep := range o.Episodes {
+		known[ep.Slug] = true
+	}
+	for slug := range forced {
+		if !known[slug] {
+			return fmt.Errorf("narrate: -force names no episode of the show: %q", slug)
+		}
+	}
+	// A person's recording is never overwritten: skipped unless -force
+	// names it, and then kept in the store first.
+	var todo []string
+	for _, ep := range selected {
+		rec, err := catalog.ReadRecording(*dir, ep.Slug)
+		if err != nil {
+			return fmt.Errorf("narrate: %w", err)
+		}
+		if !rec.Person() {
+			todo = append(todo, ep.Slug)
+			continue
+		}
+		if !forced[ep.Slug] {
+			fmt.Fprintf(e.stdout, "%s: skipped: %s is a person's recording (%.12s…), not readcast's narration; narrate -force %s replaces it and keeps it in the store\n",
+				ep.Slug, rec.Path, rec.SHA256, ep.Slug)
+			continue
+		}
+		kept, err := keepRecording(*dir, ep.Slug)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: kept the person's recording as %s (take %q; publish it again with POST /admin/episodes/%s/takes/%s/publish)\n",
+			ep.Slug, kept.path, kept.take, ep.Slug, kept.take)
+		todo = append(todo, ep.Slug)
+	}
+	if len(todo) == 0 {
+		fmt.Fprintln(e.stdout, "nothing to narrate: every selected episode has a person's recording")
+		return nil
 	}
 	cfg := narrate.Config{
 		Engine:   engine,
@@ -53,9 +113,7 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 			Year: yearOf(sh.FirstPublished), Cover: cover, CoverMIME: "image/jpeg",
 		},
 	}
-	if *episode != "" {
-		cfg.Episodes = strings.Split(*episode, ",")
-	}
+	cfg.Episodes = todo
 	start := time.Now()
 	results, err := narrate.Run(ctx, cfg, o)
 	if err != nil {
@@ -73,17 +131,23 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// writeCover draws the cover from the show metadata and writes it to the
-// episodes directory when it changed (write aside, then rename), so a fresh
-// clone serves the committed cover without drawing it at startup.
-func writeCover(dir string, sh *show.Show) ([]byte, error) {
+// coverFor returns the show's cover: the author's file when there is one
+// (show.json's "cover", else cover.jpg), used as it is; otherwise one drawn
+// from the show metadata and written as cover.jpg (write aside, then
+// rename), so a fresh clone serves it without drawing it at startup.
+func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
+	path, err := catalog.CoverPath(dir, sh)
+	if err != nil {
+		return nil, err
+	}
+	if img, err := os.ReadFile(path); err == nil {
+		return img, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("narrate: cover: %w", err)
+	}
 	img, err := artwork.JPEG(artwork.Cover{Title: sh.Title, Subtitle: sh.Subtitle, Author: sh.Author})
 	if err != nil {
 		return nil, fmt.Errorf("narrate: %w", err)
-	}
-	path := filepath.Join(dir, catalog.CoverFile)
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, img) {
-		return img, nil
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, img, 0o644); err != nil {
@@ -92,7 +156,24 @@ func writeCover(dir string, sh *show.Show) ([]byte, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, fmt.Errorf("narrate: cover: %w", err)
 	}
+	fmt.Fprintf(e.stdout, "the show had no cover: drew %s from show.json\n", path)
 	return img, nil
+}
+
+type keptRecording struct{ path, take string }
+
+// keepRecording puts an episode's person's recording in the store, as a
+// take, before narrate replaces it.
+func keepRecording(dir, slug string) (keptRecording, error) {
+	st, _, err := publish.Open(dir)
+	if err != nil {
+		return keptRecording{}, fmt.Errorf("narrate: keep the recording of %s: %w", slug, err)
+	}
+	t, path, err := st.Keep(slug, publish.OriginNarrateForce)
+	if err != nil {
+		return keptRecording{}, fmt.Errorf("narrate: keep the recording of %s: %w", slug, err)
+	}
+	return keptRecording{path: path, take: t.ID}, nil
 }
 
 func yearOf(date string) int {

@@ -31,6 +31,9 @@ type serveConfig struct {
 	adminToken string
 	// maxUpload is the largest recording the admin API accepts, in bytes.
 	maxUpload int64
+	// keepTakes, when positive, prunes an episode's takes to the newest
+	// keepTakes after each publish; 0 keeps every take.
+	keepTakes int
 	// limits bound every connection (web.Limits).
 	limits web.Limits
 	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
@@ -47,6 +50,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.baseURL, "base-url", e.getenv("READCAST_BASE_URL"), "absolute `URL` the site is published under; default http://ADDR (env READCAST_BASE_URL)")
 	fs.DurationVar(&cfg.watch, "watch", 2*time.Second, "poll the episodes directory this often and reload on a change; 0 disables")
 	fs.StringVar(&cfg.adminToken, "admin-token", e.getenv("READCAST_ADMIN_TOKEN"), "enable the admin API under /admin for requests with this bearer `token` (at least 16 characters; prefer the env READCAST_ADMIN_TOKEN, which ps does not show)")
+	fs.IntVar(&cfg.keepTakes, "keep-takes", 0, "after each publish, keep only this `many` takes of the episode (never the live one nor the one restore brings back); 0 keeps every take until pruned through the admin API")
 	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
 	cfg.limits = web.DefaultLimits()
 	lim := &cfg.limits
@@ -115,7 +119,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	}
 	cache := catalog.NewCache()
 	background := newBackgroundAligner(cfg.dir, log)
-	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue}
+	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue, Untagged: background.EnqueueTags}
 	snap, err := catalog.Load(ctx, ccfg, cache)
 	if err != nil {
 		return fail("serve", err)
@@ -163,7 +167,11 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 
 	if store != nil {
 		pub, err := publish.New(publish.Config{
-			Store: store, Aligner: aligner(), Reload: reload, MaxUpload: cfg.maxUpload, Log: log,
+			Store: store, Aligner: aligner(), Reload: reload, MaxUpload: cfg.maxUpload, Log: log, KeepTakes: cfg.keepTakes,
+			Verify: func(ctx context.Context) error {
+				_, err := catalog.Load(ctx, catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast"}, cache)
+				return err
+			},
 			Pause: pauseHook(ctx, log, cfg.pauseStep),
 		})
 		if err != nil {

@@ -60,22 +60,28 @@ const (
 // its URL) only changes when its metadata does. The file is replaced
 // atomically: the new one is written next to it, synced and renamed over it,
 // so a reader (or the server) never sees half a tag.
-func WriteTags(path string, t Tags) error {
+func WriteTags(path string, t Tags) error { return WriteTagsTo(path, path, t) }
+
+// WriteTagsTo writes to dst a copy of the MP3 at src whose only tag is one
+// ID3v2.4 tag holding t, as WriteTags would: the audio frames are src's,
+// byte for byte, and src itself is not touched. A person's recording keeps
+// its own bytes; what is published can carry the episode's chapters.
+func WriteTagsTo(src, dst string, t Tags) error {
 	tag, err := encodeTag(t)
 	if err != nil {
-		return fmt.Errorf("audio: write tags %s: %w", path, err)
+		return fmt.Errorf("audio: write tags %s: %w", dst, err)
 	}
-	if err := replaceTag(path, tag); err != nil {
-		return fmt.Errorf("audio: write tags %s: %w", path, err)
+	if err := replaceTag(src, dst, tag); err != nil {
+		return fmt.Errorf("audio: write tags %s: %w", dst, err)
 	}
 	return nil
 }
 
-// replaceTag writes tag followed by the audio of the MP3 at path, without its
-// old tags, to a temporary file in the same directory and renames it over
+// replaceTag writes tag followed by the audio of the MP3 at from, without
+// its old tags, to a temporary file in path's directory and renames it over
 // path.
-func replaceTag(path string, tag []byte) (err error) {
-	src, err := os.Open(path)
+func replaceTag(from, path string, tag []byte) (err error) {
+	src, err := os.Open(from)
 	if err != nil {
 		return err
 	}

@@ -66,8 +66,12 @@ type Config struct {
 	Generator string
 	// Untimed, when set, is told about every recording without a valid
 	// timing map, so that it can be aligned in the background; the result
-	// goes to TimingPath and a reload picks it up.
+	// goes to TimingPathFor and a reload picks it up.
 	Untimed func(Untimed)
+	// Untagged, when set, is told about every timed recording whose own
+	// ID3 chapters are not the episode's and that has no published copy
+	// with them yet (TaggedPath); a reload picks the copy up.
+	Untagged func(Untagged)
 }
 
 // Snapshot is a loaded show, immutable once Load returns it.
@@ -83,9 +87,10 @@ type Snapshot struct {
 	// the file.
 	Problems []error
 
-	assets  map[string]*Asset
-	slugs   map[string]*Episode
-	untimed func(Untimed)
+	assets   map[string]*Asset
+	slugs    map[string]*Episode
+	untimed  func(Untimed)
+	untagged func(Untagged)
 }
 
 // Episode is one episode of a snapshot.
@@ -94,9 +99,19 @@ type Episode struct {
 	Published time.Time
 	GUID      string
 	PageURL   string // absolute
-	// Audio is nil until the episode is recorded.
+	// Audio is nil until the episode is recorded. It is the recording, or
+	// its published copy with the episode's ID3 chapters (TaggedPath).
 	Audio *Asset
-	Info  audio.Info
+	// RecordingSHA256 is the content hash of the recording itself, as
+	// narrated or as its author gave it: what timing maps are keyed by.
+	RecordingSHA256 string
+	// Narrated says the recording is readcast's own narration (a synthesis
+	// timing map of it exists), not a person's.
+	Narrated bool
+	// Realigning says the recording has timings for an earlier text of the
+	// episode, not for this one: it is being aligned to the new text.
+	Realigning bool
+	Info       audio.Info
 	// Timing is nil when the recording has no valid sidecar; the episode is
 	// then served without a synchronized transcript.
 	Timing      *timing.Map
@@ -113,29 +128,49 @@ type Transcript struct {
 	Asset  *Asset
 }
 
-// Synthetic reports whether the episode's narration is synthesized: the
-// show says its narration is, and this recording's timings came from the
-// synthesizer. A person's recording (timings found by alignment, or not yet
-// found) is not declared synthetic.
+// Synthetic reports whether the episode's narration is synthesized: its
+// recording is readcast's own narration. A person's recording is never
+// declared synthetic, whatever show.json says; nor is an episode not
+// recorded yet.
 func (e *Episode) Synthetic(sh *show.Show) bool {
-	return sh.Synthetic && e.Timing != nil && e.Timing.Method == timing.MethodSynthesis
+	return e.Audio != nil && e.Narrated
 }
 
-// allSynthetic reports whether every recorded episode is synthesized, which
-// is when the channel itself declares it.
-func (s *Snapshot) allSynthetic() bool {
-	any := false
+// Disclosure is how much of a show's recorded narration is synthesized.
+type Disclosure int
+
+// Disclosures.
+const (
+	SynthesizedNone Disclosure = iota
+	SynthesizedSome
+	SynthesizedAll
+)
+
+// Disclosure says whether all, some or none of the recorded episodes are
+// synthesized.
+func (s *Snapshot) Disclosure() Disclosure {
+	n, recorded := 0, 0
 	for _, e := range s.Episodes {
 		if e.Audio == nil {
 			continue
 		}
-		if !e.Synthetic(s.Show) {
-			return false
+		recorded++
+		if e.Synthetic(s.Show) {
+			n++
 		}
-		any = true
 	}
-	return any
+	switch {
+	case n == 0:
+		return SynthesizedNone
+	case n == recorded:
+		return SynthesizedAll
+	}
+	return SynthesizedSome
 }
+
+// allSynthetic reports whether every recorded episode is synthesized, which
+// is when the channel itself declares it.
+func (s *Snapshot) allSynthetic() bool { return s.Disclosure() == SynthesizedAll }
 
 // Slug is the episode's URL name.
 func (e *Episode) Slug() string { return e.Outline.Slug }
@@ -176,6 +211,41 @@ func (s *Snapshot) Episode(slug string) (*Episode, error) {
 type Cache struct {
 	mu     sync.Mutex
 	hashes map[fileKey]string
+	// agree remembers whether a file's ID3 chapters are those of a
+	// chapter key: reading the tag of every episode at every reload would
+	// read its cover art too.
+	agree map[chapterCheck]bool
+}
+
+type chapterCheck struct {
+	file fileKey
+	key  string
+}
+
+// chaptersAgree reports whether the MP3 at path holds the chapters cs (of
+// key) as ID3 frames.
+func (c *Cache) chaptersAgree(path, key string, cs []timing.Chapter) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	k := chapterCheck{fileKey{path, fi.Size(), fi.ModTime(), identity(fi)}, key}
+	if c != nil {
+		c.mu.Lock()
+		ok, found := c.agree[k]
+		c.mu.Unlock()
+		if found {
+			return ok
+		}
+	}
+	own, err := readID3Chapters(path)
+	ok := err == nil && chaptersAgree(own, cs)
+	if c != nil {
+		c.mu.Lock()
+		c.agree[k] = ok
+		c.mu.Unlock()
+	}
+	return ok
 }
 
 type fileKey struct {
@@ -186,7 +256,7 @@ type fileKey struct {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}} }
+func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}, agree: map[chapterCheck]bool{}} }
 
 func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
 	k := fileKey{path, fi.Size(), fi.ModTime(), identity(fi)}
@@ -244,7 +314,7 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, show.TextError(srcPath, err)
 	}
 	first := sh.FirstDate()
-	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
+	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed, untagged: cfg.Untagged}
 	if err := checkLinks(cfg.Dir); err != nil {
 		return nil, err
 	}
@@ -287,10 +357,27 @@ func (s *Snapshot) add(a *Asset) *Asset {
 	return a
 }
 
+// CoverPath is the show's cover: the file show.json names, else cover.jpg.
+func CoverPath(dir string, sh *show.Show) (string, error) {
+	if sh.Cover == "" {
+		return filepath.Join(dir, CoverFile), nil
+	}
+	if !filepath.IsLocal(sh.Cover) {
+		return "", fmt.Errorf("catalog: %s: cover %q must name a file inside %s, like cover.jpg", show.MetadataFile, sh.Cover, dir)
+	}
+	return filepath.Join(dir, sh.Cover), nil
+}
+
 func (s *Snapshot) loadCover(dir string, cache *Cache) error {
-	path := filepath.Join(dir, CoverFile)
+	path, err := CoverPath(dir, s.Show)
+	if err != nil {
+		return err
+	}
 	body, err := os.ReadFile(path)
 	modTime := time.Time{}
+	if errors.Is(err, os.ErrNotExist) && s.Show.Cover != "" {
+		return fmt.Errorf("catalog: %s names the cover %s, which does not exist", show.MetadataFile, path)
+	}
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		// No committed cover: draw one from the metadata.
@@ -397,61 +484,191 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 		return fmt.Errorf("catalog: %s is not playable: %w", mp3, err)
 	}
 	e.Info = info
-	e.Audio = s.add(&Asset{
+	e.RecordingSHA256 = sum
+	// Whether readcast narrated it is read from its synthesis map only when
+	// the map found does not say (parsing a sidecar twice doubles a load).
+	own := sync.OnceValue(func() bool { return narrated(dir, slug, sum) })
+	served := &Asset{
 		Path: "/audio/" + contentName(slug, sum, ".mp3"), Type: TypeMP3, File: mp3,
 		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
 		id: identity(fi),
-	})
-
-	m, sidecar, err := findTiming(dir, slug, mp3, sum, e, info)
+	}
+	e.Audio = served
+	textKey := TextKey(e.Outline)
+	m, sidecar, err := findTiming(dir, slug, mp3, sum, textKey, e, info, own)
+	e.Narrated = err == nil && m.Method == timing.MethodSynthesis || own()
 	if err != nil {
+		e.Realigning = !e.Narrated && (errors.Is(err, errOtherText) || timedBefore(dir, sum))
+		s.add(served)
 		if s.untimed != nil {
-			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, Episode: e.Outline, Reason: err})
+			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, TextKey: textKey, Episode: e.Outline, Reason: err})
 		}
 		return err
 	}
 	doc, err := transcript.NewDoc(e.Outline, s.Show.Language, "", m)
 	if err != nil {
+		s.add(served)
 		return fmt.Errorf("catalog: %s: %w", sidecar, err)
 	}
 	e.Timing, e.Doc, e.Chapters = m, &doc, doc.Chapters
+	if tagged, err := s.tagged(dir, e, mp3, cache); err != nil {
+		s.Problems = append(s.Problems, err)
+	} else if tagged != nil {
+		e.Audio = tagged
+	}
+	s.add(e.Audio)
 	return s.render(e, doc)
 }
 
-// findTiming finds the timing map of a recording: the sidecar next to the
-// MP3 when it describes this recording, else the one kept under
-// audio/timings/ by the recording's content hash (where alignment and the
-// admin API put theirs, so that swapping a recording is one rename).
-func findTiming(dir, slug, mp3, sum string, e *Episode, info audio.Info) (*timing.Map, string, error) {
+// tagged returns the published copy of the episode's recording that holds
+// its chapters as ID3 CHAP and CTOC frames, when the recording's own do
+// not; nil when the recording's own are right, or when the copy is not made
+// yet (the Untagged hook is then told, and the recording is served as it is
+// meanwhile).
+func (s *Snapshot) tagged(dir string, e *Episode, mp3 string, cache *Cache) (*Asset, error) {
+	if len(e.Chapters) == 0 {
+		return nil, nil
+	}
+	key := ChapterKey(e.Chapters)
+	if cache.chaptersAgree(mp3, key, e.Chapters) {
+		return nil, nil
+	}
+	p := TaggedPath(dir, e.RecordingSHA256, key)
+	fi, err := os.Stat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		if s.untagged != nil {
+			sh := s.Show
+			s.untagged(Untagged{Slug: e.Slug(), Audio: mp3, AudioSHA256: e.RecordingSHA256, Path: p,
+				Tags: audio.Tags{Title: e.Outline.Title, Artist: sh.Author, Album: sh.Title, Track: e.Outline.Number,
+					TrackTotal: len(s.Outline.Episodes), Cover: s.Cover.Body, CoverMIME: "image/jpeg",
+					Chapters: ID3Chapters(e.Chapters)}})
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	sum, err := cache.fileSHA(p, fi)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: hash %s: %w", p, err)
+	}
+	return &Asset{
+		Path: "/audio/" + contentName(e.Slug(), sum, ".mp3"), Type: TypeMP3, File: p,
+		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
+		id: identity(fi),
+	}, nil
+}
+
+// Untagged describes a timed recording whose ID3 chapters are not its
+// episode's: the input for writing its published copy.
+type Untagged struct {
+	Slug        string
+	Audio       string // path of the recording
+	AudioSHA256 string
+	// Tags are the episode's: the copy takes its chapters from them, and
+	// every other field the recording's own tag leaves empty.
+	Tags audio.Tags
+	// Path is where the copy goes (TaggedPath).
+	Path string
+}
+
+// WriteTagged writes the published copy u describes: the recording's
+// audio, byte for byte, under one ID3 tag that keeps what the recording's
+// own tag says and holds the episode's chapters (CHAP and CTOC frames).
+func WriteTagged(u Untagged) error {
+	if err := os.MkdirAll(filepath.Dir(u.Path), 0o755); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	f, err := os.Open(u.Audio)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("catalog: %w", err)
+	}
+	own, err := audio.ReadTags(f, fi.Size())
+	f.Close()
+	if err != nil {
+		own = audio.Tags{} // an unreadable tag of its own is replaced
+	}
+	t := u.Tags
+	for _, kv := range []struct {
+		dst *string
+		src string
+	}{
+		{&t.Title, own.Title}, {&t.Artist, own.Artist}, {&t.Album, own.Album}, {&t.Genre, own.Genre}, {&t.Comment, own.Comment},
+	} {
+		if kv.src != "" {
+			*kv.dst = kv.src
+		}
+	}
+	if own.Year != 0 {
+		t.Year = own.Year
+	}
+	if len(own.Cover) > 0 {
+		t.Cover, t.CoverMIME = own.Cover, own.CoverMIME
+	}
+	if err := audio.WriteTagsTo(u.Audio, u.Path, t); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return nil
+}
+
+// findTiming finds the timing map of a recording for the episode's text:
+// the sidecar next to the MP3 when it describes this recording, else the one
+// kept under audio/timings/ by the recording's content hash and the text's
+// key (where alignment and the admin API put theirs), else one by the hash
+// alone (older stores). When none fits, the error says why and, for a map
+// of this recording made for another text, wraps errOtherText.
+func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info, own func() bool) (*timing.Map, string, error) {
 	candidates := []string{
 		filepath.Join(dir, AudioDir, slug+TimingExt),
+		TimingPathFor(dir, sum, textKey),
 		TimingPath(dir, sum),
 	}
-	var firstErr error
+	var ours, other error // why a map of this recording, or of another, does not fit
 	for _, sidecar := range candidates {
 		data, err := os.ReadFile(sidecar)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
+		var m *timing.Map
 		if err == nil {
-			var m *timing.Map
-			if m, err = timing.Parse(data); err != nil {
-				err = fmt.Errorf("catalog: %s: %w", sidecar, err)
-			} else if err = agree(m, e, sum, info); err != nil {
-				err = fmt.Errorf("catalog: %s disagrees with %s: %w", sidecar, mp3, err)
-			} else {
-				return m, sidecar, nil
+			m, err = timing.Parse(data)
+		}
+		if err != nil {
+			if ours == nil {
+				ours = fmt.Errorf("catalog: %s: %w", sidecar, err)
 			}
+			continue
 		}
-		if firstErr == nil {
-			firstErr = err
+		err = agree(m, e, sum, info)
+		if err == nil {
+			return m, sidecar, nil
+		}
+		err = fmt.Errorf("catalog: %s disagrees with %s: %w (%s)", sidecar, mp3, err, staleAdvice(slug, own()))
+		if m.AudioSHA256 != sum {
+			if other == nil {
+				other = err
+			}
+		} else if ours == nil {
+			ours = err
 		}
 	}
-	if firstErr != nil {
-		return nil, "", firstErr
+	switch {
+	case ours != nil:
+		return nil, "", ours
+	case other != nil:
+		return nil, "", other
 	}
-	return nil, "", fmt.Errorf("catalog: %s has no timing sidecar %s: served without a synchronized transcript", mp3, candidates[0])
+	return nil, "", fmt.Errorf("catalog: %s has no timing sidecar %s and no timing map yet: served without a synchronized transcript (%s)", mp3, candidates[0], staleAdvice(slug, own()))
 }
+
+// errOtherText is wrapped when a recording's timing map is of another text
+// of its episode.
+var errOtherText = errors.New("the text changed since the recording was timed")
 
 // TimingPath is where the timing map of the recording with the given
 // content hash is kept.
@@ -465,14 +682,17 @@ type Untimed struct {
 	Slug        string
 	Audio       string // path of the MP3
 	AudioSHA256 string
-	Episode     segment.Episode
-	Reason      error
+	// TextKey names the episode's text (TextKey): the timing map goes to
+	// TimingPathFor(dir, AudioSHA256, TextKey).
+	TextKey string
+	Episode segment.Episode
+	Reason  error
 }
 
 // agree checks that a sidecar describes this recording of this text.
 func agree(m *timing.Map, e *Episode, audioSHA string, info audio.Info) error {
 	if m.AudioSHA256 != audioSHA {
-		return fmt.Errorf("audio_sha256 is %.12s…, the MP3's is %.12s… (re-run readcast narrate or align)", m.AudioSHA256, audioSHA)
+		return fmt.Errorf("audio_sha256 is %.12s…, the MP3's is %.12s…", m.AudioSHA256, audioSHA)
 	}
 	if d := math.Abs(m.Duration - info.Duration); d > 0.05 {
 		return fmt.Errorf("duration is %.3f s, the MP3 plays %.3f s", m.Duration, info.Duration)
@@ -486,11 +706,11 @@ func agree(m *timing.Map, e *Episode, audioSHA string, info audio.Info) error {
 		}
 	}
 	if len(want) != len(m.Sentences) {
-		return fmt.Errorf("it times %d sentences, the text has %d in this episode (the text changed since the recording was timed)", len(m.Sentences), len(want))
+		return fmt.Errorf("it times %d sentences, the text has %d in this episode: %w", len(m.Sentences), len(want), errOtherText)
 	}
 	for i, id := range want {
 		if m.Sentences[i].ID != id {
-			return fmt.Errorf("sentence %d is %s, the text has %s (the text changed since the recording was timed)", i+1, m.Sentences[i].ID, id)
+			return fmt.Errorf("sentence %d is %s, the text has %s: %w", i+1, m.Sentences[i].ID, id, errOtherText)
 		}
 	}
 	return nil

@@ -11,11 +11,14 @@ type Show struct {
 	// CoverURL is the artwork's URL path; FeedURL is the feed's absolute URL,
 	// the one to paste into a podcast app; Link is the source text's page.
 	CoverURL, FeedURL, Link string
-	// Synthetic says the narration is synthesized speech; Narrator names
-	// the voice, a person or the synthesizer.
-	Synthetic bool
-	Narrator  string
-	Episodes  []EpisodeLink
+	// Synthetic says the narration is synthesized speech (every recorded
+	// episode's, on the show page; this episode's, on an episode page);
+	// SomeSynthetic that some recorded episodes are and others are not.
+	// Narrator names the synthesizer, Reader the person who reads (empty
+	// when not known).
+	Synthetic, SomeSynthetic bool
+	Narrator, Reader         string
+	Episodes                 []EpisodeLink
 	// Duration is the length of every recorded episode together, in seconds.
 	Duration float64
 }
@@ -28,6 +31,8 @@ type EpisodeLink struct {
 	Duration float64 // seconds; 0 when not recorded
 	Chapters int
 	Summary  string
+	// Synthetic marks an episode whose recording is synthesized.
+	Synthetic bool
 }
 
 // Episode is what the episode page shows.
@@ -53,7 +58,10 @@ type Episode struct {
 	// highlighted and sought. Untimed says the recording exists but is not
 	// synchronized with its text yet.
 	Timed, Untimed bool
-	Prev, Next     *EpisodeLink
+	// Realigning says the text changed and the recording is being aligned
+	// to it: the synchronized transcript will be back when that is done.
+	Realigning bool
+	Prev, Next *EpisodeLink
 }
 
 // Link is a labelled URL.

@@ -75,9 +75,17 @@ type Config struct {
 	Reload func(ctx context.Context, why string) (*catalog.Snapshot, error)
 	// MaxUpload is the largest recording accepted, in bytes.
 	MaxUpload int64
+	// KeepTakes, when positive, prunes the episode's takes to that many
+	// after each publish (Store.Prune); 0 keeps them all until pruned.
+	KeepTakes int
 	// MaxQueued bounds the jobs waiting for the aligner (default 8); each
 	// holds its upload on disk.
 	MaxQueued int
+	// Verify, when set, loads the show as it would be served without
+	// serving it. A take is published only when it succeeds: while the show
+	// cannot reload (a broken show.json), publishing would change the files
+	// without changing what is served, so the take is held instead.
+	Verify func(ctx context.Context) error
 	// Pause, when set, is called before each step of a publish, as
 	// Store.Pause, and with "reload" before the reload.
 	Pause func(step string)
@@ -116,6 +124,10 @@ const (
 	JobPublishing JobState = "publishing"
 	JobDone       JobState = "done"
 	JobFailed     JobState = "failed"
+	// JobHeld: the take is aligned and kept, not published: its QA report
+	// has notes, review was asked for, or the show cannot reload. It is
+	// published by Publisher.PublishTake.
+	JobHeld JobState = "held"
 )
 
 // Job is a snapshot of a publish job, for the admin API.
@@ -134,7 +146,15 @@ type Job struct {
 	Duration    float64 `json:"duration"`
 	AudioURL    string  `json:"audio_url,omitempty"`
 	// Notes are the aligner's findings a narrator may want to fix.
-	Notes   []string  `json:"notes,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	// QA says what the alignment checked, in one line: "all 43 sentences
+	// found, lowest confidence 0.87" when there are no notes.
+	QA string `json:"qa,omitempty"`
+	// Take names the take in the store once it is kept (see GET
+	// /admin/episodes/<slug>/takes).
+	Take string `json:"take,omitempty"`
+	// Held says why a held take is not published, and how to publish it.
+	Held    string    `json:"held,omitempty"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
 }
@@ -145,6 +165,16 @@ type job struct {
 	up     *Upload
 	info   audio.Info
 	stages map[string]float64 // alignment stage → fraction done
+	// review holds the take even when its report is clean; approved
+	// publishes it even when it is not (the operator said so).
+	review, approved bool
+}
+
+// UploadOptions change what happens to an upload once aligned.
+type UploadOptions struct {
+	// Review holds the take for approval even when its QA report is clean
+	// (?review=always).
+	Review bool
 }
 
 // New returns a publisher; call Run to start its worker.
@@ -177,7 +207,7 @@ func (p *Publisher) Store() *Store { return p.cfg.Store }
 // job that aligns and publishes it. Receiving and validating happen before
 // it returns, so that a bad file is refused at once: the error wraps
 // ErrTooLarge or ErrInvalid then, and nothing stays on disk.
-func (p *Publisher) Upload(ctx context.Context, ep Episode, body io.Reader) (Job, error) {
+func (p *Publisher) Upload(ctx context.Context, ep Episode, body io.Reader, opt UploadOptions) (Job, error) {
 	slug := ep.Outline.Slug
 	if !ValidSlug(slug) {
 		return Job{}, fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
@@ -191,12 +221,24 @@ func (p *Publisher) Upload(ctx context.Context, ep Episode, body io.Reader) (Job
 		up.Discard()
 		return Job{}, err
 	}
+	j := p.newJob(ep, up, info)
+	j.review = opt.Review
+	return p.enqueue(j)
+}
+
+func (p *Publisher) newJob(ep Episode, up *Upload, info audio.Info) *job {
 	now := time.Now().UTC()
-	j := &job{
-		Job: Job{ID: newID(), Episode: slug, State: JobQueued, Stage: "validate", Progress: 0.05,
+	up.TextKey = catalog.TextKey(ep.Outline)
+	return &job{
+		Job: Job{ID: newID(), Episode: ep.Outline.Slug, State: JobQueued, Stage: "validate", Progress: 0.05,
 			AudioSHA256: up.SHA256, Bytes: up.Size, Duration: timing.Round(info.Duration), Created: now, Updated: now},
 		ep: ep, up: up, info: info, stages: map[string]float64{},
 	}
+}
+
+// enqueue queues a job, or refuses it when the queue is full.
+func (p *Publisher) enqueue(j *job) (Job, error) {
+	up, slug := j.up, j.Episode
 	p.mu.Lock()
 	select {
 	case p.queue <- j:
@@ -210,8 +252,27 @@ func (p *Publisher) Upload(ctx context.Context, ep Episode, body io.Reader) (Job
 	p.forgetOld()
 	out := j.Job
 	p.mu.Unlock()
-	p.cfg.Log.Info("publish: recording received", "job", j.ID, "episode", slug, "bytes", up.Size, "duration", info.Duration, "audio_sha256", up.SHA256)
+	p.cfg.Log.Info("publish: job queued", "job", j.ID, "episode", slug, "bytes", up.Size, "duration", j.Duration, "audio_sha256", up.SHA256)
 	return out, nil
+}
+
+// PublishTake queues a job that publishes the episode's take named id (a
+// held take approved, or any earlier take brought back): it is aligned to
+// the current text first when its timings for it are not known.
+func (p *Publisher) PublishTake(ctx context.Context, ep Episode, id string) (Job, error) {
+	slug := ep.Outline.Slug
+	t, err := p.cfg.Store.Take(slug, id)
+	if err != nil {
+		return Job{}, err
+	}
+	path := p.cfg.Store.RecordingPath(t.SHA256)
+	info, err := audio.ProbeFile(path)
+	if err != nil {
+		return Job{}, fmt.Errorf("publish: take %s of %s: %w", t.ID, slug, err)
+	}
+	j := p.newJob(ep, &Upload{Path: path, SHA256: t.SHA256, Size: t.Bytes, Kept: true}, info)
+	j.approved, j.Take, j.QA, j.Notes = true, t.ID, t.QA, t.Notes
+	return p.enqueue(j)
 }
 
 // forgetOld drops the oldest finished jobs past maxJobs; p.mu is held.
@@ -286,9 +347,10 @@ func (p *Publisher) Run(ctx context.Context) {
 	}
 }
 
-// run takes one job from its validated upload to the live show.
+// run takes one job from its validated upload to the live show, or to a
+// held take.
 func (p *Publisher) run(ctx context.Context, j *job) {
-	defer j.up.Discard() // a no-op once published
+	defer j.up.Discard() // a no-op once kept
 	fail := func(err error) {
 		p.update(j, func(s *Job) { s.State, s.Error = JobFailed, err.Error() })
 	}
@@ -299,19 +361,58 @@ func (p *Publisher) run(ctx context.Context, j *job) {
 	}
 	p.publishing.Lock()
 	defer p.publishing.Unlock()
-	p.update(j, func(s *Job) { s.State, s.Stage, s.Progress = JobPublishing, "publish", 0.92 })
-	if err := p.cfg.Store.Publish(j.Episode, j.up, m); err != nil {
-		fail(err)
+	take := Take{ID: j.Take, Origin: OriginUpload, Bytes: j.Bytes, Duration: j.Duration, QA: j.QA, Notes: j.Notes}
+	if j.approved {
+		take.Origin = "" // a take of the store keeps the origin it has
+	}
+	hold := ""
+	switch {
+	case j.approved:
+	case len(j.Notes) > 0:
+		hold = fmt.Sprintf("the QA report has %d note(s); listen to the take on its preview page, then publish it or upload another", len(j.Notes))
+	case j.review:
+		hold = "review was asked for (?review=always)"
+	}
+	if hold == "" && p.cfg.Verify != nil {
+		if err := p.cfg.Verify(ctx); err != nil {
+			hold = "the show cannot reload, so nothing was published: " + err.Error()
+		}
+	}
+	if hold != "" {
+		t, err := p.cfg.Store.Hold(j.Episode, j.up, m, take)
+		if err != nil {
+			fail(err)
+			return
+		}
+		p.update(j, func(s *Job) {
+			s.State, s.Stage, s.Progress, s.Take = JobHeld, "", 1, t.ID
+			s.Held = hold + "; publish it with POST /admin/episodes/" + j.Episode + "/takes/" + t.ID + "/publish"
+		})
 		return
 	}
-	p.update(j, func(s *Job) { s.Stage, s.Progress = "reload", 0.96 })
-	if p.cfg.Pause != nil {
-		p.cfg.Pause("reload")
-	}
-	url, err := p.reload(ctx, j.Episode, j.AudioSHA256, "published a new recording of "+j.Episode)
+	p.update(j, func(s *Job) { s.State, s.Stage, s.Progress = JobPublishing, "publish", 0.92 })
+	t, err := p.cfg.Store.Publish(j.Episode, j.up, m, take)
 	if err != nil {
 		fail(err)
 		return
+	}
+	p.update(j, func(s *Job) { s.Stage, s.Progress, s.Take = "reload", 0.96, t.ID })
+	if p.cfg.Pause != nil {
+		p.cfg.Pause("reload")
+	}
+	url, err := p.reload(ctx, j.Episode, j.AudioSHA256, j.up.TextKey, "published a new recording of "+j.Episode)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if p.cfg.KeepTakes > 0 {
+		removed, err := p.cfg.Store.Prune(j.Episode, p.cfg.KeepTakes)
+		for _, t := range removed {
+			p.cfg.Log.Info("publish: pruned a take (-keep-takes)", "episode", j.Episode, "take", t.ID, "audio_sha256", t.SHA256)
+		}
+		if err != nil {
+			p.cfg.Log.Warn("publish: pruning takes failed; they stay", "episode", j.Episode, "err", err)
+		}
 	}
 	p.update(j, func(s *Job) { s.State, s.Stage, s.Progress, s.AudioURL = JobDone, "", 1, url })
 }
@@ -320,9 +421,19 @@ func (p *Publisher) run(ctx context.Context, j *job) {
 // recording when there is one that fits the episode (a recording published
 // before, or restored), otherwise a new alignment.
 func (p *Publisher) timings(ctx context.Context, j *job) (*timing.Map, error) {
-	if data, err := os.ReadFile(catalog.TimingPath(p.cfg.Store.Dir(), j.AudioSHA256)); err == nil {
+	dir := p.cfg.Store.Dir()
+	for _, path := range []string{catalog.TimingPathFor(dir, j.AudioSHA256, j.up.TextKey), catalog.TimingPath(dir, j.AudioSHA256)} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
 		if m, err := timing.Parse(data); err == nil && fits(m, j.ep, j.AudioSHA256, j.info) == nil {
 			p.cfg.Log.Info("publish: the recording's timing map is known; no alignment needed", "job", j.ID)
+			p.mu.Lock()
+			if j.QA == "" {
+				j.QA = qaSummary(m, nil)
+			}
+			p.mu.Unlock()
 			return m, nil
 		}
 	}
@@ -353,6 +464,7 @@ func (p *Publisher) timings(ctx context.Context, j *job) (*timing.Map, error) {
 	m := a.Map
 	p.mu.Lock()
 	j.Notes = append([]string(nil), a.Notes...)
+	j.QA = qaSummary(m, a.Notes)
 	p.mu.Unlock()
 	m.AudioSHA256 = j.AudioSHA256
 	if m.TextSHA256 == "" {
@@ -367,22 +479,52 @@ func (p *Publisher) timings(ctx context.Context, j *job) (*timing.Map, error) {
 	return m, nil
 }
 
+// qaSummary is an alignment's report in one line, so that "no notes" never
+// means "not checked".
+func qaSummary(m *timing.Map, notes []string) string {
+	found, lowest := 0, 1.0
+	for _, s := range m.Sentences {
+		if s.End > s.Start {
+			found++
+		}
+		lowest = min(lowest, s.Confidence)
+	}
+	if len(notes) > 0 {
+		return fmt.Sprintf("%d note(s); %d of %d sentences found, lowest confidence %.2f", len(notes), found, len(m.Sentences), lowest)
+	}
+	if found == len(m.Sentences) {
+		return fmt.Sprintf("all %d sentences found, lowest confidence %.2f", len(m.Sentences), lowest)
+	}
+	return fmt.Sprintf("%d of %d sentences found, lowest confidence %.2f", found, len(m.Sentences), lowest)
+}
+
+// ErrShowBroken is wrapped when the show cannot reload, so nothing is
+// published or restored.
+var ErrShowBroken = errors.New("the show cannot reload")
+
 // Restore makes the episode's previous recording live again and reloads
 // the show. It returns the URL of the audio now served.
 func (p *Publisher) Restore(ctx context.Context, slug string) (string, error) {
 	p.publishing.Lock()
 	defer p.publishing.Unlock()
+	if p.cfg.Verify != nil {
+		if err := p.cfg.Verify(ctx); err != nil {
+			return "", fmt.Errorf("publish: nothing was restored: %w: %w", ErrShowBroken, err)
+		}
+	}
 	sum, err := p.cfg.Store.Restore(slug)
 	if err != nil {
 		return "", err
 	}
 	p.cfg.Log.Info("publish: restored the previous recording", "episode", slug, "audio_sha256", sum)
-	return p.reload(ctx, slug, sum, "restored the previous recording of "+slug)
+	return p.reload(ctx, slug, sum, "", "restored the previous recording of "+slug)
 }
 
 // reload has the show reloaded and checks that it serves recording sum for
-// the episode, with its timings.
-func (p *Publisher) reload(ctx context.Context, slug, sum, why string) (string, error) {
+// the episode, with its timings — unless the episode's text changed since
+// they were made for textKey: the recording is live then, and the server
+// aligns it to the new text in the background.
+func (p *Publisher) reload(ctx context.Context, slug, sum, textKey, why string) (string, error) {
 	snap, err := p.cfg.Reload(ctx, why)
 	if err != nil {
 		return "", fmt.Errorf("publish: the recording is published, but the show did not reload (the previous show is served until a reload succeeds): %w", err)
@@ -391,10 +533,10 @@ func (p *Publisher) reload(ctx context.Context, slug, sum, why string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("publish: the reloaded show has no episode %s", slug)
 	}
-	if e.Audio == nil || e.Audio.SHA256 != sum {
+	if e.Audio == nil || e.RecordingSHA256 != sum {
 		return "", fmt.Errorf("publish: the reloaded show does not serve recording %.12s… for %s", sum, slug)
 	}
-	if e.Timing == nil {
+	if e.Timing == nil && (textKey == "" || catalog.TextKey(e.Outline) == textKey) {
 		return "", fmt.Errorf("publish: the reloaded show serves %s without timings", slug)
 	}
 	return snap.BaseURL + e.Audio.Path, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +67,7 @@ func (tp *testPublisher) wait(tb testing.TB, id string) Job {
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		j, err := tp.Job(id)
 		must(tb, err)
-		if j.State == JobDone || j.State == JobFailed {
+		if j.State == JobDone || j.State == JobFailed || j.State == JobHeld {
 			return j
 		}
 	}
@@ -79,21 +80,31 @@ func TestUploadAlignsAndPublishes(t *testing.T) {
 	calls := 0
 	tp := newTestPublisher(t, sidecarAligner(&calls), true)
 	take := retake(t, slug2, "person")
-	j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(take))
+	j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(take), UploadOptions{})
 	must(t, err)
 	if j.State != JobQueued || j.AudioSHA256 != sha(take) || j.Bytes != int64(len(take)) {
 		t.Errorf("the new job is %+v", j)
 	}
 	j = tp.wait(t, j.ID)
-	if j.State != JobDone || j.Progress != 1 || j.Error != "" {
-		t.Fatalf("job ended %+v", j)
+	// The aligner has a note: the take is held, the show unchanged.
+	if j.State != JobHeld || j.Take != "take-1" || j.Held == "" || !strings.HasPrefix(j.QA, "1 note(s)") {
+		t.Fatalf("job with a note ended %+v, want held as take-1", j)
 	}
 	if len(j.Notes) != 1 || j.Notes[0] != "sentence 3 was read twice" {
 		t.Errorf("job notes %q, want the aligner's", j.Notes)
 	}
+	if e, _ := tp.cur.Episode(slug2); e.RecordingSHA256 == sha(take) {
+		t.Fatal("a held take was published")
+	}
+	j, err = tp.PublishTake(context.Background(), tp.episode(t, slug2), "take-1")
+	must(t, err)
+	j = tp.wait(t, j.ID)
+	if j.State != JobDone || j.Progress != 1 || j.Error != "" || calls != 1 {
+		t.Fatalf("approved job ended %+v after %d alignments", j, calls)
+	}
 	e, _ := tp.cur.Episode(slug2)
-	if e.Audio.SHA256 != sha(take) || e.Timing == nil || e.Timing.Method != timing.MethodAligned {
-		t.Fatalf("the show serves %.12s, want the upload %.12s with aligned timings", e.Audio.SHA256, sha(take))
+	if e.RecordingSHA256 != sha(take) || e.Timing == nil || e.Timing.Method != timing.MethodAligned {
+		t.Fatalf("the show serves %.12s, want the upload %.12s with aligned timings", e.RecordingSHA256, sha(take))
 	}
 	if j.AudioURL != tp.cur.BaseURL+e.Audio.Path {
 		t.Errorf("job says the audio is at %s, the show serves %s", j.AudioURL, e.Audio.Path)
@@ -103,7 +114,7 @@ func TestUploadAlignsAndPublishes(t *testing.T) {
 	}
 
 	// The same recording again needs no alignment: its timings are kept.
-	j, err = tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(take))
+	j, err = tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(take), UploadOptions{})
 	must(t, err)
 	if j = tp.wait(t, j.ID); j.State != JobDone || calls != 1 {
 		t.Errorf("re-uploading a published recording: job %s, %d alignments; want done, 1", j.State, calls)
@@ -111,7 +122,7 @@ func TestUploadAlignsAndPublishes(t *testing.T) {
 
 	url, err := tp.Restore(context.Background(), slug2)
 	must(t, err)
-	if e, _ := tp.cur.Episode(slug2); e.Audio.SHA256 == sha(take) || url != tp.cur.BaseURL+e.Audio.Path {
+	if e, _ := tp.cur.Episode(slug2); e.RecordingSHA256 == sha(take) || url != tp.cur.BaseURL+e.Audio.Path {
 		t.Errorf("after Restore the show serves %s (%s)", e.Audio.Path, url)
 	}
 	if l := leftovers(t, tp.dir); len(l) > 0 {
@@ -148,7 +159,7 @@ func TestFailedAlignmentLeavesTheShow(t *testing.T) {
 			t.Parallel()
 			tp := newTestPublisher(t, tt.aligner, true)
 			before := state(t, tp.dir)
-			j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(retake(t, slug2, "bad")))
+			j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(retake(t, slug2, "bad")), UploadOptions{})
 			must(t, err)
 			j = tp.wait(t, j.ID)
 			if j.State != JobFailed || !strings.Contains(j.Error, tt.want) {
@@ -171,11 +182,11 @@ func TestUploadRefusals(t *testing.T) {
 		if tt.words != ep.Outline.Words {
 			continue
 		}
-		if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(tt.body)); !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrTooLarge) {
+		if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(tt.body), UploadOptions{}); !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: %v, want ErrInvalid or ErrTooLarge", tt.name, err)
 		}
 	}
-	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(make([]byte, 1<<20+1))); !errors.Is(err, ErrTooLarge) {
+	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(make([]byte, 1<<20+1)), UploadOptions{}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("past the limit: %v, want ErrTooLarge", err)
 	}
 	if state(t, tp.dir) != before {
@@ -186,10 +197,10 @@ func TestUploadRefusals(t *testing.T) {
 	// refused as busy, its upload removed.
 	tp.cfg.MaxUpload = DefaultMaxUpload
 	take := retake(t, slug2, "one")
-	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(take)); err != nil {
+	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(take), UploadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(retake(t, slug2, "two"))); !errors.Is(err, ErrBusy) {
+	if _, err := tp.Upload(context.Background(), ep, bytes.NewReader(retake(t, slug2, "two")), UploadOptions{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("a second upload with a full queue: %v, want ErrBusy", err)
 	}
 	if n := len(leftovers(t, tp.dir)); n != 1 {
@@ -204,5 +215,38 @@ func TestUploadRefusals(t *testing.T) {
 	}
 	if _, err := tp.Job("nope"); !errors.Is(err, ErrUnknownJob) {
 		t.Errorf("Job(nope): %v, want ErrUnknownJob", err)
+	}
+}
+
+// TestKeepTakesPrunesAfterEachPublish: with KeepTakes (serve -keep-takes)
+// the episode keeps that many takes after each publish, never the live one
+// nor the one restore brings back; held takes wait for approval.
+func TestKeepTakesPrunesAfterEachPublish(t *testing.T) {
+	t.Parallel()
+	tp := newTestPublisher(t, sidecarAligner(nil), true)
+	tp.cfg.KeepTakes = 2
+	for i, name := range []string{"one", "two", "three"} {
+		j, err := tp.Upload(context.Background(), tp.episode(t, slug2), bytes.NewReader(retake(t, slug2, name)), UploadOptions{})
+		must(t, err)
+		if j = tp.wait(t, j.ID); j.State != JobHeld {
+			t.Fatalf("take %d with a note ended %s, want held", i+1, j.State)
+		}
+		j, err = tp.PublishTake(context.Background(), tp.episode(t, slug2), j.Take)
+		must(t, err)
+		if j = tp.wait(t, j.ID); j.State != JobDone {
+			t.Fatalf("approving take %d ended %+v", i+1, j)
+		}
+	}
+	ts, err := tp.Store().Takes(slug2)
+	must(t, err)
+	var ids []string
+	for _, tk := range ts {
+		ids = append(ids, tk.ID)
+	}
+	if strings.Join(ids, " ") != "take-2 take-3" || !ts[1].Live {
+		t.Errorf("takes kept: %v, want take-2 (previous) and take-3 (live)", ids)
+	}
+	if _, err := os.Stat(tp.Store().RecordingPath(sha(retake(t, slug2, "one")))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the pruned take-1 is still stored: %v", err)
 	}
 }

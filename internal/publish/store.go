@@ -116,12 +116,17 @@ type Upload struct {
 	Path   string // a temporary file in the store
 	SHA256 string
 	Size   int64
+	// TextKey names the episode text the timing map is for
+	// (catalog.TextKey); the map is kept under it.
+	TextKey string
+	// Kept marks a take already in the store: Discard leaves it.
+	Kept bool
 }
 
 // Discard removes an upload that will not be published. It is safe to call
-// after Publish, and more than once.
+// after Publish, and more than once; it never removes a kept take.
 func (u *Upload) Discard() {
-	if u != nil && u.Path != "" {
+	if u != nil && u.Path != "" && !u.Kept {
 		os.Remove(u.Path)
 	}
 }
@@ -250,56 +255,87 @@ func (s *Store) previous(slug string) (string, error) {
 
 // Publish makes up the episode's live recording, with m its timing map. In
 // order, each step durable before the next: the timing map at its
-// content-addressed path, the recording in the store, the previous pointer,
-// and last the symlink audio/<slug>.mp3, replaced by one rename. A crash
-// before that rename leaves the old recording live; after it, the new one
-// with its timings.
-func (s *Store) Publish(slug string, up *Upload, m *timing.Map) error {
+// content-addressed path, the recording in the store and in the episode's
+// takes, the previous pointer, and last the symlink audio/<slug>.mp3,
+// replaced by one rename. A crash before that rename leaves the old
+// recording live; after it, the new one with its timings. t says what the
+// take is (origin, QA); Publish returns it as recorded.
+func (s *Store) Publish(slug string, up *Upload, m *timing.Map, t Take) (Take, error) {
+	return s.store1(slug, up, m, t, true)
+}
+
+// Hold keeps the upload as a held take of the episode, with its timing
+// map, without publishing it: the show is not changed.
+func (s *Store) Hold(slug string, up *Upload, m *timing.Map, t Take) (Take, error) {
+	t.State = TakeHeld
+	return s.store1(slug, up, m, t, false)
+}
+
+func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool) (Take, error) {
 	if !ValidSlug(slug) {
-		return fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
+		return Take{}, fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
 	}
 	if m.AudioSHA256 != up.SHA256 {
-		return fmt.Errorf("publish: the timing map is of recording %.12s…, the upload is %.12s…", m.AudioSHA256, up.SHA256)
+		return Take{}, fmt.Errorf("publish: the timing map is of recording %.12s…, the upload is %.12s…", m.AudioSHA256, up.SHA256)
 	}
 	data, err := timing.Marshal(m)
 	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return Take{}, fmt.Errorf("publish: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pause("timing")
-	if err := writeAtomic(catalog.TimingPath(s.dir, up.SHA256), data); err != nil {
-		return fmt.Errorf("publish: timing map: %w", err)
+	tp := catalog.TimingPath(s.dir, up.SHA256)
+	if up.TextKey != "" {
+		tp = catalog.TimingPathFor(s.dir, up.SHA256, up.TextKey)
+	}
+	if err := writeAtomic(tp, data); err != nil {
+		return Take{}, fmt.Errorf("publish: timing map: %w", err)
 	}
 	s.pause("recording")
 	rec := s.RecordingPath(up.SHA256)
 	if up.Path != rec {
 		if err := os.Rename(up.Path, rec); err != nil {
-			return fmt.Errorf("publish: %w", err)
+			return Take{}, fmt.Errorf("publish: %w", err)
 		}
 		up.Path = ""
 		if err := syncDir(s.store); err != nil {
-			return fmt.Errorf("publish: %w", err)
+			return Take{}, fmt.Errorf("publish: %w", err)
 		}
 	}
-	s.pause("previous")
+	// The recording it replaces is kept first, then the new one is listed:
+	// once listed, no clean-up removes it.
 	cur, err := s.adopt(slug)
 	if err != nil {
-		return err
+		return Take{}, err
 	}
+	if live && t.State == TakeHeld {
+		t.State = TakeKept
+	}
+	if t.State == "" {
+		t.State = TakeKept
+	}
+	t.SHA256 = up.SHA256
+	if t, err = s.addTake(slug, t); err != nil {
+		return Take{}, err
+	}
+	if !live {
+		return t, nil
+	}
+	s.pause("previous")
 	if cur != "" && cur != up.SHA256 {
 		if err := symlinkAtomic(s.previousPath(slug), cur+".mp3"); err != nil {
-			return fmt.Errorf("publish: %w", err)
+			return Take{}, fmt.Errorf("publish: %w", err)
 		}
 	}
 	s.pause("link")
 	if err := symlinkAtomic(s.linkPath(slug), filepath.Join(StoreDir, up.SHA256+".mp3")); err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return Take{}, fmt.Errorf("publish: %w", err)
 	}
 	// The new recording is live. What pruning cannot remove now, the next
 	// Open will: it is no reason to call the publish failed.
 	s.prune()
-	return nil
+	return t, nil
 }
 
 // Restore makes the episode's previous recording live again, and the one
@@ -325,8 +361,8 @@ func (s *Store) Restore(slug string) (string, error) {
 	if _, err := os.Stat(s.RecordingPath(prev)); err != nil {
 		return "", fmt.Errorf("publish: episode %s: %w: %w", slug, ErrNoPrevious, err)
 	}
-	if _, err := os.Stat(catalog.TimingPath(s.dir, prev)); err != nil {
-		return "", fmt.Errorf("publish: episode %s: the previous recording has no timing map: %w", slug, err)
+	if maps, _ := filepath.Glob(filepath.Join(filepath.Dir(catalog.TimingPath(s.dir, prev)), prev+"*.json")); len(maps) == 0 {
+		return "", fmt.Errorf("publish: episode %s: the previous recording has no timing map", slug)
 	}
 	if cur, err = s.adopt(slug); err != nil {
 		return "", err
@@ -349,7 +385,11 @@ func (s *Store) Restore(slug string) (string, error) {
 // the episode has none.
 func (s *Store) adopt(slug string) (string, error) {
 	sum, linked, err := s.current(slug)
-	if err != nil || sum == "" || linked {
+	if err != nil || sum == "" {
+		return sum, err
+	}
+	if linked {
+		_, err := s.addTake(slug, Take{SHA256: sum, Origin: OriginAdopted})
 		return sum, err
 	}
 	rec := s.RecordingPath(sum)
@@ -360,6 +400,9 @@ func (s *Store) adopt(slug string) (string, error) {
 		if err := syncDir(s.store); err != nil {
 			return "", fmt.Errorf("publish: %w", err)
 		}
+	}
+	if _, err := s.addTake(slug, Take{SHA256: sum, Origin: OriginAdopted}); err != nil {
+		return "", err
 	}
 	tp := catalog.TimingPath(s.dir, sum)
 	if _, err := os.Stat(tp); errors.Is(err, fs.ErrNotExist) {
@@ -375,12 +418,18 @@ func (s *Store) adopt(slug string) (string, error) {
 	return sum, nil
 }
 
-// prune removes the recordings in the store that no episode's live symlink
-// or previous pointer names, with their timing maps unless a regular
+// prune removes the recordings in the store that no episode's live symlink,
+// previous pointer or list of takes names: what a publish that did not
+// reach its end left (a take is listed before the link to it is made), or
+// a take the operator pruned. Their timing maps go too, unless a regular
 // recording in audio/ has the same bytes. Only what a publish made is in
 // the store, so nothing else is touched.
 func (s *Store) prune() ([]string, error) {
-	keep := map[string]bool{}
+	keep, err := s.taken()
+	if err != nil {
+		// An unreadable list of takes: remove nothing rather than guess.
+		return nil, err
+	}
 	entries, err := os.ReadDir(s.audio)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)

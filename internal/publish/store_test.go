@@ -18,7 +18,8 @@ func publishRetake(tb testing.TB, st *Store, slug string, b []byte) {
 	tb.Helper()
 	up, err := st.Receive(bytes.NewReader(b), int64(len(b)))
 	must(tb, err)
-	must(tb, st.Publish(slug, up, timingFor(tb, slug, b)))
+	_, err = st.Publish(slug, up, timingFor(tb, slug, b), Take{Origin: OriginUpload})
+	must(tb, err)
 }
 
 func TestPublishThenRestore(t *testing.T) {
@@ -68,8 +69,8 @@ func TestPublishThenRestore(t *testing.T) {
 		t.Errorf("a second Restore = %.12s, %v; want the retake %.12s", got, err, sha(take))
 	}
 
-	// A third recording: the seed's stays as the previous one, the retake
-	// two publishes back is pruned with its timing map.
+	// A third recording: the seed's stays as the previous one, and the
+	// retake two publishes back stays too, as a take, until pruned.
 	take3 := retake(t, slug2, "take 3")
 	if _, err := st.Restore(slug2); err != nil {
 		t.Fatal(err)
@@ -78,11 +79,31 @@ func TestPublishThenRestore(t *testing.T) {
 	if prev, _ := st.Previous(slug2); prev != old.Audio.SHA256 {
 		t.Errorf("previous is %.12s, want the seed's %.12s", prev, old.Audio.SHA256)
 	}
-	if _, err := os.Stat(st.RecordingPath(sha(take))); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the recording two publishes back is still stored: %v", err)
+	if _, err := os.Stat(st.RecordingPath(sha(take))); err != nil {
+		t.Errorf("the recording two publishes back was removed: %v", err)
 	}
-	if _, err := os.Stat(catalog.TimingPath(dir, sha(take))); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("its timing map is still stored: %v", err)
+	if _, _, err := Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := st.Takes(slug2)
+	must(t, err)
+	if len(ts) != 3 || ts[0].ID != "original" || ts[0].SHA256 != old.Audio.SHA256 || ts[1].SHA256 != sha(take) || ts[2].SHA256 != sha(take3) || !ts[2].Live {
+		t.Fatalf("takes after three recordings and a restart: %+v", ts)
+	}
+	// Only an explicit prune removes a take: never the live one nor the
+	// previous one.
+	pruned, err := st.Prune(slug2, 1)
+	must(t, err)
+	if len(pruned) != 1 || pruned[0].SHA256 != sha(take) {
+		t.Errorf("Prune(1) removed %+v, want only the retake", pruned)
+	}
+	if _, err := os.Stat(st.RecordingPath(sha(take))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the pruned take is still stored: %v", err)
+	}
+	for _, keep := range []string{old.Audio.SHA256, sha(take3)} {
+		if _, err := os.Stat(st.RecordingPath(keep)); err != nil {
+			t.Errorf("Prune removed the live or previous recording %.12s: %v", keep, err)
+		}
 	}
 	if l := leftovers(t, dir); len(l) > 0 {
 		t.Errorf("temporary files left: %v", l)
@@ -138,7 +159,8 @@ func TestCrashAtEveryStep(t *testing.T) {
 						}
 					}
 				}()
-				must(t, st.Publish(slug2, up, timingFor(t, slug2, take)))
+				_, err := st.Publish(slug2, up, timingFor(t, slug2, take), Take{Origin: OriginUpload})
+				must(t, err)
 			}()
 			// What a write cut short by the crash leaves: a temporary file
 			// in each directory publish writes to.
@@ -159,10 +181,23 @@ func TestCrashAtEveryStep(t *testing.T) {
 			if e.Audio.SHA256 != want || e.Timing == nil || e.Timing.AudioSHA256 != want {
 				t.Errorf("after restart the show serves %.12s (timing of %v), want %.12s with its timing", e.Audio.SHA256, e.Timing != nil && e.Timing.AudioSHA256 != "", want)
 			}
-			if !tt.isNew {
-				if _, err := os.Stat(st.RecordingPath(sha(take))); !errors.Is(err, os.ErrNotExist) {
-					t.Errorf("the unpublished recording is still stored after restart: %v", err)
+			// Before the take is listed, the recording provably belongs to
+			// an unfinished publish and goes; once listed, it is a take of
+			// the episode the operator can publish, and stays. The live
+			// recording always stays.
+			_, err = os.Stat(st.RecordingPath(sha(take)))
+			switch tt.step {
+			case "timing", "recording":
+				if !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the unlisted recording is still stored after restart: %v", err)
 				}
+			default:
+				if err != nil {
+					t.Errorf("the listed take was removed by the restart: %v", err)
+				}
+			}
+			if _, err := os.Stat(st.RecordingPath(old.Audio.SHA256)); err != nil && tt.step != "timing" && tt.step != "recording" {
+				t.Errorf("the recording live before the publish is not in the store: %v", err)
 			}
 		})
 	}
@@ -248,10 +283,10 @@ func TestPublishRefusesAMapOfAnotherRecording(t *testing.T) {
 	defer up.Discard()
 	before := state(t, dir)
 	m := timingFor(t, slug2, []byte("another recording"))
-	if err := st.Publish(slug2, up, m); err == nil {
+	if _, err := st.Publish(slug2, up, m, Take{}); err == nil {
 		t.Error("Publish accepted a timing map of another recording")
 	}
-	if err := st.Publish("../escape", up, &timing.Map{AudioSHA256: up.SHA256}); !errors.Is(err, ErrBadSlug) {
+	if _, err := st.Publish("../escape", up, &timing.Map{AudioSHA256: up.SHA256}, Take{}); !errors.Is(err, ErrBadSlug) {
 		t.Errorf("Publish(../escape): %v, want ErrBadSlug", err)
 	}
 	if state(t, dir) != before {
@@ -269,5 +304,33 @@ func TestValidSlug(t *testing.T) {
 		if got := ValidSlug(s); got != want {
 			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestOpenKeepsARecordingNoLinkNamesAnyMore is the other direction of the
+// crash clean-up: a published recording whose symlink was replaced (by
+// readcast narrate, by the operator) is still a take of the episode, and
+// the next Open keeps it.
+func TestOpenKeepsARecordingNoLinkNamesAnyMore(t *testing.T) {
+	dir := copyShow(t)
+	st, _, err := Open(dir)
+	must(t, err)
+	take := retake(t, slug2, "published")
+	publishRetake(t, st, slug2, take)
+	link := filepath.Join(dir, catalog.AudioDir, slug2+".mp3")
+	must(t, os.Remove(link))
+	must(t, os.WriteFile(link, retake(t, slug2, "narrated over it"), 0o644))
+	must(t, os.Remove(filepath.Join(dir, catalog.AudioDir, StoreDir, slug2+previousExt)))
+	_, removed, err := Open(dir)
+	must(t, err)
+	if len(removed) > 0 {
+		t.Errorf("Open removed %v", removed)
+	}
+	b, err := os.ReadFile(st.RecordingPath(sha(take)))
+	if err != nil || !bytes.Equal(b, take) {
+		t.Fatalf("the published recording is gone after its link was replaced: %v", err)
+	}
+	if tk, err := st.Take(slug2, "take-1"); err != nil || tk.SHA256 != sha(take) {
+		t.Errorf("take-1 is %+v, %v", tk, err)
 	}
 }

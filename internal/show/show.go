@@ -50,6 +50,9 @@ type Show struct {
 	Synthetic bool `json:"synthetic"`
 	// Narrator names the voice: a person, or the synthesizer.
 	Narrator string `json:"narrator"`
+	// Cover names the artwork file in the episodes directory (JPEG);
+	// default cover.jpg. readcast draws one only when there is none.
+	Cover string `json:"cover,omitempty"`
 	// FirstPublished is the date (YYYY-MM-DD) the first episode is dated;
 	// later episodes follow a day apart so that date order is reading order.
 	FirstPublished string `json:"first_published"`
@@ -157,7 +160,7 @@ func Parse(data []byte) (*Show, error) {
 }
 
 // fieldNames are show.json's fields, in the order init writes them.
-var fieldNames = []string{"title", "subtitle", "description", "author", "owner", "language", "categories", "explicit", "type", "link", "copyright", "credit", "source", "synthetic", "narrator", "first_published"}
+var fieldNames = []string{"title", "subtitle", "description", "author", "owner", "language", "categories", "explicit", "type", "link", "copyright", "credit", "source", "synthetic", "narrator", "first_published", "cover"}
 
 func decodeStrict(data []byte, v any, known string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))

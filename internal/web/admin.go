@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/publish"
+	"github.com/readcast/readcast/internal/timing"
 )
 
 // MinAdminToken is the shortest admin token accepted: a token is the only
@@ -59,6 +63,11 @@ func (s *Server) EnableAdmin(token string, pub *publish.Publisher) error {
 func (a *admin) registerAdminRoutes(r *mux.Router) {
 	r.HandleFunc(adminPrefix+"/episodes/{slug}/audio", a.handleUpload).Methods(http.MethodPut)
 	r.HandleFunc(adminPrefix+"/episodes/{slug}/restore", a.handleRestore).Methods(http.MethodPost)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/takes", a.handleTakes).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/takes/prune", a.handlePrune).Methods(http.MethodPost)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/takes/{take}", a.handleTakePage).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/takes/{take}/audio", a.handleTakeAudio).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc(adminPrefix+"/episodes/{slug}/takes/{take}/publish", a.handlePublishTake).Methods(http.MethodPost)
 	r.HandleFunc(adminPrefix+"/episodes/{slug}", a.handleEpisode).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc(adminPrefix+"/jobs/{id}", a.handleJob).Methods(http.MethodGet, http.MethodHead)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -159,7 +168,8 @@ func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := &bodyReader{r: r.Body}
-	job, err := a.pub.Upload(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, body)
+	opt := publish.UploadOptions{Review: r.URL.Query().Get("review") == "always"}
+	job, err := a.pub.Upload(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, body, opt)
 	if err != nil {
 		if body.err != nil && !errors.Is(err, publish.ErrTooLarge) {
 			adminError(w, http.StatusBadRequest, fmt.Sprintf("the upload was cut off after %d bytes (%v); nothing was kept", body.n, body.err))
@@ -172,10 +182,15 @@ func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
 	adminJSON(w, http.StatusAccepted, job)
 }
 
-// handleRestore makes the previous recording of an episode live again.
+// handleRestore makes the previous recording of an episode live again, or
+// the take ?take= names (as POST …/takes/<take>/publish).
 func (a *admin) handleRestore(w http.ResponseWriter, r *http.Request) {
-	_, e, ok := a.episode(w, r)
+	snap, e, ok := a.episode(w, r)
 	if !ok {
+		return
+	}
+	if id := r.URL.Query().Get("take"); id != "" {
+		a.publishTake(w, r, snap, e, id)
 		return
 	}
 	url, err := a.pub.Restore(r.Context(), e.Slug())
@@ -199,12 +214,15 @@ func (a *admin) handleEpisode(w http.ResponseWriter, r *http.Request) {
 		Words          int     `json:"words"`
 		AudioURL       string  `json:"audio_url,omitempty"`
 		AudioSHA256    string  `json:"audio_sha256,omitempty"`
+		ServedSHA256   string  `json:"served_sha256,omitempty"`
+		Narrated       bool    `json:"narrated"`
 		Duration       float64 `json:"duration,omitempty"`
 		Timed          bool    `json:"timed"`
 		PreviousSHA256 string  `json:"previous_sha256,omitempty"`
 	}{Episode: e.Slug(), Title: e.Outline.Title, Words: e.Outline.Words, Timed: e.Timing != nil}
 	if e.Audio != nil {
-		out.AudioURL, out.AudioSHA256, out.Duration = snap.BaseURL+e.Audio.Path, e.Audio.SHA256, e.Info.Duration
+		out.AudioURL, out.AudioSHA256, out.Duration = snap.BaseURL+e.Audio.Path, e.RecordingSHA256, e.Info.Duration
+		out.ServedSHA256, out.Narrated = e.Audio.SHA256, e.Narrated
 	}
 	prev, err := a.pub.Store().Previous(e.Slug())
 	if err != nil {
@@ -213,6 +231,147 @@ func (a *admin) handleEpisode(w http.ResponseWriter, r *http.Request) {
 	}
 	out.PreviousSHA256 = prev
 	adminJSON(w, http.StatusOK, out)
+}
+
+// handleTakes lists the takes the store keeps of an episode.
+func (a *admin) handleTakes(w http.ResponseWriter, r *http.Request) {
+	_, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	ts, err := a.pub.Store().Takes(e.Slug())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if ts == nil {
+		ts = []publish.Take{}
+	}
+	adminJSON(w, http.StatusOK, map[string]any{"episode": e.Slug(), "takes": ts})
+}
+
+// handlePrune removes the oldest takes of an episode until ?keep= remain.
+func (a *admin) handlePrune(w http.ResponseWriter, r *http.Request) {
+	_, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	keep, err := strconv.Atoi(r.URL.Query().Get("keep"))
+	if err != nil || keep < 1 {
+		adminError(w, http.StatusBadRequest, "say how many takes to keep: ?keep=N, N at least 1")
+		return
+	}
+	removed, err := a.pub.Store().Prune(e.Slug(), keep)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if removed == nil {
+		removed = []publish.Take{}
+	}
+	adminJSON(w, http.StatusOK, map[string]any{"episode": e.Slug(), "removed": removed})
+}
+
+// take finds the take a request names.
+func (a *admin) take(w http.ResponseWriter, r *http.Request) (*catalog.Episode, publish.Take, bool) {
+	_, e, ok := a.episode(w, r)
+	if !ok {
+		return nil, publish.Take{}, false
+	}
+	t, err := a.pub.Store().Take(e.Slug(), mux.Vars(r)["take"])
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, publish.Take{}, false
+	}
+	return e, t, true
+}
+
+// handleTakeAudio serves a take's recording as it was uploaded.
+func (a *admin) handleTakeAudio(w http.ResponseWriter, r *http.Request) {
+	_, t, ok := a.take(w, r)
+	if !ok {
+		return
+	}
+	f, err := os.Open(a.pub.Store().RecordingPath(t.SHA256))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", catalog.TypeMP3)
+	w.Header().Set("Cache-Control", "no-store")
+	http.ServeContent(w, r, "", t.Added, f)
+}
+
+// handleTakePage is a take's preview page: its QA report and notes, its
+// audio, and the transcript with the times the alignment found, so that a
+// held take can be judged before it is published.
+func (a *admin) handleTakePage(w http.ResponseWriter, r *http.Request) {
+	e, t, ok := a.take(w, r)
+	if !ok {
+		return
+	}
+	d := takePage{Episode: e.Outline.Title, Slug: e.Slug(), Take: t, Audio: adminPrefix + "/episodes/" + e.Slug() + "/takes/" + t.ID + "/audio"}
+	dir := a.pub.Store().Dir()
+	for _, p := range []string{catalog.TimingPathFor(dir, t.SHA256, catalog.TextKey(e.Outline)), catalog.TimingPath(dir, t.SHA256)} {
+		if data, err := os.ReadFile(p); err == nil {
+			if m, err := timing.Parse(data); err == nil {
+				d.Sentences = m.Sentences
+				break
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := takeTemplate.Execute(&b, d); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(b.Bytes())
+}
+
+type takePage struct {
+	Episode, Slug, Audio string
+	Take                 publish.Take
+	Sentences            []timing.Sentence
+}
+
+var takeTemplate = template.Must(template.New("take").Funcs(template.FuncMap{
+	"secs": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Take.ID}} of {{.Episode}} — preview</title></head>
+<body>
+<h1>{{.Episode}}: {{.Take.ID}}</h1>
+<p>State: <strong>{{.Take.State}}</strong>{{if .Take.Live}} (live){{end}} · {{.Take.Origin}} · added {{.Take.Added.Format "2006-01-02 15:04 UTC"}}</p>
+<p class="qa">QA: {{with .Take.QA}}{{.}}{{else}}not aligned yet{{end}}</p>
+{{with .Take.Notes}}<h2>Notes</h2><ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+<audio controls preload="metadata" src="{{.Audio}}"></audio>
+<form method="post" action="/admin/episodes/{{.Slug}}/takes/{{.Take.ID}}/publish"><button>Publish this take</button></form>
+{{with .Sentences}}<h2>Transcript as aligned</h2><ol>{{range .}}<li data-start="{{secs .Start}}">[{{secs .Start}} s] {{.Text}}{{if eq .Start .End}} <em>(not found)</em>{{end}}</li>{{end}}</ol>{{end}}
+</body></html>
+`))
+
+// handlePublishTake publishes a take by name: a held take approved, or an
+// earlier take brought back.
+func (a *admin) handlePublishTake(w http.ResponseWriter, r *http.Request) {
+	snap, e, ok := a.episode(w, r)
+	if !ok {
+		return
+	}
+	a.publishTake(w, r, snap, e, mux.Vars(r)["take"])
+}
+
+func (a *admin) publishTake(w http.ResponseWriter, r *http.Request, snap *catalog.Snapshot, e *catalog.Episode, id string) {
+	job, err := a.pub.PublishTake(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", adminPrefix+"/jobs/"+job.ID)
+	adminJSON(w, http.StatusAccepted, job)
 }
 
 func (a *admin) handleJob(w http.ResponseWriter, r *http.Request) {
@@ -238,7 +397,9 @@ func (a *admin) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusBadRequest
 	case errors.Is(err, publish.ErrNoPrevious):
 		status = http.StatusConflict
-	case errors.Is(err, publish.ErrUnknownJob), errors.Is(err, catalog.ErrNotFound):
+	case errors.Is(err, publish.ErrShowBroken):
+		status = http.StatusConflict
+	case errors.Is(err, publish.ErrUnknownJob), errors.Is(err, catalog.ErrNotFound), errors.Is(err, publish.ErrNoTake):
 		status = http.StatusNotFound
 	case errors.Is(err, publish.ErrBusy):
 		status = http.StatusServiceUnavailable

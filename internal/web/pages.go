@@ -109,11 +109,25 @@ func showData(snap *catalog.Snapshot) player.Show {
 		Base:  base,
 		Title: sh.Title, Subtitle: sh.Subtitle, Description: sh.Description, Author: sh.Author,
 		Credit: sh.Credit, Language: sh.Language, Link: sh.Link,
-		Synthetic: sh.Synthetic, Narrator: sh.Narrator,
+		Narrator: sh.Narrator,
 		CoverURL: base + snap.Cover.Path, FeedURL: snap.BaseURL + catalog.FeedPath,
 	}
+	// Disclosure follows the audio, not show.json: what is synthesized is
+	// what readcast narrated. show.json's narrator names the synthesizer
+	// when it says the show is synthetic, else the person who reads.
+	switch snap.Disclosure() {
+	case catalog.SynthesizedAll:
+		d.Synthetic = true
+	case catalog.SynthesizedSome:
+		d.SomeSynthetic = true
+	}
+	if !sh.Synthetic {
+		d.Reader = sh.Narrator
+	}
 	for _, e := range snap.Episodes {
-		d.Episodes = append(d.Episodes, episodeLink(base, e))
+		l := episodeLink(base, e)
+		l.Synthetic = e.Synthetic(sh)
+		d.Episodes = append(d.Episodes, l)
 		if e.Audio != nil {
 			d.Duration += e.Info.Duration
 		}
@@ -145,7 +159,7 @@ func episodeLink(base string, e *catalog.Episode) player.EpisodeLink {
 func episodeData(snap *catalog.Snapshot, show player.Show, i int) player.Episode {
 	e := snap.Episodes[i]
 	// The page says synthesized only when this recording is.
-	show.Synthetic = e.Synthetic(snap.Show)
+	show.Synthetic, show.SomeSynthetic = e.Synthetic(snap.Show), false
 	base := show.Base
 	d := player.Episode{Show: show, Slug: e.Slug(), Number: e.Outline.Number, Title: e.Outline.Title}
 	if i > 0 {
@@ -171,6 +185,7 @@ func episodeData(snap *catalog.Snapshot, show player.Show, i int) player.Episode
 	}
 	if e.Audio == nil || e.Timing == nil || e.Doc == nil {
 		d.Untimed = e.Audio != nil
+		d.Realigning = e.Realigning
 		d.Sections = untimedSections(e.Outline)
 		return d
 	}
