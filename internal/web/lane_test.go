@@ -269,7 +269,7 @@ func TestLaneHandsOverMidConnection(t *testing.T) {
 	}{
 		{get("/feed.xml", ""), 200, func(b []byte) bool { return bytes.Equal(b, snap.Feed.Body) }},
 		{get(ep.Audio.Path, "Range: bytes=0-1\r\n"), 206, func(b []byte) bool { return len(b) == 2 }},
-		{get("/healthz", ""), 200, func(b []byte) bool { return bytes.HasPrefix(b, []byte("ok: ")) }},
+		{get("/healthz", ""), 200, func(b []byte) bool { return bytes.Contains(b, []byte(`"status": "ok"`)) }},
 		{get("/feed.xml", ""), 200, func(b []byte) bool { return bytes.Equal(b, snap.Feed.Body) }},
 		{get(ep.ChaptersDoc.Path, ""), 200, func(b []byte) bool { return bytes.Equal(b, ep.ChaptersDoc.Body) }},
 	}

@@ -54,7 +54,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 // and countRequests do for net/http's.
 func (s *Server) laneDone(r *lane.Request, status int, bytes int64, took time.Duration) {
 	s.laneAnswered.Add(1)
-	s.count(assetRoute(r.Path), r.Method, r.Path, r.Range, r.RemoteAddr, r.UserAgent, status, bytes)
+	// The lane sees no forwarding headers: behind a proxy, its answers
+	// count under the proxy's address (issue 12 retires the lane).
+	s.count(assetRoute(r.Path), r.Method, r.Path, clientHost(r.RemoteAddr), r.UserAgent, status, bytes, took)
 	s.logRequest(r.Method, r.Path, r.Range, status, bytes, took)
 }
 

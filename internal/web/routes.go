@@ -16,6 +16,7 @@ const (
 	RouteChapters   = "chapters"
 	RouteCover      = "cover"
 	RouteHealth     = "healthz"
+	RouteReady      = "readyz"
 	RouteStatic     = "static"
 	RouteMetrics    = "metrics"
 )
@@ -31,6 +32,7 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
 	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
+	r.HandleFunc("/readyz", s.handleReady).Methods(get...).Name(RouteReady)
 	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
 	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...).Name(RouteMetrics)
 	r.Use(nameRoute)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +28,13 @@ type Server struct {
 	router *mux.Router
 	pages  *player.Pages
 	// metrics counts requests and downloads for /metrics (metrics.go).
-	metrics *metrics.Registry
+	metrics        *metrics.Registry
+	metricsHandler http.Handler
+	// health is what /readyz reports besides the snapshot (health.go).
+	health health
+	// trusted are the proxies whose forwarding headers name the client
+	// (proxy.go).
+	trusted atomic.Pointer[[]netip.Prefix]
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
 	// access writes the access log when SetAccessLog was called;
@@ -49,8 +56,11 @@ func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s := &Server{log: log, pages: pages, metrics: metrics.New(nil), static: staticAssets(pages)}
+	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages)}
+	s.metricsHandler = s.metrics.Handler()
+	s.health.started = time.Now()
 	s.snap.Store(snap)
+	s.swapped(snap)
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
 	return s, nil
@@ -61,7 +71,12 @@ func (s *Server) Snapshot() *catalog.Snapshot { return s.snap.Load() }
 
 // Swap replaces the snapshot being served; requests in flight finish with
 // the one they started with.
-func (s *Server) Swap(snap *catalog.Snapshot) { s.snap.Store(snap) }
+// It counts as a successful reload: a failed one or a fallback before it
+// stops holding the server not ready.
+func (s *Server) Swap(snap *catalog.Snapshot) {
+	s.snap.Store(snap)
+	s.swapped(snap)
+}
 
 // Handler is the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
