@@ -53,6 +53,10 @@ var ErrNotFound = errors.New("not found")
 // Config says where the show is and where it is published.
 type Config struct {
 	Dir string
+	// ShowDir, when set, is where show.json, overrides.json, the source
+	// text and the cover are read from instead of Dir: serve points it at
+	// the last good copy of them when the ones in Dir are broken.
+	ShowDir string
 	// BaseURL is the absolute URL the site is published under, without a
 	// trailing slash: every link in the feed is built on it.
 	BaseURL string
@@ -219,11 +223,15 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, fmt.Errorf("catalog: base URL %q must be absolute, like http://127.0.0.1:8080", cfg.BaseURL)
 	}
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
-	sh, ov, err := show.Load(cfg.Dir)
+	showDir := cfg.Dir
+	if cfg.ShowDir != "" {
+		showDir = cfg.ShowDir
+	}
+	sh, ov, err := show.Load(showDir)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	srcPath := filepath.Join(cfg.Dir, sh.Source)
+	srcPath := filepath.Join(showDir, sh.Source)
 	src, err := os.ReadFile(srcPath)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -240,7 +248,7 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, fmt.Errorf("catalog: %s: first_published %q is not a date like 2026-11-02", show.MetadataFile, sh.FirstPublished)
 	}
 	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
-	if err := s.loadCover(cfg.Dir, cache); err != nil {
+	if err := s.loadCover(showDir, cache); err != nil {
 		return nil, err
 	}
 	for i, oe := range o.Episodes {

@@ -254,7 +254,10 @@ func (s *Store) previous(slug string) (string, error) {
 // and last the symlink audio/<slug>.mp3, replaced by one rename. A crash
 // before that rename leaves the old recording live; after it, the new one
 // with its timings.
-func (s *Store) Publish(slug string, up *Upload, m *timing.Map) error {
+//
+// A publish that fails removes at once what it wrote (the timing map, the
+// recording, the previous pointer it moved), so the store is as before.
+func (s *Store) Publish(slug string, up *Upload, m *timing.Map) (err error) {
 	if !ValidSlug(slug) {
 		return fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
 	}
@@ -267,6 +270,12 @@ func (s *Store) Publish(slug string, up *Upload, m *timing.Map) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	undo := s.undoer(slug, up.SHA256)
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
 	s.pause("timing")
 	if err := writeAtomic(catalog.TimingPath(s.dir, up.SHA256), data); err != nil {
 		return fmt.Errorf("publish: timing map: %w", err)
@@ -300,6 +309,41 @@ func (s *Store) Publish(slug string, up *Upload, m *timing.Map) error {
 	// Open will: it is no reason to call the publish failed.
 	s.prune()
 	return nil
+}
+
+// undoer notes what a publish of recording sum for slug may change, and
+// returns the function that puts it back: the files the publish creates
+// (its timing map and recording, and the copies adopt keeps of the live
+// recording) are removed when they were not there before, and the
+// previous pointer points where it did. s.mu is held.
+func (s *Store) undoer(slug, sum string) func() {
+	made := []string{catalog.TimingPath(s.dir, sum), s.RecordingPath(sum)}
+	if cur, linked, err := s.current(slug); err == nil && cur != "" && !linked {
+		made = append(made, s.RecordingPath(cur), catalog.TimingPath(s.dir, cur))
+	}
+	var absent []string
+	for _, p := range made {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			absent = append(absent, p)
+		}
+	}
+	prev := s.previousPath(slug)
+	prevTarget, prevErr := os.Readlink(prev)
+	return func() {
+		for _, p := range absent {
+			os.Remove(p)
+		}
+		switch {
+		case prevErr == nil:
+			if t, err := os.Readlink(prev); err != nil || t != prevTarget {
+				symlinkAtomic(prev, prevTarget)
+			}
+		case errors.Is(prevErr, fs.ErrNotExist):
+			if _, err := os.Readlink(prev); err == nil {
+				os.Remove(prev)
+			}
+		}
+	}
 }
 
 // Restore makes the episode's previous recording live again, and the one

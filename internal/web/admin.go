@@ -224,7 +224,7 @@ func (a *admin) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusBadRequest, "the request was cancelled; nothing was kept"
 	default:
 		a.s.log.Error("admin", "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = "internal error: " + msg
+		msg = "internal error: " + a.pub.Public(err)
 	}
 	adminError(w, status, msg)
 }
