@@ -23,7 +23,9 @@ type backgroundAligner struct {
 	dir    string
 	log    *slog.Logger
 	reload func(ctx context.Context, why string)
-	queue  chan catalog.Untimed
+	// ended, when set, is told how each alignment ended (for metrics).
+	ended func(err error)
+	queue chan catalog.Untimed
 
 	mu   sync.Mutex
 	seen map[string]bool // recording hashes queued or tried in this process
@@ -58,7 +60,11 @@ func (b *backgroundAligner) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case u := <-b.queue:
-			if err := b.align(ctx, u); err != nil {
+			err := b.align(ctx, u)
+			if b.ended != nil && ctx.Err() == nil {
+				b.ended(err)
+			}
+			if err != nil {
 				b.log.Error("alignment failed; the episode is served without a synchronized transcript", "episode", u.Slug, "err", err)
 				continue
 			}

@@ -10,6 +10,8 @@
 //	readcast align    -audio FILE -text FILE [-lines] [-json]
 //	readcast export   -out DIR -base-url URL
 //	readcast check    URL
+//	readcast validate [-dir DIR]
+//	readcast version  (or -version)
 package main
 
 import (
@@ -20,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -28,10 +31,17 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "readcast:", err)
+		if !errors.Is(err, errLogged) {
+			// One line, so that a log collector keeps it whole.
+			fmt.Fprintln(os.Stderr, "readcast:", strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
 		os.Exit(1)
 	}
 }
+
+// errLogged marks an error the command already logged as one structured
+// line: main only sets the exit status.
+var errLogged = errors.New("logged")
 
 // env is how commands read the environment; tests pass their own.
 type env struct {
@@ -54,6 +64,8 @@ func commands() []command {
 		{"align", "find when each sentence of a text is spoken in a recording", runAlign},
 		{"export", "write the whole site as static files", runExport},
 		{"check", "check a live feed and everything it links to", runCheck},
+		{"validate", "check the show as serve would load it; exit 1 with its problems", runValidate},
+		{"version", "print the version and commit readcast was built from", runVersion},
 	}
 }
 
@@ -62,7 +74,9 @@ func commands() []command {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
 	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	if len(args) > 0 && (args[0] == "-version" || args[0] == "--version") {
+		name, args = "version", args[1:]
+	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
 	if name == "help" {

@@ -1,0 +1,318 @@
+package main
+
+// Running readcast as an operator would (issue 13): the real binary,
+// restarted after edits, checked with /readyz and scraped for /metrics.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+var listening = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-9]+)/`)
+
+// startServe runs `readcast serve` on dir with args and waits until it
+// serves.
+func startServe(t *testing.T, bin, dir string, args ...string) *process {
+	t.Helper()
+	p := &process{log: &syncBuffer{}}
+	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-dir", dir}, args...)...)
+	p.cmd.Env = append(os.Environ(), "READCAST_BASE_URL=", "READCAST_ADMIN_TOKEN=")
+	p.cmd.Stderr = p.log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	p.exited = exited
+	go func() { p.cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { p.cmd.Process.Kill(); <-exited })
+	waitFor(t, "the server to start", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("readcast exited:\n%s", p.log)
+		default:
+		}
+		m := listening.FindStringSubmatch(p.log.String())
+		if m == nil {
+			return false
+		}
+		p.base = m[1]
+		return true
+	})
+	return p
+}
+
+// stop sends SIGTERM and returns the exit status.
+func (p *process) stop(t *testing.T) int {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(60 * time.Second):
+		t.Fatal("readcast did not exit after SIGTERM")
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// readyz is GET /readyz: its status and body.
+func readyz(t *testing.T, base string) (int, Readiness) {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rd Readiness
+	if err := json.NewDecoder(resp.Body).Decode(&rd); err != nil {
+		t.Fatalf("/readyz is not JSON: %v", err)
+	}
+	return resp.StatusCode, rd
+}
+
+// Readiness is what the test reads of /readyz.
+type Readiness struct {
+	Ready    bool     `json:"ready"`
+	Episodes int      `json:"episodes"`
+	Recorded int      `json:"recorded"`
+	Problems []string `json:"problems"`
+}
+
+func waitReady(t *testing.T, base string, want int, what string) Readiness {
+	t.Helper()
+	var rd Readiness
+	waitFor(t, what, func() bool {
+		var code int
+		code, rd = readyz(t, base)
+		return code == want && rd.Ready == (want == 200)
+	})
+	return rd
+}
+
+// runBin runs the binary and returns its output and exit status.
+func runBin(t *testing.T, bin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "READCAST_BASE_URL=", "READCAST_DIR=")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	return string(out), cmd.ProcessState.ExitCode()
+}
+
+// brokenEdit is an edit of show.json the server rejects: a field out of
+// range, valid JSON.
+func brokenEdit(t *testing.T, dir string) (restore func()) {
+	t.Helper()
+	meta := filepath.Join(dir, "show.json")
+	good, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Replace(good, []byte(`"type": "serial"`), []byte(`"type": "weekly"`), 1)
+	if bytes.Equal(bad, good) {
+		t.Fatal(`show.json has no "type": "serial" to break`)
+	}
+	must(t, os.WriteFile(meta, bad, 0o644))
+	return func() { must(t, os.WriteFile(meta, good, 0o644)) }
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRestartAfterABrokenEdit is acceptance 1: validate finds the broken
+// edit, a restart with it keeps serving the last good show and says so,
+// and /readyz follows a failed reload and a missing recording.
+func TestRestartAfterABrokenEdit(t *testing.T) {
+	bin := buildReadcast(t)
+	if out, code := runBin(t, bin, "validate", "-dir", "../../episodes"); code != 0 {
+		t.Fatalf("validate on the shipped show: exit %d\n%s", code, out)
+	}
+
+	dir := t.TempDir()
+	copyDir(t, "../../episodes", dir)
+	p := startServe(t, bin, dir, "-watch", "50ms")
+	waitReady(t, p.base, 200, "the fresh server to be ready")
+
+	// A broken edit under the running server: not ready, still serving.
+	fix := brokenEdit(t, dir)
+	rd := waitReady(t, p.base, 503, "a failed reload to make the server not ready")
+	if len(rd.Problems) == 0 || !strings.Contains(strings.Join(rd.Problems, "\n"), "weekly") {
+		t.Errorf("/readyz does not say what failed: %q", rd.Problems)
+	}
+	if !strings.Contains(get(t, p.base+"/feed.xml"), "<item>") {
+		t.Error("the feed went away with the broken edit")
+	}
+	out, code := runBin(t, bin, "validate", "-dir", dir)
+	if code != 1 || !strings.Contains(out, "weekly") {
+		t.Errorf("validate on the broken edit: exit %d, want 1 naming the field:\n%s", code, out)
+	}
+	t.Logf("validate says:\n%s", out)
+
+	// The restart with the broken edit serves the last good show.
+	if code := p.stop(t); code != 0 {
+		t.Errorf("exit status %d after SIGTERM, want 0\n%s", code, p.log)
+	}
+	p = startServe(t, bin, dir, "-watch", "50ms")
+	if !strings.Contains(p.log.String(), "serving the last good copy") || !strings.Contains(p.log.String(), "level=ERROR") {
+		t.Errorf("the restart does not say loudly that it serves the last good show:\n%s", p.log)
+	}
+	feed := get(t, p.base+"/feed.xml")
+	if strings.Count(feed, "<item>") != 5 {
+		t.Errorf("the last good show is not served: %d items", strings.Count(feed, "<item>"))
+	}
+	rd = waitReady(t, p.base, 503, "the fallback to be not ready")
+	if !strings.Contains(strings.Join(rd.Problems, "\n"), "last good") {
+		t.Errorf("/readyz does not say it serves the last good show: %q", rd.Problems)
+	}
+
+	// Fixed: ready again.
+	fix()
+	waitReady(t, p.base, 200, "the fixed show to be ready")
+
+	// A recording disappears: not ready at once; back: ready.
+	mp3 := filepath.Join(dir, "audio", "02-the-official-history.mp3")
+	must(t, os.Rename(mp3, mp3+".away"))
+	rd = waitReady(t, p.base, 503, "a missing recording to make the server not ready")
+	if !strings.Contains(strings.Join(rd.Problems, "\n"), "02-the-official-history") {
+		t.Errorf("/readyz does not name the episode: %q", rd.Problems)
+	}
+	must(t, os.Rename(mp3+".away", mp3))
+	waitReady(t, p.base, 200, "the recording's return to make the server ready")
+	p.stop(t)
+}
+
+// TestStartWithABrokenShowAndNoCopy: nothing to fall back on, so serve
+// exits 1 with one structured line.
+func TestStartWithABrokenShowAndNoCopy(t *testing.T) {
+	bin := buildReadcast(t)
+	dir := t.TempDir()
+	copyDir(t, "../../episodes", dir)
+	brokenEdit(t, dir)
+	for _, format := range []string{"text", "json"} {
+		cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-dir", dir, "-log-format", format)
+		cmd.Env = append(os.Environ(), "READCAST_BASE_URL=")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			t.Errorf("%s: exit %d (%v), want 1", format, code, err)
+		}
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if len(lines) != 1 {
+			t.Errorf("%s: %d lines on stderr, want one:\n%s", format, len(lines), stderr.String())
+			continue
+		}
+		if !strings.Contains(lines[0], "weekly") || !strings.Contains(lines[0], "ERROR") {
+			t.Errorf("%s: the line does not say what is wrong: %s", format, lines[0])
+		}
+		if format == "json" {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(lines[0]), &v); err != nil {
+				t.Errorf("the JSON line does not parse: %v: %s", err, lines[0])
+			}
+		}
+	}
+}
+
+// TestMetricsRightAfterStart is acceptance 2: one scrape, read with
+// client_golang's text parser.
+func TestMetricsRightAfterStart(t *testing.T) {
+	bin := buildReadcast(t)
+	p := startServe(t, bin, "../../episodes", "-watch", "0", "-state-dir", t.TempDir())
+	get(t, p.base+"/feed.xml")
+	resp, err := http.Get(p.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	for name, typ := range map[string]dto.MetricType{
+		"go_goroutines":                                  dto.MetricType_GAUGE,
+		"process_resident_memory_bytes":                  dto.MetricType_GAUGE,
+		"process_open_fds":                               dto.MetricType_GAUGE,
+		"process_start_time_seconds":                     dto.MetricType_GAUGE,
+		"readcast_build_info":                            dto.MetricType_GAUGE,
+		"readcast_http_request_duration_seconds":         dto.MetricType_HISTOGRAM,
+		"readcast_reloads_total":                         dto.MetricType_COUNTER,
+		"readcast_publishes_total":                       dto.MetricType_COUNTER,
+		"readcast_alignments_total":                      dto.MetricType_COUNTER,
+		"readcast_last_reload_success_timestamp_seconds": dto.MetricType_GAUGE,
+		"readcast_show_problems":                         dto.MetricType_GAUGE,
+		"readcast_http_errors_total":                     dto.MetricType_COUNTER,
+		"readcast_downloads_total":                       dto.MetricType_COUNTER,
+	} {
+		f, ok := fams[name]
+		if !ok {
+			t.Errorf("no %s", name)
+			continue
+		}
+		if f.GetType() != typ {
+			t.Errorf("%s is a %v, want a %v", name, f.GetType(), typ)
+		}
+	}
+	if f := fams["readcast_build_info"]; f != nil {
+		labels := map[string]string{}
+		for _, lp := range f.GetMetric()[0].GetLabel() {
+			labels[lp.GetName()] = lp.GetValue()
+		}
+		if labels["version"] == "" || labels["commit"] == "" {
+			t.Errorf("build info without version or commit: %v", labels)
+		}
+	}
+	dl := fams["readcast_downloads_total"]
+	if dl == nil || len(dl.GetMetric()) != 5 {
+		t.Fatalf("want one download series per episode (5): %v", dl)
+	}
+	for _, m := range dl.GetMetric() {
+		if m.GetCounter().GetValue() != 0 {
+			t.Errorf("%v: %v downloads right after start", m.GetLabel(), m.GetCounter().GetValue())
+		}
+	}
+	for _, res := range []string{"ok", "error"} {
+		found := false
+		for _, m := range fams["readcast_publishes_total"].GetMetric() {
+			for _, lp := range m.GetLabel() {
+				found = found || lp.GetValue() == res
+			}
+		}
+		if !found {
+			t.Errorf("no readcast_publishes_total{result=%q} series", res)
+		}
+	}
+	p.stop(t)
+}
+
+// TestVersion is acceptance 6's second half.
+func TestVersion(t *testing.T) {
+	bin := buildReadcast(t)
+	for _, args := range [][]string{{"version"}, {"-version"}} {
+		out, code := runBin(t, bin, args...)
+		if code != 0 || !strings.HasPrefix(out, "readcast ") || !strings.Contains(out, " commit ") {
+			t.Errorf("readcast %v: exit %d: %q", args, code, out)
+		}
+		t.Logf("readcast %v: %s", args, strings.TrimSpace(out))
+	}
+}
