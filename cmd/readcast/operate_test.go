@@ -28,9 +28,15 @@ var listening = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-9
 // serves.
 func startServe(t *testing.T, bin, dir string, args ...string) *process {
 	t.Helper()
+	return startServeEnv(t, bin, dir, nil, args...)
+}
+
+// startServeEnv is startServe with more environment variables.
+func startServeEnv(t *testing.T, bin, dir string, env []string, args ...string) *process {
+	t.Helper()
 	p := &process{log: &syncBuffer{}}
 	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-dir", dir}, args...)...)
-	p.cmd.Env = append(os.Environ(), "READCAST_BASE_URL=", "READCAST_ADMIN_TOKEN=")
+	p.cmd.Env = append(append(os.Environ(), "READCAST_BASE_URL=", "READCAST_ADMIN_TOKEN="), env...)
 	p.cmd.Stderr = p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,7 +34,7 @@ type Registry struct {
 	alignments *prometheus.CounterVec
 	lastReload prometheus.Gauge
 	problems   prometheus.Gauge
-	ready      prometheus.Gauge
+	readyFn    atomic.Pointer[func() bool]
 	episodes   prometheus.Gauge
 	dlTotal    *prometheus.CounterVec
 
@@ -91,9 +92,14 @@ func New(now func() time.Time, routes []string) *Registry {
 	r.problems = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "readcast_show_problems", Help: "Problems of the show being served (an episode without a playable recording or timings).",
 	})
-	r.ready = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "readcast_ready", Help: "1 when /readyz answers 200, 0 when it does not.",
-	})
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "readcast_ready", Help: "1 when /readyz would answer 200, 0 when not (checked at each scrape).",
+	}, func() float64 {
+		if fn := r.readyFn.Load(); fn != nil && !(*fn)() {
+			return 0
+		}
+		return 1
+	}))
 	r.episodes = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "readcast_episodes", Help: "Episodes of the show being served.",
 	})
@@ -101,7 +107,7 @@ func New(now func() time.Time, routes []string) *Registry {
 		Name: "readcast_downloads_total",
 		Help: "Episode downloads counted the IAB way: a listener (address and user agent) counts once a day, once about a minute of audio reached them.",
 	}, []string{"episode"})
-	for _, c := range []prometheus.Collector{r.requests, r.respBytes, r.errors, r.duration, r.reloads, r.publishes, r.alignments, r.lastReload, r.problems, r.ready, r.episodes, r.dlTotal} {
+	for _, c := range []prometheus.Collector{r.requests, r.respBytes, r.errors, r.duration, r.reloads, r.publishes, r.alignments, r.lastReload, r.problems, r.episodes, r.dlTotal} {
 		f(c)
 	}
 	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -189,14 +195,8 @@ func (r *Registry) Publish(result string) { r.publishes.WithLabelValues(result).
 // Alignment counts a background alignment that ended, by result.
 func (r *Registry) Alignment(result string) { r.alignments.WithLabelValues(result).Inc() }
 
-// SetReady records what /readyz answers.
-func (r *Registry) SetReady(ok bool) {
-	v := 0.0
-	if ok {
-		v = 1
-	}
-	r.ready.Set(v)
-}
+// SetReadiness gives readcast_ready the check it reports at each scrape.
+func (r *Registry) SetReadiness(ready func() bool) { r.readyFn.Store(&ready) }
 
 // Download records n body bytes of an episode's audio sent to a listener,
 // told apart by client address and user agent (hashed, never kept), and

@@ -124,7 +124,6 @@ func (s *Server) Ready() Readiness {
 		}
 	}
 	rd.Ready = len(rd.Problems) == 0
-	s.metrics.SetReady(rd.Ready)
 	return rd
 }
 

@@ -58,6 +58,7 @@ func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages)}
 	s.metricsHandler = s.metrics.Handler()
+	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
 	s.health.started = time.Now()
 	s.snap.Store(snap)
 	s.swapped(snap)
