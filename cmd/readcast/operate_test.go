@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -321,4 +322,81 @@ func TestVersion(t *testing.T) {
 		}
 		t.Logf("readcast %v: %s", args, strings.TrimSpace(out))
 	}
+}
+
+// TestUploadOnAFullDisk is acceptance 5 through the real server: the
+// episodes directory on a small tmpfs with no space left, an upload fails
+// with a JSON error naming no server path (and so does its retry, not a
+// connection reset), the store is as before, and /readyz and the metrics
+// are unaffected by an upload that never became a job.
+func TestUploadOnAFullDisk(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; internal/publish's TestPublishOnAFullDisk injects the error instead")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs (%v: %s); internal/publish's TestPublishOnAFullDisk injects the error instead", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	dir := filepath.Join(mnt, "show")
+	copyDir(t, "../../episodes", dir)
+	bin := buildReadcast(t)
+	p := startServeEnv(t, bin, dir, []string{"READCAST_ADMIN_TOKEN=" + crashToken}, "-watch", "0", "-state-dir", t.TempDir())
+	before := dirState(t, dir)
+	take, err := os.ReadFile(filepath.Join(dir, "audio", crashSlug+".mp3"))
+	must(t, err)
+	take = append(take, []byte("TAG a take on a full disk")...)
+	// Fill the disk.
+	f, err := os.Create(filepath.Join(mnt, "filler"))
+	must(t, err)
+	for buf := make([]byte, 64<<10); ; {
+		if _, err := f.Write(buf); err != nil {
+			break
+		}
+	}
+	f.Close()
+	full := dirState(t, dir)
+	for try := 1; try <= 2; try++ {
+		code, body := upload(t, p.base, take)
+		var msg struct{ Error string }
+		if err := json.Unmarshal([]byte(body), &msg); err != nil || code != 500 || msg.Error == "" {
+			t.Errorf("upload %d on a full disk: %d %q, want 500 with a JSON error", try, code, body)
+		}
+		if strings.Contains(body, mnt) || strings.Contains(body, "/show/") {
+			t.Errorf("upload %d: the error names a server path: %s", try, body)
+		}
+		t.Logf("upload %d: %d %s", try, code, strings.TrimSpace(body))
+	}
+	if after := dirState(t, dir); after != full {
+		t.Errorf("the failed uploads changed the store:\nbefore:\n%s\nafter:\n%s", full, after)
+	}
+	must(t, os.Remove(filepath.Join(mnt, "filler")))
+	if after := dirState(t, dir); after != before {
+		t.Errorf("the store is not as before:\n%s\n%s", before, after)
+	}
+	if code, rd := readyz(t, p.base); code != 200 {
+		t.Errorf("/readyz after a refused upload: %d %v", code, rd.Problems)
+	}
+	waitFor(t, "the failure to be logged at ERROR", func() bool { return strings.Contains(p.log.String(), "level=ERROR") })
+}
+
+// dirState lists every file under dir with its size and a symlink's target.
+func dirState(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if fi.Mode()&os.ModeSymlink != 0 {
+			target, _ := os.Readlink(p)
+			fmt.Fprintf(&b, "%s -> %s\n", rel, target)
+			return nil
+		}
+		fmt.Fprintf(&b, "%s %d\n", rel, fi.Size())
+		return nil
+	})
+	must(t, err)
+	return b.String()
 }

@@ -142,6 +142,12 @@ func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
 			adminError(w, http.StatusBadRequest, fmt.Sprintf("the upload was cut off after %d bytes (%v); nothing was kept", body.n, body.err))
 			return
 		}
+		if !errors.Is(err, publish.ErrTooLarge) {
+			// The server failed (a full disk) with the body half read:
+			// read the rest, up to the limit, so the client gets the
+			// answer instead of a connection reset.
+			io.Copy(io.Discard, io.LimitReader(body, limit+1-body.n))
+		}
 		a.fail(w, r, err)
 		return
 	}
