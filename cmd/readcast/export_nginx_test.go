@@ -63,6 +63,41 @@ func TestExportServedByNginx(t *testing.T) {
 	}
 	t.Log(strings.TrimSpace(out.String()))
 
+	startNginx(t, nginx, tmp, base, fmt.Sprintf(`
+  server {
+    listen %s;
+    root %s;
+    include %s;
+  }`, addr, site, snippet))
+
+	t.Run("check", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		rep, err := check.Run(ctx, base+"/feed.xml", check.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		rep.Write(&b)
+		t.Log(b.String())
+		if !rep.OK() || len(rep.Warnings) > 0 || rep.Episodes != 5 {
+			t.Errorf("readcast check of the export under nginx: %d failures, %d warnings, %d episodes; want none, none, 5", len(rep.Failures), len(rep.Warnings), rep.Episodes)
+		}
+	})
+
+	t.Run("headers", func(t *testing.T) { checkStaticHeaders(t, base, site) })
+	t.Run("feedparser", func(t *testing.T) { checkFeedparser(t, base, site) })
+	t.Run("gpodder", func(t *testing.T) { checkGPodder(t, base, site) })
+	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
+		t.Logf("nginx error log:\n%s", b)
+	}
+}
+
+// startNginx runs nginx from the directory tmp, with httpBlock inside its
+// http block, until the test ends: nginx -t must accept it, and the test
+// goes on once base+"/feed.xml" answers.
+func startNginx(t *testing.T, nginx, tmp, base, httpBlock string) {
+	t.Helper()
 	user := ""
 	if os.Geteuid() == 0 {
 		user = "user root;" // the workers must read the test's private temp directory
@@ -81,14 +116,14 @@ http {
   fastcgi_temp_path %[2]s/fastcgi;
   uwsgi_temp_path %[2]s/uwsgi;
   scgi_temp_path %[2]s/scgi;
-  server {
-    listen %[3]s;
-    root %[4]s;
-    include %[5]s;
-  }
+%[3]s
 }
-`, user, tmp, addr, site, snippet))
-	cmd := exec.Command(nginx, "-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf)
+`, user, tmp, httpBlock))
+	args := []string{"-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf}
+	if out, err := exec.Command(nginx, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
+		t.Fatalf("nginx -t refuses the configuration: %v\n%s", err, out)
+	}
+	cmd := exec.Command(nginx, args...)
 	var nginxOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &nginxOut, &nginxOut
 	// SIGTERM stops the master and its worker; the worker shares the output
@@ -115,28 +150,6 @@ http {
 		resp.Body.Close()
 		return true
 	})
-
-	t.Run("check", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		rep, err := check.Run(ctx, base+"/feed.xml", check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		rep.Write(&b)
-		t.Log(b.String())
-		if !rep.OK() || len(rep.Warnings) > 0 || rep.Episodes != 5 {
-			t.Errorf("readcast check of the export under nginx: %d failures, %d warnings, %d episodes; want none, none, 5", len(rep.Failures), len(rep.Warnings), rep.Episodes)
-		}
-	})
-
-	t.Run("headers", func(t *testing.T) { checkStaticHeaders(t, base, site) })
-	t.Run("feedparser", func(t *testing.T) { checkFeedparser(t, base, site) })
-	t.Run("gpodder", func(t *testing.T) { checkGPodder(t, base, site) })
-	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
-		t.Logf("nginx error log:\n%s", b)
-	}
 }
 
 // exportedAudio lists the exported MP3s by base name.

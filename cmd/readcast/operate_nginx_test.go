@@ -13,12 +13,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/readcast/readcast/internal/testtool"
 )
@@ -56,54 +53,7 @@ func TestNginxOriginBlock(t *testing.T) {
 	block = bytes.Replace(block, []byte("listen 80;"), []byte("listen "+front+";"), 1)
 	tmp := t.TempDir()
 	writeFile(t, filepath.Join(tmp, "readcast.conf"), string(block))
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root;"
-	}
-	nconf := filepath.Join(tmp, "nginx.conf")
-	writeFile(t, nconf, fmt.Sprintf(`%s
-worker_processes 1;
-daemon off;
-pid %[2]s/nginx.pid;
-error_log %[2]s/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path %[2]s/body;
-  proxy_temp_path %[2]s/proxy;
-  fastcgi_temp_path %[2]s/fastcgi;
-  uwsgi_temp_path %[2]s/uwsgi;
-  scgi_temp_path %[2]s/scgi;
-  include %[2]s/readcast.conf;
-}
-`, user, tmp))
-	if out, err := exec.Command(nginx, "-t", "-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf).CombinedOutput(); err != nil {
-		t.Fatalf("nginx -t refuses the block: %v\n%s", err, out)
-	}
-	cmd := exec.Command(nginx, "-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf)
-	var nginxOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &nginxOut, &nginxOut
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); <-exited })
-	waitFor(t, "nginx", func() bool {
-		select {
-		case <-exited:
-			errLog, _ := os.ReadFile(filepath.Join(tmp, "error.log"))
-			t.Fatalf("nginx exited:\n%s\n%s", nginxOut.String(), errLog)
-		default:
-		}
-		resp, err := http.Get(base + "/feed.xml")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return true
-	})
+	startNginx(t, nginx, tmp, base, "  include "+filepath.Join(tmp, "readcast.conf")+";")
 
 	fetch := func(path string, header ...string) (*http.Response, []byte) {
 		t.Helper()

@@ -109,6 +109,9 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if cfg.stateDir == "" {
 		cfg.stateDir = filepath.Join(cfg.dir, ".readcast")
 	}
+	if err := os.MkdirAll(cfg.stateDir, 0o700); err != nil {
+		return fatal("cannot start: no state directory", err)
+	}
 	start := time.Now()
 	// The store is opened before the show is read: it removes what a crash
 	// in the middle of an upload or a publish left behind.
@@ -156,11 +159,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	}
 	srv.SetAccessLog(logs)
 	srv.SetTrustedProxies(cfg.trusted)
-	saved, err := srv.Metrics().PersistDownloads(ctx, filepath.Join(cfg.stateDir, "downloads"), 10*time.Second,
-		func(err error) { log.Error("download counts", "err", err) })
-	if err != nil {
-		return fatal("cannot start", err)
-	}
+	saveDownloads := keepDownloads(ctx, srv.Metrics(), filepath.Join(cfg.stateDir, "downloads"), log)
 
 	// reload rebuilds the show and serves it; one at a time, and a failed
 	// one keeps the last good show serving. The watcher and SIGHUP ask for
@@ -258,10 +257,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		}
 	}()
 	err = srv.Serve(ctx, l)
-	<-saved
-	if serr := srv.Metrics().SaveDownloads(); serr != nil {
-		log.Error("download counts", "err", serr)
-	}
+	saveDownloads()
 	return err
 }
 

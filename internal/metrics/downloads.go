@@ -1,15 +1,11 @@
 package metrics
 
 import (
-	"bufio"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 )
@@ -31,11 +27,7 @@ type listener struct {
 
 // downloads is the daily state of the IAB count.
 type downloads struct {
-	now  func() time.Time
-	path string // where the day's state is saved; "" keeps it in memory
-	// saveMu makes saves one at a time, so an older state never replaces
-	// a newer one.
-	saveMu sync.Mutex
+	now func() time.Time
 
 	mu       sync.Mutex
 	day      string
@@ -111,63 +103,46 @@ func (d *downloads) listeners() int {
 	return len(d.seen)
 }
 
-// The file format: a header line, the day (10 bytes), the salt, then a
+// The saved state: a header line, the day (10 bytes), the salt, then a
 // record per listener: its 16-byte hash and its byte count, whose top bit
 // says it was counted. Only hashes: no address is ever written.
 const stateMagic = "readcast-downloads 1\n"
 
-// load reads the day's state from path, when it is today's; a missing file
-// is an empty day.
-func (d *downloads) load(path string) error {
+// restore takes up the day's state saved by an earlier process, when it
+// is today's.
+func (d *downloads) restore(data []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.path = path
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	head := len(stateMagic) + 10 + 32
+	if len(data) < head || string(data[:len(stateMagic)]) != stateMagic || (len(data)-head)%24 != 0 {
+		return errors.New("metrics: not a readcast download state, or a truncated one")
 	}
-	if err != nil {
-		return fmt.Errorf("metrics: %w", err)
-	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	head := make([]byte, len(stateMagic)+10+32)
-	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(stateMagic)]) != stateMagic {
-		return fmt.Errorf("metrics: %s is not a readcast download state file; remove it to start the day's count afresh", path)
-	}
-	day := string(head[len(stateMagic) : len(stateMagic)+10])
+	day := string(data[len(stateMagic) : len(stateMagic)+10])
 	if day != d.now().UTC().Format(time.DateOnly) {
 		return nil // yesterday's listeners are not today's
 	}
 	seen := map[[16]byte]*listener{}
-	var rec [24]byte
-	for len(seen) < MaxListenersPerDay {
-		if _, err := io.ReadFull(r, rec[:]); err == io.EOF {
-			break
-		} else if err != nil {
-			return fmt.Errorf("metrics: %s is truncated: %w", path, err)
-		}
+	for rec := data[head:]; len(rec) >= 24 && len(seen) < MaxListenersPerDay; rec = rec[24:] {
 		var k [16]byte
 		copy(k[:], rec[:16])
-		v := binary.BigEndian.Uint64(rec[16:])
+		v := binary.BigEndian.Uint64(rec[16:24])
 		seen[k] = &listener{bytes: int64(v &^ (1 << 63)), counted: v&(1<<63) != 0}
 	}
 	d.day = day
-	copy(d.salt[:], head[len(stateMagic)+10:])
+	copy(d.salt[:], data[len(stateMagic)+10:head])
 	d.seen = seen
 	return nil
 }
 
-// save writes the day's state to its file, through a temporary file and a
-// rename, when it changed since the last save.
-func (d *downloads) save() error {
-	d.saveMu.Lock()
-	defer d.saveMu.Unlock()
+// state returns the day's state when it changed since the last call, nil
+// otherwise.
+func (d *downloads) state() []byte {
 	d.mu.Lock()
-	if d.path == "" || !d.dirty {
-		d.mu.Unlock()
+	defer d.mu.Unlock()
+	if !d.dirty {
 		return nil
 	}
+	d.dirty = false
 	buf := make([]byte, 0, len(stateMagic)+10+32+24*len(d.seen))
 	buf = append(buf, stateMagic...)
 	buf = append(buf, d.day...)
@@ -180,36 +155,5 @@ func (d *downloads) save() error {
 		buf = append(buf, k[:]...)
 		buf = binary.BigEndian.AppendUint64(buf, v)
 	}
-	d.dirty = false
-	path := d.path
-	d.mu.Unlock()
-	if err := writeFile(path, buf); err != nil {
-		d.mu.Lock()
-		d.dirty = true
-		d.mu.Unlock()
-		return fmt.Errorf("metrics: save the day's listeners: %w", err)
-	}
-	return nil
-}
-
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return buf
 }

@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -213,36 +212,12 @@ func (r *Registry) Download(episode string, n int64, addr, userAgent string) boo
 	return true
 }
 
-// PersistDownloads keeps the day's listeners in the file at path: it loads
-// what an earlier process saved today, then saves every interval while
-// ctx lasts and once more when it ends. It returns the error of the load;
-// save errors go to onErr.
-func (r *Registry) PersistDownloads(ctx context.Context, path string, interval time.Duration, onErr func(error)) (done <-chan struct{}, err error) {
-	if err := r.dl.load(path); err != nil {
-		return nil, err
-	}
-	ch := make(chan struct{})
-	go func() {
-		defer close(ch)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				if err := r.dl.save(); err != nil {
-					onErr(err)
-				}
-				return
-			case <-t.C:
-				if err := r.dl.save(); err != nil {
-					onErr(err)
-				}
-			}
-		}
-	}()
-	return ch, nil
-}
+// DownloadState is the day's listener state (salted hashes and byte
+// counts, no address) when it changed since the last call, nil otherwise:
+// what a process saves so that its successor does not count the day's
+// listeners again.
+func (r *Registry) DownloadState() []byte { return r.dl.state() }
 
-// SaveDownloads saves the day's listeners now (PersistDownloads does it
-// on its own; this is for a shutdown that cannot wait for it).
-func (r *Registry) SaveDownloads() error { return r.dl.save() }
+// RestoreDownloads takes up the state an earlier process saved today; a
+// state of another day is ignored.
+func (r *Registry) RestoreDownloads(data []byte) error { return r.dl.restore(data) }

@@ -1,8 +1,7 @@
 package metrics
 
 import (
-	"context"
-	"path/filepath"
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -63,28 +62,32 @@ func TestRangesOfOneListenerCountOnce(t *testing.T) {
 }
 
 func TestDaySurvivesARestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "downloads")
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	start := func() (*Registry, context.CancelFunc, <-chan struct{}) {
+	var saved []byte
+	start := func() *Registry {
 		r := New(clock, nil)
 		r.Show(show, 0, now)
-		ctx, cancel := context.WithCancel(context.Background())
-		done, err := r.PersistDownloads(ctx, path, time.Hour, func(err error) { t.Error(err) })
-		if err != nil {
-			t.Fatal(err)
+		if saved != nil {
+			if err := r.RestoreDownloads(saved); err != nil {
+				t.Fatal(err)
+			}
 		}
-		return r, cancel, done
+		return r
 	}
-	r, stop, done := start()
+	r := start()
 	if !r.Download("01", 1<<20, "10.0.0.1", "a") {
 		t.Fatal("first listener not counted")
 	}
 	r.Download("01", 100, "10.0.0.2", "b") // a partial listener
-	stop()
-	<-done
-	r, stop, done = start()
-	defer func() { stop(); <-done }()
+	saved = r.DownloadState()
+	if r.DownloadState() != nil {
+		t.Error("an unchanged state was returned again")
+	}
+	if bytes.Contains(saved, []byte("10.0.0.")) {
+		t.Error("an address reached the saved state")
+	}
+	r = start()
 	if r.Download("01", 1<<20, "10.0.0.1", "a") {
 		t.Error("a restart counted the same listener again")
 	}
@@ -92,12 +95,13 @@ func TestDaySurvivesARestart(t *testing.T) {
 		t.Error("the partial listener's bytes before the restart were forgotten")
 	}
 	// The next day the saved state is not used.
-	stop()
-	<-done
 	now = now.Add(24 * time.Hour)
-	r, stop, done = start()
+	r = start()
 	if !r.Download("01", 1<<20, "10.0.0.1", "a") {
 		t.Error("yesterday's listeners kept counting today")
+	}
+	if err := r.RestoreDownloads(saved[:len(saved)-3]); err == nil {
+		t.Error("a truncated state was taken up")
 	}
 }
 
