@@ -35,6 +35,9 @@ type Server struct {
 	// trusted are the proxies whose forwarding headers name the client
 	// (proxy.go).
 	trusted atomic.Pointer[[]netip.Prefix]
+	// grace is how long a shutdown lets requests in flight finish
+	// (shutdown.go).
+	grace time.Duration
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
 	// access writes the access log when SetAccessLog was called;
@@ -60,6 +63,7 @@ func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	s.metricsHandler = s.metrics.Handler()
 	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
 	s.health.started = time.Now()
+	s.grace = DefaultShutdownGrace
 	s.snap.Store(snap)
 	s.swapped(snap)
 	s.router = mux.NewRouter()
