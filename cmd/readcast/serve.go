@@ -41,6 +41,8 @@ type serveConfig struct {
 	trusted []netip.Prefix
 	// logFormat is "text" or "json".
 	logFormat string
+	// grace is how long a shutdown lets downloads in flight finish.
+	grace time.Duration
 	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
 	// stops before this step until the process ends, so that a test can
 	// kill it there.
@@ -57,6 +59,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.adminToken, "admin-token", e.getenv("READCAST_ADMIN_TOKEN"), "enable the admin API under /admin for requests with this bearer `token` (at least 16 characters; prefer the env READCAST_ADMIN_TOKEN, which ps does not show)")
 	fs.StringVar(&cfg.stateDir, "state-dir", e.getenv("READCAST_STATE_DIR"), "keep the last good copy of the show and the day's download counts in this `directory`; default DIR/.readcast (env READCAST_STATE_DIR)")
 	trusted := fs.String("trusted-proxies", e.getenv("READCAST_TRUSTED_PROXIES"), "comma-separated `CIDRs` of proxies whose X-Forwarded-For or Forwarded header names the client, for download counting; default none (env READCAST_TRUSTED_PROXIES)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", web.DefaultShutdownGrace, "on SIGTERM or SIGINT, let requests in flight (downloads) finish for this `duration`, then cut the rest")
 	fs.StringVar(&cfg.logFormat, "log-format", envOr(e, "READCAST_LOG_FORMAT", "text"), "log `format`: text or json (env READCAST_LOG_FORMAT)")
 	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
@@ -100,7 +103,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	if cfg.logFormat == "json" {
 		handler = slog.NewJSONHandler(logs, nil)
 	}
-	log := slog.New(handler)
+	log := slog.New(flushingHandler{handler, logs.Flush})
 	// fatal logs why serve cannot start as one structured line.
 	fatal := func(msg string, err error) error {
 		log.Error(msg, "err", strings.ReplaceAll(err.Error(), "\n", "; "), "dir", cfg.dir)
@@ -159,6 +162,9 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	}
 	srv.SetAccessLog(logs)
 	srv.SetTrustedProxies(cfg.trusted)
+	if cfg.grace > 0 {
+		srv.SetShutdownGrace(cfg.grace)
+	}
 	saveDownloads := keepDownloads(ctx, srv.Metrics(), filepath.Join(cfg.stateDir, "downloads"), log)
 
 	// reload rebuilds the show and serves it; one at a time, and a failed
