@@ -425,6 +425,21 @@ func TestBuildDisclosureNotRepeated(t *testing.T) {
 	}
 }
 
+// TestBuildNoTrailingBlankLines: a description that ends in blank lines
+// (a show without a credit line) does not end the feed's in "&#xA;&#xA;".
+func TestBuildNoTrailingBlankLines(t *testing.T) {
+	s, eps := fixture()
+	s.Description += "\n\n"
+	for i := range eps {
+		eps[i].Synthetic = false
+	}
+	s.Synthetic = false
+	out := build(t, s, eps)
+	if bytes.Contains(out, []byte("&#xA;</description>")) || strings.HasSuffix(decode(t, out).Channel.Description, "\n") {
+		t.Errorf("the channel description ends in blank lines:\n%s", out)
+	}
+}
+
 func TestBuildOptional(t *testing.T) {
 	s, eps := fixture()
 	s.Type = "episodic"

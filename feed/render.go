@@ -387,7 +387,8 @@ func channelDisclosure(s Show, eps []Episode) string {
 func channelDescription(s Show, eps []Episode) string {
 	d := channelDisclosure(s, eps)
 	if d == "" || strings.Contains(s.Description, strings.TrimSuffix(d, ".")) {
-		return s.Description
+		// Trailing blank lines would end the feed's text in "&#xA;&#xA;".
+		return strings.TrimRight(s.Description, " \n")
 	}
 	return strings.TrimRight(s.Description, " \n") + "\n\n" + d
 }

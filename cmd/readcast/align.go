@@ -4,15 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/readcast/readcast/internal/align"
 	"github.com/readcast/readcast/internal/segment"
+	"github.com/readcast/readcast/internal/show"
 	"github.com/readcast/readcast/internal/timing"
 )
 
@@ -57,13 +58,13 @@ func runAlign(ctx context.Context, e env, args []string) error {
 	if *lines && *episode != "" {
 		return fmt.Errorf("align: -episode picks an episode of an outline; it does not go with -lines")
 	}
-	src, err := os.ReadFile(*textPath)
+	src, err := show.ReadText(*textPath)
 	if err != nil {
-		return fmt.Errorf("align: %w", err)
+		return err
 	}
 	text, err := alignText(src, *lines, *episode)
 	if err != nil {
-		return fmt.Errorf("align: %s: %w", *textPath, err)
+		return show.TextError(*textPath, err)
 	}
 	softMemoryLimit(e, alignMemoryLimit)
 	sum := sha256.Sum256(src)
@@ -73,7 +74,7 @@ func runAlign(ctx context.Context, e env, args []string) error {
 	}
 	res, err := align.AlignFile(ctx, *audioPath, text, opt)
 	if err != nil {
-		return err
+		return withEpisodeHint(err, src, *lines, *episode)
 	}
 	if *asJSON {
 		b, err := timing.Marshal(res.Map)
@@ -114,6 +115,25 @@ func alignText(src []byte, lines bool, episode string) ([]align.Sentence, error)
 		slugs = append(slugs, ep.Slug)
 	}
 	return nil, fmt.Errorf("no episode %q; the text has %s", episode, strings.Join(slugs, ", "))
+}
+
+// withEpisodeHint adds the likely fix to a mismatch between a whole text
+// of several episodes and a recording: the recording is of one episode,
+// which -episode picks.
+func withEpisodeHint(err error, src []byte, lines bool, episode string) error {
+	if !errors.Is(err, align.ErrNoMatch) || lines || episode != "" {
+		return err
+	}
+	o, perr := segment.Parse(src, segment.Options{})
+	if perr != nil || len(o.Episodes) < 2 {
+		return err
+	}
+	var slugs []string
+	for _, ep := range o.Episodes {
+		slugs = append(slugs, ep.Slug)
+	}
+	return fmt.Errorf("%w\nThe text has %d episodes; if the recording is one of them, name it: readcast align -episode SLUG …, with SLUG one of %s (readcast outline lists them)",
+		err, len(o.Episodes), strings.Join(slugs, ", "))
 }
 
 // progressPrinter reports each stage as it starts and ends, and decoding

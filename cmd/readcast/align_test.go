@@ -56,6 +56,16 @@ func TestAlignMismatch(t *testing.T) {
 	if !errors.Is(err, align.ErrNoMatch) || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("got %v, want a \"does not match\" error\n%s", err, out)
 	}
+	if strings.Contains(err.Error(), "-episode SLUG") {
+		t.Errorf("an -episode mismatch suggests -episode: %v", err)
+	}
+	// One episode's recording against the whole text: the error says to
+	// name the episode.
+	out, err = runCmd(t, "align", "-quiet", "-audio", "../../episodes/audio/02-the-official-history.mp3",
+		"-text", "../../episodes/recollection.txt")
+	if !errors.Is(err, align.ErrNoMatch) || !strings.Contains(err.Error(), "readcast align -episode SLUG") || !strings.Contains(err.Error(), "02-the-official-history") {
+		t.Fatalf("got %v, want a mismatch that suggests -episode\n%s", err, out)
+	}
 }
 
 func TestAlignUsage(t *testing.T) {

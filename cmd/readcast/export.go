@@ -25,7 +25,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	}
 	snap, err := catalog.Load(ctx, catalog.Config{Dir: *dir, BaseURL: *baseURL, Generator: "readcast"}, nil)
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fail("export", err)
 	}
 	for _, p := range snap.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,12 +47,7 @@ func TestExportServedByNginx(t *testing.T) {
 	}
 
 	// A port for nginx, and the export made for it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	base := "http://" + addr
 	tmp := t.TempDir()
 	site := filepath.Join(tmp, "site")
@@ -279,13 +273,7 @@ func checkFeedparser(t *testing.T, base, site string) {
 }
 
 func checkGPodder(t *testing.T, base, site string) {
-	gpo := testtool.Require(t, "gpo", "gpodder")
-	home := t.TempDir()
-	gpodderHome, downloads := filepath.Join(home, "gpodder"), filepath.Join(home, "downloads")
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TERM=dumb",
-		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + home,
-		"GPODDER_HOME=" + gpodderHome, "GPODDER_DOWNLOAD_DIR=" + downloads, "NO_PROXY=127.0.0.1", "no_proxy=127.0.0.1"}
+	gpo, env, downloads := gpodder(t)
 	runProgramEnv(t, env, gpo, "subscribe", base+"/feed.xml")
 	if out := runProgramEnv(t, env, gpo, "update"); !bytes.Contains(out, []byte("5 new episodes")) {
 		t.Errorf("gpo update printed no \"5 new episodes\":\n%s", out)
@@ -313,6 +301,20 @@ func checkGPodder(t *testing.T, base, site string) {
 	if found != len(audio) {
 		t.Errorf("gPodder downloaded %d episodes, want %d", found, len(audio))
 	}
+}
+
+// gpodder returns gpo, an environment of its own (its HOME, database and
+// downloads in a temporary directory) and where it downloads to.
+func gpodder(t *testing.T) (gpo string, env []string, downloads string) {
+	t.Helper()
+	gpo = testtool.Require(t, "gpo", "gpodder")
+	home := t.TempDir()
+	gpodderHome, downloads := filepath.Join(home, "gpodder"), filepath.Join(home, "downloads")
+	env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TERM=dumb",
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + home,
+		"GPODDER_HOME=" + gpodderHome, "GPODDER_DOWNLOAD_DIR=" + downloads, "NO_PROXY=127.0.0.1", "no_proxy=127.0.0.1"}
+	return gpo, env, downloads
 }
 
 func fileDigest(t *testing.T, p string) string {

@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// logBuffer batches log lines: the access log writes a line a request, and
-// a write system call for each one was a tenth of the server's CPU under
-// load. Lines reach the underlying writer within flushEvery, when the
-// buffer fills, and on Close.
+// logBuffer batches log lines: the access log (log/slog) writes a line a
+// request, and a write system call for each one was 8% of the server's CPU
+// per feed request (pprof; BENCHMARKS.md, "Serving"), a third of what
+// routing, logging, metrics and headers may cost together. Lines reach the
+// underlying writer within flushEvery, when the buffer fills, and on Flush.
 type logBuffer struct {
 	mu sync.Mutex
 	bw *bufio.Writer

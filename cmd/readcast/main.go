@@ -4,6 +4,7 @@
 //
 // Usage:
 //
+//	readcast init     [-dir DIR] -source FILE [-title T] [-author A] [-email E] [-language L]
 //	readcast [serve]  [-addr HOST:PORT] [-dir DIR] [-base-url URL] [-watch 2s] [-admin-token T] [-max-upload 256MB]
 //	readcast outline  [-dir DIR] [-source FILE] [-json]
 //	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
@@ -24,6 +25,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/readcast/readcast/internal/show"
 )
 
 func main() {
@@ -58,6 +61,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "start a show from a text file: copies it and writes show.json", runInit},
 		{"serve", "serve the show over HTTP (the default)", runServe},
 		{"outline", "print the show's episodes, chapters and sentences", runOutline},
 		{"narrate", "record the episodes with a speech synthesizer", runNarrate},
@@ -76,10 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	name := "serve"
 	if len(args) > 0 && (args[0] == "-version" || args[0] == "--version") {
 		name, args = "version", args[1:]
-	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	} else if len(args) > 0 && len(args[0]) > 0 && (args[0][0] != '-' || isHelp(args[0])) {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" {
+	if name == "help" || isHelp(name) {
 		usage(stdout)
 		return nil
 	}
@@ -92,12 +96,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q", name)
 }
 
+// isHelp says whether arg asks for help rather than naming a command.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: readcast <command> [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: readcast <command> [flags]   (no command: serve)\n\ncommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'readcast <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nStart a show: readcast init -dir myshow -source recollection.md (docs/your-own-show.md).")
+	fmt.Fprintln(w, "Run 'readcast <command> -h' for a command's flags.")
+}
+
+// fail is a command's error: prefixed with the command's name, unless it
+// is a problem with the show's files, whose message already starts with
+// the file's path (one prefix, the one that says where to look).
+func fail(name string, err error) error {
+	var se *show.Error
+	if err == nil || errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // newFlags makes a flag set that reports errors instead of exiting, so run

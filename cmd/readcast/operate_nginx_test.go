@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -120,14 +119,4 @@ func TestNginxOriginBlock(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
 		t.Logf("nginx error log:\n%s", b)
 	}
-}
-
-// freeAddr is a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

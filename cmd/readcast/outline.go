@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/readcast/readcast/internal/segment"
@@ -62,13 +61,13 @@ func loadOutline(dir, source string, maxMinutes, wpm float64) (*segment.Outline,
 	if wpm > 0 {
 		opt.WordsPerMinute = wpm
 	}
-	src, err := os.ReadFile(source)
+	src, err := show.ReadText(source)
 	if err != nil {
-		return nil, fmt.Errorf("outline: %w", err)
+		return nil, err
 	}
 	o, err := segment.Parse(src, opt)
 	if err != nil {
-		return nil, fmt.Errorf("outline: %s: %w", source, err)
+		return nil, show.TextError(source, err)
 	}
 	return o, nil
 }

@@ -43,6 +43,8 @@ type serveConfig struct {
 	logFormat string
 	// grace is how long a shutdown lets downloads in flight finish.
 	grace time.Duration
+	// limits bound every connection (web.Limits).
+	limits web.Limits
 	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
 	// stops before this step until the process ends, so that a test can
 	// kill it there.
@@ -62,11 +64,30 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&cfg.grace, "shutdown-grace", web.DefaultShutdownGrace, "on SIGTERM or SIGINT, let requests in flight (downloads) finish for this `duration`, then cut the rest")
 	fs.StringVar(&cfg.logFormat, "log-format", envOr(e, "READCAST_LOG_FORMAT", "text"), "log `format`: text or json (env READCAST_LOG_FORMAT)")
 	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
+	cfg.limits = web.DefaultLimits()
+	lim := &cfg.limits
+	fs.DurationVar(&lim.ReadHeader, "header-timeout", lim.ReadHeader, "drop a client that has not sent a request's header this long after its first byte")
+	fs.DurationVar(&lim.BodyStall, "body-stall", lim.BodyStall, "drop a client whose upload sends nothing for this long")
+	fs.DurationVar(&lim.WriteStall, "write-stall", lim.WriteStall, "drop a client that accepts none of an answer for this long (a slow, steady listener gets every byte)")
+	fs.DurationVar(&lim.Idle, "idle-timeout", lim.Idle, "close a kept-alive connection that sends no request for this long")
+	fs.IntVar(&lim.MaxHeaderBytes, "max-header-bytes", lim.MaxHeaderBytes, "largest request header accepted, in bytes")
+	fs.IntVar(&lim.MaxConns, "max-conns", lim.MaxConns, "most connections open at once; further clients wait in the listen queue (logged when reached); 0 for no cap")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	for name, d := range map[string]time.Duration{"header-timeout": lim.ReadHeader, "body-stall": lim.BodyStall, "write-stall": lim.WriteStall, "idle-timeout": lim.Idle} {
+		if d <= 0 {
+			return fmt.Errorf("serve: -%s must be a positive duration like 30s, got %v", name, d)
+		}
+	}
+	if lim.MaxHeaderBytes < 4<<10 {
+		return fmt.Errorf("serve: -max-header-bytes must be at least 4096 (podcast apps send long cookies and user agents), got %d", lim.MaxHeaderBytes)
+	}
+	if lim.MaxConns < 0 {
+		return fmt.Errorf("serve: -max-conns must be 0 (no cap) or more, got %d", lim.MaxConns)
 	}
 	var err error
 	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
@@ -160,12 +181,20 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		srv.ServingFallback(broken.Error())
 		srv.Metrics().ReloadFailed()
 	}
-	srv.SetAccessLog(logs)
 	srv.SetTrustedProxies(cfg.trusted)
 	if cfg.grace > 0 {
 		srv.SetShutdownGrace(cfg.grace)
 	}
 	saveDownloads := keepDownloads(ctx, srv.Metrics(), filepath.Join(cfg.stateDir, "downloads"), log)
+	srv.SetLimits(cfg.limits)
+	reloads := make(chan string, 1)
+	request := func(why string) {
+		select {
+		case reloads <- why:
+		default: // one is already pending
+		}
+	}
+	srv.SetReload(request)
 
 	// reload rebuilds the show and serves it; one at a time, and a failed
 	// one keeps the last good show serving. The watcher and SIGHUP ask for
@@ -229,13 +258,6 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
 		"url", strings.TrimRight(cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(start).Round(time.Millisecond))
 
-	reloads := make(chan string, 1)
-	request := func(why string) {
-		select {
-		case reloads <- why:
-		default: // one is already pending
-		}
-	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)

@@ -34,18 +34,17 @@ type Asset struct {
 	Immutable bool
 	// CORS marks assets other sites' players and apps fetch from scripts.
 	CORS bool
-
-	// shared is File opened once for every request of this snapshot
-	// (SharedFile).
-	sharedOnce sync.Once
-	shared     *os.File
-	sharedErr  error
+	// id is the identity of File when it was hashed: its device and inode,
+	// with Size and ModTime.
+	id fileID
 }
 
-// Open opens the asset's file for a caller of its own. It fails with
-// ErrChanged if the file at File is not the one the snapshot hashed (size
-// and modification time), so a snapshot never serves other bytes under its
-// URL, length and ETag.
+// Open opens the asset's file. It fails with ErrChanged if the file at
+// File is not the one the snapshot hashed (size, modification time,
+// device and inode), so a snapshot never serves other bytes under its
+// URL, length and ETag: not after a copy over it in place (same inode, new
+// modification time), not after a rename over it (new inode), not grown
+// or cut short. It is checked on every open, which costs one fstat(2).
 func (a *Asset) Open() (*os.File, error) {
 	if a.File == "" {
 		return nil, fmt.Errorf("catalog: %s is not a file", a.Path)
@@ -59,7 +58,7 @@ func (a *Asset) Open() (*os.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) {
+	if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) || identity(fi) != a.id {
 		f.Close()
 		return nil, fmt.Errorf("catalog: %s: %w", a.File, ErrChanged)
 	}
@@ -69,16 +68,6 @@ func (a *Asset) Open() (*os.File, error) {
 // ErrChanged means a file on disk is no longer the one the snapshot
 // hashed: a reload will pick up the new one.
 var ErrChanged = errors.New("the file changed since the show was loaded")
-
-// SharedFile returns the asset's file (Open), opened on first use and then
-// shared by every request for it in this snapshot, which saves an open and
-// a close a request. Callers read it only at explicit offsets (ReadAt,
-// sendfile(2) with an offset) and never Seek or Close it; it is closed
-// when the snapshot is no longer referenced.
-func (a *Asset) SharedFile() (*os.File, error) {
-	a.sharedOnce.Do(func() { a.shared, a.sharedErr = a.Open() })
-	return a.shared, a.sharedErr
-}
 
 // GzipETag is the ETag of the gzip-encoded representation: a different
 // representation must have a different strong validator.

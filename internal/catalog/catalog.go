@@ -1,10 +1,15 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // covers
+	_ "image/png"
 	"io"
+	"io/fs"
 	"math"
 	"net/url"
 	"os"
@@ -30,6 +35,7 @@ const (
 	TypeFeed     = "application/rss+xml; charset=utf-8"
 	TypeMP3      = "audio/mpeg"
 	TypeJPEG     = "image/jpeg"
+	TypePNG      = "image/png"
 	TypeVTT      = "text/vtt; charset=utf-8"
 	TypeSRT      = "application/x-subrip; charset=utf-8"
 	TypeJSON     = "application/json"
@@ -169,8 +175,8 @@ func (s *Snapshot) Episode(slug string) (*Episode, error) {
 }
 
 // Cache keeps what is costly to compute across loads, keyed by content:
-// file digests by path, size and modification time, so a reload after an
-// edit only hashes what changed.
+// file digests by path, size, modification time and inode, so a reload
+// after an edit only hashes what changed.
 type Cache struct {
 	mu     sync.Mutex
 	hashes map[fileKey]string
@@ -180,13 +186,14 @@ type fileKey struct {
 	path  string
 	size  int64
 	mtime time.Time
+	id    fileID
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{hashes: map[fileKey]string{}} }
 
 func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
-	k := fileKey{path, fi.Size(), fi.ModTime()}
+	k := fileKey{path, fi.Size(), fi.ModTime(), identity(fi)}
 	if c != nil {
 		c.mu.Lock()
 		h, ok := c.hashes[k]
@@ -227,27 +234,28 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 	if cfg.ShowDir != "" {
 		showDir = cfg.ShowDir
 	}
+	// The show's own errors name the file and the fix; they go out as they are.
 	sh, ov, err := show.Load(showDir)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	srcPath := filepath.Join(showDir, sh.Source)
-	src, err := os.ReadFile(srcPath)
+	src, err := show.ReadText(srcPath)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	o, err := segment.Parse(src, segment.Options{
 		WordsPerMinute: ov.WordsPerMinute, MaxEpisode: ov.MaxEpisodeMinutes * 60,
 		ChapterTitles: ov.ChapterTitles, SplitBefore: ov.SplitBefore,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %s: %w", srcPath, err)
+		return nil, show.TextError(srcPath, err)
 	}
-	first, err := time.Parse(time.DateOnly, sh.FirstPublished)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %s: first_published %q is not a date like 2026-11-02", show.MetadataFile, sh.FirstPublished)
-	}
+	first := sh.FirstDate()
 	s := &Snapshot{Show: sh, Outline: o, BaseURL: baseURL, assets: map[string]*Asset{}, slugs: map[string]*Episode{}, untimed: cfg.Untimed}
+	if err := checkLinks(cfg.Dir); err != nil {
+		return nil, err
+	}
 	if err := s.loadCover(showDir, cache); err != nil {
 		return nil, err
 	}
@@ -305,9 +313,68 @@ func (s *Snapshot) loadCover(dir string, cache *Cache) error {
 			modTime = fi.ModTime()
 		}
 	}
+	typ, ext, err := coverType(path, body)
+	if err != nil {
+		return err
+	}
 	sum := sha(body)
-	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ".jpg"), TypeJPEG, body, modTime, true, true))
+	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
 	return nil
+}
+
+// coverType checks that a cover is what the feed declares it to be, a JPEG
+// or PNG image, square, artwork.MinSize to artwork.MaxSize pixels a side
+// (as Apple asks), and returns its content type and URL extension.
+func coverType(path string, body []byte) (typ, ext string, err error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil {
+		return "", "", fmt.Errorf("catalog: %s is not a JPEG or PNG image (%v); replace it, or remove it to have one drawn from show.json", path, err)
+	}
+	switch format {
+	case "jpeg":
+		typ, ext = TypeJPEG, ".jpg"
+	case "png":
+		typ, ext = TypePNG, ".png"
+	default:
+		return "", "", fmt.Errorf("catalog: %s is a %s image; podcast apps take only JPEG or PNG artwork", path, format)
+	}
+	if cfg.Width != cfg.Height || cfg.Width < artwork.MinSize || cfg.Width > artwork.MaxSize {
+		return "", "", fmt.Errorf("catalog: %s is %d×%d pixels; podcast artwork must be square, %d to %d pixels a side", path, cfg.Width, cfg.Height, artwork.MinSize, artwork.MaxSize)
+	}
+	return typ, ext, nil
+}
+
+// checkLinks refuses a show with a symbolic link under its directory that
+// resolves outside it: the server would serve whatever it names (a key, a
+// password file) as a recording or the cover.
+func checkLinks(dir string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		if d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return nil // a dangling link serves nothing; a missing recording is reported where it is needed
+		}
+		if target, err = filepath.Abs(target); err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+		if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("catalog: %s is a symbolic link to %s, outside the show's directory %s; copy the file into the show instead", p, target, dir)
+		}
+		return nil
+	})
 }
 
 // loadEpisode attaches the recording, its timings and everything rendered
@@ -341,6 +408,7 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	e.Audio = s.add(&Asset{
 		Path: "/audio/" + contentName(slug, sum, ".mp3"), Type: TypeMP3, File: mp3,
 		Size: fi.Size(), SHA256: sum, ETag: `"` + sum[:16] + `"`, ModTime: fi.ModTime(), Immutable: true,
+		id: identity(fi),
 	})
 
 	m, sidecar, err := findTiming(dir, slug, mp3, sum, e, info)
@@ -465,12 +533,32 @@ func (s *Snapshot) render(e *Episode, doc transcript.Doc) error {
 	return nil
 }
 
+// link is the show's website, or without one (show.json's link is
+// optional) its own home page.
+func (s *Snapshot) link() string {
+	if s.Show.Link != "" {
+		return s.Show.Link
+	}
+	return s.BaseURL + "/"
+}
+
+// joinNonEmpty joins the parts that are not blank with a blank line.
+func joinNonEmpty(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n\n")
+}
+
 // buildFeed renders the RSS document of the recorded episodes.
 func (s *Snapshot) buildFeed(cfg Config) error {
 	sh := s.Show
 	fs := feed.Show{
-		Title: sh.Title, Subtitle: sh.Subtitle, Description: sh.Description + "\n\n" + sh.Credit,
-		Author: sh.Author, Language: sh.Language, Link: sh.Link, Copyright: sh.Copyright,
+		Title: sh.Title, Subtitle: sh.Subtitle, Description: joinNonEmpty(sh.Description, sh.Credit),
+		Author: sh.Author, Language: sh.Language, Link: s.link(), Copyright: sh.Copyright,
 		OwnerName: sh.Owner.Name, OwnerEmail: sh.Owner.Email, Explicit: sh.Explicit, Type: sh.Type,
 		FeedURL: s.BaseURL + FeedPath, ImageURL: s.BaseURL + s.Cover.Path,
 		Synthetic: s.allSynthetic(), Narrator: sh.Narrator, Locked: true, Generator: cfg.Generator,

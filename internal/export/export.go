@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -41,7 +44,7 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 		return nil, fmt.Errorf("export: base URL %q must be absolute", baseURL)
 	}
 	out = filepath.Clean(out)
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	tmp, err := mkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -82,6 +85,24 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 	done = true
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
+}
+
+// mkdirTemp makes a new directory in dir whose name starts with prefix,
+// with mode 0755 less the umask, as every directory of the export has:
+// os.MkdirTemp's 0700 would keep a web server running as another user out
+// of the whole site once the directory is renamed into place.
+func mkdirTemp(dir, prefix string) (string, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		err := os.Mkdir(name, 0o755)
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no unused name for a directory in %s", dir)
 }
 
 type fetched struct {

@@ -8,6 +8,9 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/readcast/readcast/internal/segment"
+	"github.com/readcast/readcast/internal/transcript"
 )
 
 //go:embed templates/*.html
@@ -45,6 +48,7 @@ func New() (*Pages, error) {
 		"minutes":   minutes,
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
 		"words":     wordViews,
+		"echoes":    echoes,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},
@@ -139,13 +143,14 @@ func (p *Pages) BuildSite(show Show, episodes []Episode) (*Site, error) {
 const typeHTML = "text/html; charset=utf-8"
 
 // render executes into a buffer first, so a template error never leaves a
-// half-written page behind a 200.
+// half-written page behind a 200. Control characters in the show's text
+// (html/template escapes markup, not them) are dropped.
 func render(w io.Writer, t *template.Template, data any) error {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
 		return fmt.Errorf("player: render: %w", err)
 	}
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(transcript.DropControlBytes(buf.Bytes()))
 	return err
 }
 
@@ -201,4 +206,16 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// echoes says whether a chapter's title only repeats the opening of the
+// sentence under it (a title the outline took from the text, "So we
+// carried water in buckets…"). The transcript then marks the chapter
+// without a visible heading, rather than say the sentence twice in a row;
+// the chapter list still names it.
+func echoes(s Section) bool {
+	if s.Heading != nil || len(s.Paragraphs) == 0 || len(s.Paragraphs[0].Sentences) == 0 {
+		return false
+	}
+	return s.Title == segment.TitleFrom(s.Paragraphs[0].Sentences[0].Text)
 }

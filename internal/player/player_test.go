@@ -250,3 +250,42 @@ func TestBuildSite(t *testing.T) {
 		t.Errorf("BuildSite: %+v", a)
 	}
 }
+
+// TestChapterTitleNeverRepeatsItsSentence: a chapter titled with the opening
+// of its first sentence is marked in the transcript, not headed by that
+// sentence again; a real title is shown.
+func TestChapterTitleNeverRepeatsItsSentence(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sampleEpisode()
+	e.Sections[0].Title = "Hello, world"
+	e.Sections[1].Heading = nil
+	e.Sections[1].Title = "A <quoted> line"
+	e.Chapters[0].Title, e.Chapters[1].Title = e.Sections[0].Title, e.Sections[1].Title
+	var buf bytes.Buffer
+	if err := p.RenderEpisode(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, title := range []string{"Hello, world", "A &lt;quoted&gt; line"} {
+		if strings.Contains(page, "<span>"+title+"</span></h3>") {
+			t.Errorf("the transcript heads a chapter with %q, the sentence under it", title)
+		}
+		if !strings.Contains(page, `<span class="chapter-title">`+title+`</span>`) {
+			t.Errorf("the chapter list lost %q", title)
+		}
+	}
+	if n := strings.Count(page, `class="chapter-heading chapter-mark"`); n != 2 {
+		t.Errorf("%d chapters marked without a heading, want 2", n)
+	}
+	e.Sections[0].Title = "Greetings"
+	buf.Reset()
+	if err := p.RenderEpisode(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<span>Greetings</span></h3>") {
+		t.Error("a chapter's own title is not shown as its heading")
+	}
+}

@@ -63,13 +63,13 @@ type unit struct {
 // parse reads src into sections of paragraph units with sentences and words.
 func parse(src string) (*parsed, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, fmt.Errorf("segment: %w", ErrEmpty)
+		return nil, fmt.Errorf("%w: write the recollection into it, as plain text or Markdown", ErrEmpty)
 	}
 	if !utf8.ValidString(src) {
-		return nil, fmt.Errorf("segment: %w: invalid UTF-8 at byte %d", ErrBinary, invalidAt(src))
+		return nil, fmt.Errorf("%w (invalid UTF-8 at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, invalidAt(src))
 	}
 	if i := strings.IndexFunc(src, isBinaryControl); i >= 0 {
-		return nil, fmt.Errorf("segment: %w: control character %U at byte %d", ErrBinary, []rune(src[i:])[0], i)
+		return nil, fmt.Errorf("%w (control character %U at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, []rune(src[i:])[0], i)
 	}
 	// work is src with Markdown markers blanked out byte for byte, so that
 	// every offset into work is an offset into src.
@@ -168,7 +168,7 @@ func parse(src string) (*parsed, error) {
 	p.dropped = append(dropLines(blocks, src), p.dropped...)
 	sortDropped(p.dropped)
 	if len(p.sections) == 0 {
-		return nil, fmt.Errorf("segment: %w: every line was dropped", ErrNoWords)
+		return nil, fmt.Errorf("%w: every line was dropped as an image caption, a stray link or punctuation: write the recollection as paragraphs of sentences", ErrNoWords)
 	}
 	return p, nil
 }

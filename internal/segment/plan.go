@@ -194,8 +194,9 @@ func unitHas(u unit, ids map[string]bool) bool {
 }
 
 // planChapters groups each run of units into chapters of ChapterMin to
-// ChapterMax where the text allows, near ChapterTarget, and gives every
-// episode at least two chapters when it has two units to split between.
+// ChapterMax where the text allows, near ChapterTarget, and gives an
+// episode two chapters when it has two units to split between and each
+// would last at least ChapterMin.
 func planChapters(groups [][]unit, opt Options, intro bool) []Chapter {
 	wpm := opt.WordsPerMinute / 60 // words a second
 	counts := make([]int, len(groups))
@@ -209,11 +210,15 @@ func planChapters(groups [][]unit, opt Options, intro bool) []Chapter {
 		counts[i] = min(k, len(g))
 		total += counts[i]
 	}
-	// At least two chapters: give the extra one to the longest splittable run.
+	// At least two chapters, when the episode is long enough for two of at
+	// least ChapterMin: give the extra one to the longest splittable run. A
+	// short episode keeps one chapter rather than two of half a minute.
+	minWords := int(math.Ceil(opt.ChapterMin * wpm))
 	for total < 2 {
 		best := -1
 		for i, g := range groups {
-			if counts[i] < len(g) && (best < 0 || sum3(g)/(counts[i]+1) > sum3(groups[best])/(counts[best]+1)) {
+			if counts[i] < len(g) && sum3(g)/(counts[i]+1) >= minWords &&
+				(best < 0 || sum3(g)/(counts[i]+1) > sum3(groups[best])/(counts[best]+1)) {
 				best = i
 			}
 		}
@@ -252,8 +257,13 @@ func chapterTitle(paras []Paragraph) string {
 		}
 		break
 	}
-	return shorten(paras[0].Sentences[0].Text)
+	return TitleFrom(paras[0].Sentences[0].Text)
 }
+
+// TitleFrom is the title a chapter without a heading takes from its first
+// sentence: the sentence shortened at a clause or a word boundary. The
+// player uses it to tell such a title from a real one.
+func TitleFrom(sentence string) string { return shorten(sentence) }
 
 // shorten fits s into MaxChapterTitle characters without cutting a word:
 // whole if it fits, else up to the last clause boundary that leaves a

@@ -35,6 +35,7 @@ func Chapters(d Doc) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d = d.printable()
 	f := chaptersFile{Version: ChaptersVersion, Title: d.Title, Chapters: make([]jsonChapter, len(d.Chapters))}
 	for i, c := range d.Chapters {
 		f.Chapters[i] = jsonChapter{Start: seconds(millis(c.Start)), Title: c.Title, End: seconds(millis(c.End)), TOC: true}

@@ -25,6 +25,7 @@ func HTML(d Doc) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d = d.printable()
 	sents := timeSentences(d.Map)
 	byID := make(map[string]int, len(sents))
 	for i, s := range sents {

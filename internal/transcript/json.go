@@ -27,6 +27,7 @@ func JSON(d Doc) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d = d.printable()
 	segs := jsonSegments(d)
 	b := make([]byte, 0, 64+80*len(segs))
 	b = append(b, `{"version":"`+JSONVersion+`","segments":[`...)

@@ -16,6 +16,7 @@ func VTT(d Doc) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d = d.printable()
 	var b bytes.Buffer
 	b.WriteString("WEBVTT\n\nNOTE\n")
 	if t := noteText(d.Title); t != "" {
@@ -45,6 +46,7 @@ func ChapterVTT(d Doc) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d = d.printable()
 	var b bytes.Buffer
 	b.WriteString("WEBVTT\n")
 	for i, ch := range d.Chapters {
@@ -89,11 +91,7 @@ var oneLine = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace
 
 // noteText makes s safe inside a NOTE block: one line, no "-->".
 func noteText(s string) string {
-	s = strings.TrimSpace(oneLine(s))
-	for strings.Contains(s, "-->") {
-		s = strings.ReplaceAll(s, "-->", "->")
-	}
-	return s
+	return noArrow(strings.TrimSpace(oneLine(s)))
 }
 
 // cueID makes id a valid WebVTT cue identifier: one line without "-->".

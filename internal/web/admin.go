@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -30,6 +31,7 @@ type admin struct {
 	s      *Server
 	pub    *publish.Publisher
 	digest [sha256.Size]byte // of the token: compared in constant time, whatever the length
+	failed failures          // failed attempts by client address (adminlimit.go)
 }
 
 // EnableAdmin serves the admin API under /admin to requests that carry
@@ -73,7 +75,7 @@ func (s *Server) withAdmin(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") {
+		if isAdmin(cleanPath(r.URL.Path)) {
 			if sw, ok := w.(*statusWriter); ok {
 				sw.route = routeAdmin
 			}
@@ -84,25 +86,46 @@ func (s *Server) withAdmin(next http.Handler) http.Handler {
 	})
 }
 
+// isAdmin reports whether a clean path is the admin API's.
+func isAdmin(p string) bool { return p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") }
+
 // authorize lets through only requests with the token, before anything
-// else is looked at: without it, no route, slug or body is read.
+// else is looked at: without it, no route, slug or body is read. An
+// address that keeps failing gets 429 for a while, right or wrong token.
 func (a *admin) authorize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		scheme, token, ok := strings.Cut(auth, " ")
-		if auth == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin"`)
-			adminError(w, http.StatusUnauthorized, `the admin API needs "Authorization: Bearer <token>"`)
+		addr := clientHost(r.RemoteAddr)
+		if wait, ok := a.failed.blocked(addr, time.Now()); ok {
+			w.Header().Set("Retry-After", retryAfter(wait))
+			adminError(w, http.StatusTooManyRequests, "too many wrong admin tokens from this address; try again in "+retryAfter(wait)+" s")
 			return
 		}
-		given := sha256.Sum256([]byte(strings.TrimSpace(token)))
-		if subtle.ConstantTimeCompare(given[:], a.digest[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin", error="invalid_token"`)
-			adminError(w, http.StatusUnauthorized, "the admin token is wrong")
+		if !a.authorized(w, r) {
+			if r.Header.Get("Authorization") != "" { // a wrong token, not none
+				a.failed.fail(addr, time.Now())
+			}
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// authorized reports whether r carries the token, answering it when not.
+func (a *admin) authorized(w http.ResponseWriter, r *http.Request) bool {
+	auth := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(auth, " ")
+	if auth == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin"`)
+		adminError(w, http.StatusUnauthorized, `the admin API needs "Authorization: Bearer <token>"`)
+		return false
+	}
+	given := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	if subtle.ConstantTimeCompare(given[:], a.digest[:]) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="readcast admin", error="invalid_token"`)
+		adminError(w, http.StatusUnauthorized, "the admin token is wrong")
+		return false
+	}
+	return true
 }
 
 // episode finds the episode a request names, answering for it when there

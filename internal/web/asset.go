@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/readcast/readcast/internal/catalog"
-	"github.com/readcast/readcast/internal/lane"
 )
 
 // handleAsset serves anything the snapshot holds at the request's path: the
@@ -25,32 +24,26 @@ func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	serveAsset(w, r, a, lane.Fields(a))
+	s.serveAsset(w, r, a, assetFields(a))
 }
 
 // setCORS lets web players on other sites fetch the feed, transcripts and
 // chapters, and read the headers a ranged player needs.
-func setCORS(h http.Header) {
-	for _, f := range lane.CORSFields() {
-		h.Set(f.Name, f.Value)
-	}
-}
+func setCORS(h http.Header) { setFields(h, corsFields) }
 
 // serveAsset answers with a's bytes and the header fields through
 // http.ServeContent, which does HEAD, single and multiple ranges, 416,
 // If-Range, If-None-Match → 304 and If-Modified-Since. Text is sent gzip-encoded when the client accepts it,
 // from bytes compressed once at load; audio and images never are.
-func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields []lane.Field) {
+func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields []field) {
 	h := w.Header()
 	h.Set("Content-Type", a.Type)
-	for _, f := range fields {
-		h.Set(f.Name, f.Value)
-	}
+	setFields(h, fields)
 	var content io.ReadSeeker
 	etag := a.ETag
 	if a.Gzip != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if lane.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
 			etag = a.GzipETag()
 			content = bytes.NewReader(a.Gzip)
@@ -60,10 +53,15 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.Asset, fields
 	if content == nil && a.File != "" {
 		f, err := a.Open()
 		if err != nil {
-			// The file went away or changed under a live snapshot (a
-			// reload will pick it up): say so plainly rather than send
-			// other bytes under this URL, length and ETag.
-			httpError(w, http.StatusServiceUnavailable, "the file behind "+a.Path+" is unavailable; try again shortly")
+			// The file went away or changed under a live snapshot: say so
+			// plainly rather than send other bytes under this URL, length
+			// and ETag, and have a reload pick up the new file.
+			s.log.Warn("a file of the show changed since it was loaded; reloading", "path", a.Path, "err", err)
+			if s.stale != nil {
+				s.stale("a file changed: " + a.File)
+			}
+			h.Set("Retry-After", "5")
+			httpError(w, http.StatusServiceUnavailable, "the file behind "+a.Path+" changed or is unavailable; the show is being reloaded, try again shortly")
 			return
 		}
 		defer f.Close()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -131,24 +132,37 @@ func (tc *trackedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write logs an answer net/http wrote without a handler: a status line
-// outside any request is its 400 or 431.
+// ReadFrom keeps the connection's sendfile(2) (net/http sends files with
+// it when the connection can) reachable through the wrapper.
+func (tc *trackedConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := tc.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{tc.Conn}, r)
+}
+
+// Write logs an answer net/http wrote on its own: its 400 and 431 are
+// one write, straight to the connection, of a status line and
+// errorHeaders ("Connection: close"), for a request no handler was given.
 func (tc *trackedConn) Write(p []byte) (int, error) {
 	n, err := tc.Conn.Write(p)
+	if !bytes.HasPrefix(p, []byte("HTTP/1.1 4")) && !bytes.HasPrefix(p, []byte("HTTP/1.1 5")) {
+		return n, err
+	}
+	head := p[:min(len(p), 256)]
+	if !bytes.Contains(head, []byte("\r\nConnection: close\r\n\r\n")) || !bytes.Contains(head, []byte("\r\nContent-Type: text/plain; charset=utf-8\r\n")) {
+		return n, err
+	}
 	tc.mu.Lock()
-	own := !tc.inHandler && bytes.HasPrefix(p, []byte("HTTP/1."))
-	var since time.Time
+	own := !tc.inHandler
+	since := tc.first
 	if own {
-		since = tc.first
 		tc.pending = 0
 	}
 	tc.mu.Unlock()
 	if own {
-		status := 0
-		if len(p) >= 12 {
-			status, _ = strconv.Atoi(string(p[9:12]))
-		}
-		tc.c.s.logServerAnswer(status, int64(n), since, err == nil, "net/http refused the request before any handler saw it (malformed, or its header too large)")
+		status, _ := strconv.Atoi(string(p[9:12]))
+		tc.c.s.logServerAnswer(status, int64(n), since, err == nil, "net/http answered before any handler saw the request: malformed, its header too large, or not sent within the header timeout")
 	}
 	return n, err
 }

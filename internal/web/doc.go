@@ -4,11 +4,9 @@
 // http.ServeContent answer HEAD, Range, If-Range and If-None-Match exactly as
 // podcast apps and browsers expect.
 //
-// Serve puts internal/lane in front of net/http: the lane answers the
-// common requests (GET and HEAD of the feed, audio, transcripts, chapters,
-// cover, pages and player files, with a simple range or a matching
-// If-None-Match) on the connection, at 30-40% of the CPU net/http took
-// (BENCHMARKS.md), and hands every other request to Handler. Both paths share the header
-// fields (lane.Fields, pageFields), the access log and the metrics, and
-// the tests send the same requests both ways (lane_test.go).
+// Every request goes through net/http and one middleware chain (Handler):
+// the access log (log/slog), the metrics, the body rules and the
+// write-progress deadline. Serve bounds every connection (Limits): header
+// time, body progress, write progress, idle time, header size and the
+// number of connections.
 package web

@@ -35,7 +35,7 @@ var routeNames = []string{RouteFeed, RouteShow, RouteEpisode, RouteAudio, RouteT
 	RouteCover, RouteHealth, RouteReady, RouteStatic, RouteMetrics, routeAdmin, routeUnmatched}
 
 // nameRoute records the matched route's name on the statusWriter that
-// accessLog put around the request, for countRequests.
+// track put around the request, for the metrics.
 func nameRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sw, ok := w.(*statusWriter); ok {
@@ -47,32 +47,7 @@ func nameRoute(next http.Handler) http.Handler {
 	})
 }
 
-// countRequests counts every answered request by route, status and body
-// bytes, and every audio request as a possible download (the registry
-// applies the IAB rules and keeps no address). It uses accessLog's
-// statusWriter rather than a writer of its own, so audio keeps reaching
-// sendfile(2) through statusWriter.ReadFrom.
-func (s *Server) countRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw, ok := w.(*statusWriter)
-		if !ok {
-			sw = &statusWriter{ResponseWriter: w}
-		}
-		start := time.Now()
-		next.ServeHTTP(sw, r)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		route := sw.route
-		if route == "" {
-			route = routeUnmatched
-		}
-		s.count(route, r.Method, r.URL.Path, s.clientAddr(r), r.UserAgent(), status, sw.bytes, time.Since(start))
-	})
-}
-
-// count records an answered request, by net/http or by the lane: by route,
+// count records an answered request, by route,
 // status, body bytes and duration, and the audio bytes a listener (client,
 // the address from clientAddr) received, towards a download.
 func (s *Server) count(route, method, path, client, userAgent string, status int, bytes int64, took time.Duration) {
@@ -82,31 +57,6 @@ func (s *Server) count(route, method, path, client, userAgent string, status int
 			s.metrics.Download(slug, bytes, client, userAgent)
 		}
 	}
-}
-
-// assetRoute names the route of a path the lane answers (laneFind)
-// without matching the router's patterns (TestAssetRoute holds the two to
-// agree).
-func assetRoute(path string) string {
-	switch {
-	case path == "/feed.xml":
-		return RouteFeed
-	case strings.HasPrefix(path, "/audio/"):
-		return RouteAudio
-	case strings.HasPrefix(path, "/transcripts/"):
-		return RouteTranscript
-	case strings.HasPrefix(path, "/chapters/"):
-		return RouteChapters
-	case strings.HasPrefix(path, "/cover."):
-		return RouteCover
-	case path == "/":
-		return RouteShow
-	case strings.HasPrefix(path, "/episodes/"):
-		return RouteEpisode
-	case strings.HasPrefix(path, "/static/"):
-		return RouteStatic
-	}
-	return routeUnmatched
 }
 
 // audioSlug returns the episode slug of a content-addressed audio path,

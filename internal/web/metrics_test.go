@@ -2,12 +2,9 @@ package web
 
 import (
 	"bytes"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/gorilla/mux"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -17,13 +14,7 @@ import (
 // way, through the whole handler, and keeps no address. The scrape is read
 // with client_golang's own text parser.
 func TestMetrics(t *testing.T) {
-	for _, kind := range serverKinds {
-		t.Run(kind, func(t *testing.T) { testMetrics(t, kind) })
-	}
-}
-
-func testMetrics(t *testing.T, kind string) {
-	ts, srv := newServer(t, kind)
+	ts, srv := newTestServer(t)
 	ep := srv.Snapshot().Episodes[1]
 	audio := ts.URL + ep.Audio.Path
 	requests := []struct {
@@ -160,36 +151,6 @@ func TestAudioSlug(t *testing.T) {
 		got, ok := audioSlug(path)
 		if got != want || ok != (want != "") {
 			t.Errorf("audioSlug(%q) = %q, %v; want %q", path, got, ok, want)
-		}
-	}
-}
-
-// TestAssetRoute checks that every path the lane may answer is counted
-// under the name of the route net/http would have answered it with.
-func TestAssetRoute(t *testing.T) {
-	_, srv := newTestServer(t)
-	snap := srv.Snapshot()
-	paths := []string{"/", "/feed.xml", snap.Cover.Path}
-	for _, e := range snap.Episodes {
-		paths = append(paths, "/episodes/"+e.Slug(), e.Audio.Path, e.ChaptersDoc.Path)
-		for _, tr := range e.Transcripts {
-			paths = append(paths, tr.Asset.Path)
-		}
-	}
-	for p := range srv.static {
-		paths = append(paths, p)
-	}
-	for _, p := range paths {
-		if a, _ := srv.laneFind(p); a == nil {
-			t.Errorf("the lane does not answer %s", p)
-		}
-		var m mux.RouteMatch
-		if !srv.router.Match(httptest.NewRequest(http.MethodGet, p, nil), &m) || m.Route == nil {
-			t.Errorf("no route matches %s", p)
-			continue
-		}
-		if got, want := assetRoute(p), m.Route.GetName(); got != want {
-			t.Errorf("assetRoute(%s) = %q, the router's is %q", p, got, want)
 		}
 	}
 }

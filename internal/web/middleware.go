@@ -4,13 +4,17 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path"
+	"strconv"
 	"sync"
 	"time"
-
-	"github.com/readcast/readcast/internal/lane"
 )
 
-// statusWriter remembers the status and byte count for the access log.
+// statusWriter remembers the status and byte count for the access log and
+// the metrics, and keeps the write-progress deadline: before every write it
+// moves the connection's write deadline to Limits.WriteStall from now, so a
+// client that accepts nothing for that long is dropped while a slow, steady
+// one gets every byte.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -18,6 +22,29 @@ type statusWriter struct {
 	// route is the name of the route that answered, for the metrics
 	// (metrics.go); empty when none matched.
 	route string
+	stall time.Duration
+	// conn sets the connection's write deadline (net/http's response
+	// does); nil where the writer underneath cannot.
+	conn writeDeadliner
+	// err is the first write error: the client went away or stalled.
+	err error
+}
+
+type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
+
+func newStatusWriter(w http.ResponseWriter, stall time.Duration) *statusWriter {
+	sw := &statusWriter{ResponseWriter: w, stall: stall}
+	if d, ok := w.(writeDeadliner); ok && stall > 0 {
+		sw.conn = d
+	}
+	return sw
+}
+
+// progress moves the write deadline to the stall time from now.
+func (w *statusWriter) progress() {
+	if w.conn != nil {
+		w.conn.SetWriteDeadline(time.Now().Add(w.stall))
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -31,33 +58,214 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	w.progress()
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
 	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection underneath.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog logs one line a request. It logs no client address: a podcast
-// host has no need to keep listeners' IP addresses.
-func (s *Server) accessLog(next http.Handler) http.Handler {
+// sendChunk is how much of a file goes out between two moves of the write
+// deadline: a client must take 64 KB within the stall time (1 KB/s for the
+// default minute) to keep its connection.
+const sendChunk = 64 << 10
+
+// ReadFrom lets http.ServeContent's io.CopyN reach net/http's own ReadFrom,
+// which sends a file, or a range of one, with sendfile(2), a chunk at a
+// time with the write deadline moved between chunks. Without it the
+// statusWriter would hide that path: every 32 KB of audio would then cost
+// a read and a write system call and two copies. In-memory bodies (the
+// feed, transcripts, chapters) gain nothing from sendfile, and io.Copy
+// would allocate a buffer per request, so they are copied through a pooled
+// one.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if f, remain, ok := fileOf(src); ok {
+		return w.sendFile(src, f, remain)
+	}
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	return io.CopyBuffer(writerOnly{w}, src, *buf) // Write counts and moves the deadline
+}
+
+// sendFile sends remain bytes of f (all of it when remain is negative) in
+// chunks, each with sendfile(2), and advances src, a reader of f, past
+// what it sent.
+func (w *statusWriter) sendFile(src io.Reader, f *os.File, remain int64) (int64, error) {
+	var sent int64
+	chunk := &io.LimitedReader{R: f}
+	for remain != 0 {
+		chunk.N = sendChunk
+		if remain > 0 && remain < sendChunk {
+			chunk.N = remain
+		}
+		want := chunk.N
+		w.progress()
+		n, err := io.Copy(w.ResponseWriter, chunk)
+		sent += n
+		w.bytes += n
+		if remain > 0 {
+			remain -= n
+		}
+		if err != nil {
+			if w.err == nil {
+				w.err = err
+			}
+			return w.settle(src, sent, err)
+		}
+		if n < want { // the end of the file
+			break
+		}
+	}
+	return w.settle(src, sent, nil)
+}
+
+// settle leaves a limited reader of the file as if it had been read from.
+func (w *statusWriter) settle(src io.Reader, sent int64, err error) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok {
+		lr.N -= sent
+	}
+	return sent, err
+}
+
+// fileOf returns the file src reads and how much of it (-1: to its end),
+// when src is a file or a limited reader of one, which net/http sends with
+// sendfile(2).
+func fileOf(src io.Reader) (*os.File, int64, bool) {
+	remain := int64(-1)
+	if lr, ok := src.(*io.LimitedReader); ok {
+		src, remain = lr.R, lr.N
+	}
+	f, ok := src.(*os.File)
+	return f, remain, ok
+}
+
+// writerOnly hides a writer's ReadFrom from io.CopyBuffer, so it uses the
+// buffer it is given.
+type writerOnly struct{ io.Writer }
+
+// copyBufs holds the buffers statusWriter.ReadFrom copies through.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// track puts a statusWriter around every request, keeps the body rules
+// (bodyRules), and then logs and counts the request.
+func (s *Server) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		tc := s.conns.begin(r.Context())
+		defer s.conns.end(tc)
+		id := requestID(r)
+		w.Header().Set("X-Request-Id", id)
+		sw := newStatusWriter(w, s.limits.WriteStall)
+		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
+		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
-		s.logRequest(r.Method, r.URL.Path, r.Header.Get("Range"), sw.status, sw.bytes, time.Since(start))
+		took := time.Since(start)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := sw.route
+		if route == "" {
+			route = routeUnmatched
+		}
+		s.count(route, r.Method, r.URL.Path, s.clientAddr(r), r.UserAgent(), status, sw.bytes, took)
+		s.logRequest(r, id, rangeHeader, status, sw.bytes, took, sw.completed(r))
 	})
 }
 
-// laneDone logs and counts a request internal/lane answered, as accessLog
-// and countRequests do for net/http's.
-func (s *Server) laneDone(r *lane.Request, status int, bytes int64, took time.Duration) {
-	s.laneAnswered.Add(1)
-	// The lane sees no forwarding headers: behind a proxy, its answers
-	// count under the proxy's address (issue 12 retires the lane).
-	s.count(assetRoute(r.Path), r.Method, r.Path, clientHost(r.RemoteAddr), r.UserAgent, status, bytes, took)
-	s.logRequest(r.Method, r.Path, r.Range, status, bytes, took)
+// completed reports whether the whole answer reached the connection: all
+// the bytes its Content-Length declared, or, without one, no write failed
+// and the client was still there.
+func (w *statusWriter) completed(r *http.Request) bool {
+	if w.err != nil {
+		return false
+	}
+	if cl := w.Header().Get("Content-Length"); cl != "" && r.Method != http.MethodHead && w.status != http.StatusNotModified {
+		n, err := strconv.ParseInt(cl, 10, 64)
+		return err == nil && n == w.bytes
+	}
+	return r.Context().Err() == nil
+}
+
+// bodyRules bounds request bodies. Only an admin upload or action may
+// carry one, and it must keep arriving: each read of it may wait at most
+// Limits.BodyStall. Any other request that declares a body is answered at
+// once without reading it, and its connection closed: net/http would
+// otherwise read up to 256 KB of it after the answer, with no deadline.
+func (s *Server) bodyRules(w *statusWriter, r *http.Request) {
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	rc := http.NewResponseController(w)
+	if s.admin != nil && isAdmin(path.Clean(r.URL.Path)) && (r.Method == http.MethodPut || r.Method == http.MethodPost) {
+		if s.limits.BodyStall > 0 {
+			r.Body = &progressBody{ReadCloser: r.Body, rc: rc, stall: s.limits.BodyStall}
+		}
+		return
+	}
+	w.Header().Set("Connection", "close")
+	rc.SetReadDeadline(time.Now()) // what net/http would read of the body fails at once
+}
+
+// progressBody moves the connection's read deadline before every read of
+// a request body: an upload may take long, but may not stall.
+type progressBody struct {
+	io.ReadCloser
+	rc    *http.ResponseController
+	stall time.Duration
+}
+
+func (b *progressBody) Read(p []byte) (int, error) {
+	b.rc.SetReadDeadline(time.Now().Add(b.stall))
+	return b.ReadCloser.Read(p)
+}
+
+// cleanPaths redirects a request whose path is not clean ("//x", "/a/../b",
+// "/x/.") to the clean path: a relative Location of the path and query
+// alone, never a host the request named. gorilla/mux would redirect to
+// the request URL's host (an absolute-form request's).
+func cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		clean := cleanPath(p)
+		if clean == p || isAdmin(clean) && isAdmin(p) {
+			// The admin API sees its path as sent and says what is wrong
+			// with it (EnableAdmin).
+			next.ServeHTTP(w, r)
+			return
+		}
+		loc := clean
+		if r.URL.RawQuery != "" {
+			loc += "?" + r.URL.RawQuery
+		}
+		h := w.Header()
+		h.Set("Location", loc)
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusMovedPermanently)
+	})
+}
+
+// cleanPath is path.Clean keeping a trailing slash, rooted.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // recoverPanics turns a handler panic into a 500 and a log line instead of
@@ -76,48 +284,3 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// ReadFrom lets http.ServeContent's io.CopyN reach net/http's own ReadFrom,
-// which sends a file, or a range of one, with sendfile(2). Without it the
-// access log's statusWriter hides that path: every 32 KB of audio then costs
-// a read and a write system call and two copies, and every request a new
-// 32 KB buffer. scripts/bench-serve measured about 110 µs of CPU per random
-// 64 KB range without it, 60 µs with it. In-memory bodies (the feed,
-// transcripts, chapters) gain nothing from sendfile, and io.Copy would still
-// allocate a buffer per request (about 20 KB for the feed, which the GC then
-// has to collect), so they are copied through a pooled one: 68 µs of CPU per
-// feed request before, 41 µs after. ReadFrom records the implicit 200 and
-// counts bytes like Write, so the access log stays right.
-func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	var n int64
-	var err error
-	if isFile(src) {
-		n, err = io.Copy(w.ResponseWriter, src)
-	} else {
-		buf := copyBufs.Get().(*[]byte)
-		n, err = io.CopyBuffer(writerOnly{w.ResponseWriter}, src, *buf)
-		copyBufs.Put(buf)
-	}
-	w.bytes += n
-	return n, err
-}
-
-// isFile reports whether src is a file or a limited reader of one, which
-// net/http sends with sendfile(2).
-func isFile(src io.Reader) bool {
-	if lr, ok := src.(*io.LimitedReader); ok {
-		src = lr.R
-	}
-	_, ok := src.(*os.File)
-	return ok
-}
-
-// writerOnly hides a writer's ReadFrom from io.CopyBuffer, so it uses the
-// buffer it is given.
-type writerOnly struct{ io.Writer }
-
-// copyBufs holds the buffers statusWriter.ReadFrom copies through.
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}

@@ -9,7 +9,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
-	"github.com/readcast/readcast/internal/lane"
 	"github.com/readcast/readcast/internal/player"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/transcript"
@@ -40,16 +39,16 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, path string) 
 		httpError(w, http.StatusNotFound, "no such page: "+path)
 		return
 	}
-	serveAsset(w, r, a, pageFields)
+	s.serveAsset(w, r, a, pageFields)
 }
 
 // pageFields are the headers of every page besides Content-Type and the
 // representation's: pages change with the show, so they are revalidated.
-var pageFields = []lane.Field{
-	{Name: "X-Content-Type-Options", Value: "nosniff"},
-	{Name: "Content-Security-Policy", Value: pageCSP},
-	{Name: "Referrer-Policy", Value: "same-origin"},
-	{Name: "Cache-Control", Value: "no-cache"},
+var pageFields = []field{
+	newField("X-Content-Type-Options", "nosniff"),
+	newField("Content-Security-Policy", pageCSP),
+	newField("Referrer-Policy", "same-origin"),
+	newField("Cache-Control", "no-cache"),
 }
 
 // pageTable is the pages of one snapshot by URL path.

@@ -24,17 +24,20 @@ const (
 func (s *Server) registerRoutes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	withOptions := append(get, http.MethodOptions)
-	r.HandleFunc("/feed.xml", s.handleAsset).Methods(withOptions...).Name(RouteFeed)
-	r.HandleFunc("/", s.handleShowPage).Methods(get...).Name(RouteShow)
-	r.HandleFunc("/episodes/{slug}", s.handleEpisodePage).Methods(get...).Name(RouteEpisode)
+	// The most requested first: mux tries the routes in order.
 	r.HandleFunc("/audio/{name}", s.handleAsset).Methods(withOptions...).Name(RouteAudio)
+	r.HandleFunc("/feed.xml", s.handleAsset).Methods(withOptions...).Name(RouteFeed)
 	r.HandleFunc("/transcripts/{name}", s.handleAsset).Methods(withOptions...).Name(RouteTranscript)
 	r.HandleFunc("/chapters/{name}", s.handleAsset).Methods(withOptions...).Name(RouteChapters)
-	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.jpg}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
+	r.HandleFunc("/episodes/{slug}", s.handleEpisodePage).Methods(get...).Name(RouteEpisode)
+	r.HandleFunc("/", s.handleShowPage).Methods(get...).Name(RouteShow)
+	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
+	r.HandleFunc("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", s.handleAsset).Methods(withOptions...).Name(RouteCover)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(get...).Name(RouteHealth)
 	r.HandleFunc("/readyz", s.handleReady).Methods(get...).Name(RouteReady)
-	r.HandleFunc("/static/{name}", s.handleStatic).Methods(get...).Name(RouteStatic)
 	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...).Name(RouteMetrics)
+	// cleanPaths has redirected any path that is not clean.
+	r.SkipClean(true)
 	r.Use(nameRoute)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such page: "+r.URL.Path)

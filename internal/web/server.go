@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/readcast/readcast/internal/catalog"
-	"github.com/readcast/readcast/internal/lane"
 	"github.com/readcast/readcast/internal/metrics"
 	"github.com/readcast/readcast/internal/player"
 )
@@ -27,6 +25,7 @@ type Server struct {
 	log    *slog.Logger
 	router *mux.Router
 	pages  *player.Pages
+	limits Limits
 	// metrics counts requests and downloads for /metrics (metrics.go).
 	metrics        *metrics.Registry
 	metricsHandler http.Handler
@@ -38,38 +37,83 @@ type Server struct {
 	// grace is how long a shutdown lets requests in flight finish
 	// (shutdown.go).
 	grace time.Duration
+	// conns follows the connections Serve accepts (conns.go).
+	conns *conns
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
-	// access writes the access log when SetAccessLog was called;
-	// otherwise it goes through log.
-	access *accessLog
 	// static are the player's files (static.go); pageTable the pages of
 	// the latest snapshot asked for (pages.go).
 	static    map[string]*catalog.Asset
 	pageTable atomic.Pointer[pageTable]
 	renderMu  sync.Mutex // one rendering of a new snapshot's pages at a time
-	// laneAnswered counts the requests internal/lane answered, for tests
-	// that must know which path answered.
-	laneAnswered atomic.Int64
+	// stale, when set, is told that a file of the snapshot changed on disk
+	// (SetReload).
+	stale func(why string)
 }
 
-// New returns a server of snap that logs to log.
+// Limits bound every connection, so that no client, slow or hostile,
+// holds a connection, a goroutine or an open file for long without making
+// progress.
+type Limits struct {
+	// ReadHeader is how long a client has to send a request's header,
+	// from its first byte.
+	ReadHeader time.Duration
+	// BodyStall is how long a request body (an admin upload) may stop
+	// arriving: each read of it waits at most this long.
+	BodyStall time.Duration
+	// WriteStall is how long a client may accept none of an answer: the
+	// write deadline moves this far ahead before every write and every
+	// 64 KB of a file, so a slow, steady listener gets every byte.
+	WriteStall time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+	// MaxHeaderBytes bounds a request's header.
+	MaxHeaderBytes int
+	// MaxConns caps the connections open at once; further clients wait
+	// in the listen queue until one closes. 0 means no cap.
+	MaxConns int
+}
+
+// DefaultLimits are the limits of `readcast serve` without flags: nginx's
+// 60 s to send or accept, a few seconds for a header.
+func DefaultLimits() Limits {
+	return Limits{
+		ReadHeader:     10 * time.Second,
+		BodyStall:      60 * time.Second,
+		WriteStall:     60 * time.Second,
+		Idle:           2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		MaxConns:       1000,
+	}
+}
+
+// New returns a server of snap that logs to log, with DefaultLimits.
 func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	pages, err := player.New()
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages)}
+	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages), limits: DefaultLimits()}
 	s.metricsHandler = s.metrics.Handler()
 	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
 	s.health.started = time.Now()
 	s.grace = DefaultShutdownGrace
+	s.conns = newConns(s)
 	s.snap.Store(snap)
 	s.swapped(snap)
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
 	return s, nil
 }
+
+// SetLimits replaces the connection limits; call it before Handler or
+// Serve.
+func (s *Server) SetLimits(l Limits) { s.limits = l }
+
+// SetReload asks reload for a new snapshot when a file of the one being
+// served is found changed on disk; call it before Handler or Serve.
+func (s *Server) SetReload(reload func(why string)) { s.stale = reload }
 
 // Snapshot is the snapshot being served.
 func (s *Server) Snapshot() *catalog.Snapshot { return s.snap.Load() }
@@ -85,7 +129,7 @@ func (s *Server) Swap(snap *catalog.Snapshot) {
 
 // Handler is the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.accessLog(s.countRequests(s.withAdmin(s.router))))
+	return s.recoverPanics(s.track(cleanPaths(s.withAdmin(s.router))))
 }
 
 // URL returns the path of a named route, for links in pages.
@@ -97,84 +141,69 @@ func (s *Server) URL(name string, pairs ...string) string {
 	return u.Path
 }
 
-// Timeouts of the HTTP server. There is deliberately no WriteTimeout: it
-// would cut off a slow listener's download of a long episode. Instead the
-// lane drops a client that accepts no 256 KB of an answer in
-// WriteStallTimeout (lane.Config.WriteStall).
-const (
-	ReadHeaderTimeout = 5 * time.Second
-	IdleTimeout       = 2 * time.Minute
-	WriteStallTimeout = 2 * time.Minute
-	ShutdownTimeout   = 10 * time.Second
-)
-
-// laneFind is what the lane answers with at a URL path: the show's
-// assets, the player's files and the pages; everything else is net/http's.
-func (s *Server) laneFind(path string) (*catalog.Asset, []lane.Field) {
-	snap := s.Snapshot()
-	if a := snap.Find(path); a != nil {
-		return a, lane.Fields(a)
-	}
-	if a := s.static[path]; a != nil {
-		return a, lane.Fields(a)
-	}
-	if path == "/" || strings.HasPrefix(path, "/episodes/") {
-		// A page that cannot be rendered is net/http's to report.
-		if a, err := s.page(snap, path); err == nil && a != nil {
-			return a, pageFields
-		}
-	}
-	return nil, nil
-}
-
 // Serve accepts connections on l until ctx is done, then shuts down
-// gracefully: it stops accepting, lets requests in flight finish (up to
-// ShutdownTimeout), and returns. Requests for the snapshot's assets are
-// answered by internal/lane on the connection; everything else, and every
-// connection from its first request the lane does not answer, by net/http
-// with Handler.
+// gracefully: it stops accepting, lets requests in flight finish within
+// the shutdown grace (SetShutdownGrace), cuts those still going, and
+// returns. Every request goes through net/http and
+// Handler, on connections bounded by the server's Limits. There is
+// deliberately no WriteTimeout: it would cut off a slow listener's
+// download of a long episode; the write-progress deadline of statusWriter
+// drops only a client that stops accepting.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	ln := lane.New(lane.Config{
-		Find:              s.laneFind,
-		Done:              s.laneDone,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		IdleTimeout:       IdleTimeout,
-		WriteStall:        WriteStallTimeout,
-		Log:               s.log,
-	})
+	lim := s.limits
+	ll := newLimitListener(l, lim.MaxConns, s.log)
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: lim.ReadHeader,
+		IdleTimeout:       lim.Idle,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnState: func(c net.Conn, st http.ConnState) {
+			// net/http writes some answers itself (400, 431, 100
+			// Continue) with whatever write deadline the connection has:
+			// give each request, from its first byte, the time to send
+			// its header and then a stall's worth to take the answer.
+			if st == http.StateActive && lim.WriteStall > 0 {
+				c.SetWriteDeadline(time.Now().Add(lim.ReadHeader + lim.WriteStall))
+			}
+		},
 	}
-	errc := make(chan error, 2)
-	go func() { errc <- ln.Serve(l) }()
-	go func() { errc <- srv.Serve(ln.Fallback()) }()
+	tl := s.conns.listen(srv, ll)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(tl) }()
 	select {
 	case err := <-errc:
-		ln.Shutdown(context.Background())
-		srv.Close()
 		return fmt.Errorf("web: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down", "grace", ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	// The lane first: a connection it is answering may still be handed
-	// over to net/http until the lane is done.
-	if err := ln.Shutdown(sctx); err != nil {
+	if err := s.shutdown(srv, s.conns); err != nil {
 		srv.Close()
-		return fmt.Errorf("web: %w", err)
-	}
-	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
-	for range 2 {
-		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("web: %w", err)
-		}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: %w", err)
 	}
 	return nil
+}
+
+// logRequest writes the access log line of a request through the server's
+// logger. It logs no client address: a podcast host has no need to keep
+// listeners' IP addresses.
+func (s *Server) logRequest(r *http.Request, id, rangeHeader string, status int, bytes int64, took time.Duration, completed bool) {
+	ctx := r.Context()
+	if !s.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := [10]slog.Attr{
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("proto", r.Proto),
+		slog.Int("status", status), slog.Int64("bytes", bytes),
+		slog.Float64("duration", took.Seconds()), slog.Bool("completed", completed),
+		slog.String("user_agent", r.UserAgent()), slog.String("request_id", id),
+	}
+	n := 9
+	if rangeHeader != "" {
+		attrs[9] = slog.String("range", rangeHeader)
+		n = 10
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/readcast/readcast/internal/catalog"
-	"github.com/readcast/readcast/internal/lane"
 	"github.com/readcast/readcast/internal/player"
 )
 
@@ -18,7 +17,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no such file: "+r.URL.Path)
 		return
 	}
-	serveAsset(w, r, a, lane.Fields(a))
+	s.serveAsset(w, r, a, assetFields(a))
 }
 
 // staticAssets makes the player's static files assets, once.

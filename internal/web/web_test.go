@@ -22,20 +22,9 @@ import (
 // testServer is a running server of the seed show.
 type testServer struct{ URL string }
 
-// Ways a server answers: "serve" as `readcast serve` does (Serve:
-// internal/lane for assets, net/http for the rest), "handler" with
-// net/http alone (Handler). Tests of what clients see run against both.
-var serverKinds = []string{"serve", "handler"}
-
 // newTestServer serves the seed show from episodes/ on a loopback port,
 // with the base URL of that port, as `readcast serve` would.
 func newTestServer(tb testing.TB) (*testServer, *Server) {
-	tb.Helper()
-	return newServer(tb, "serve")
-}
-
-// newServer serves the seed show the way kind says (serverKinds).
-func newServer(tb testing.TB, kind string) (*testServer, *Server) {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -53,31 +42,22 @@ func newServer(tb testing.TB, kind string) (*testServer, *Server) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	serveOn(tb, srv, kind, l)
+	serveOn(tb, srv, l)
 	return &testServer{URL: base}, srv
 }
 
-// serveOn runs srv on l the way kind says until the test ends.
-func serveOn(tb testing.TB, srv *Server, kind string, l net.Listener) {
+// serveOn runs srv on l as `readcast serve` does until the test ends.
+func serveOn(tb testing.TB, srv *Server, l net.Listener) {
 	tb.Helper()
-	switch kind {
-	case "handler":
-		ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv.Handler()}}
-		ts.Start()
-		tb.Cleanup(ts.Close)
-	case "serve":
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(ctx, l) }()
-		tb.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				tb.Errorf("Serve: %v", err)
-			}
-		})
-	default:
-		tb.Fatalf("no server kind %q", kind)
-	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("Serve: %v", err)
+		}
+	})
 }
 
 // do makes a request without a body (doBody).
@@ -89,13 +69,7 @@ func do(tb testing.TB, method, url string, header ...string) (*http.Response, []
 // TestRanges is a table of Range requests in the style of net/http's
 // fs_test.go, on an episode's audio and on a transcript.
 func TestRanges(t *testing.T) {
-	for _, kind := range serverKinds {
-		t.Run(kind, func(t *testing.T) { testRanges(t, kind) })
-	}
-}
-
-func testRanges(t *testing.T, kind string) {
-	ts, srv := newServer(t, kind)
+	ts, srv := newTestServer(t)
 	ep := srv.Snapshot().Episodes[0]
 	if ep.Audio == nil {
 		t.Fatal("the seed's first episode has no audio")
@@ -223,13 +197,7 @@ func checkMultipart(t *testing.T, resp *http.Response, body, full []byte, spans 
 }
 
 func TestContentTypesAndHeaders(t *testing.T) {
-	for _, kind := range serverKinds {
-		t.Run(kind, func(t *testing.T) { testContentTypesAndHeaders(t, kind) })
-	}
-}
-
-func testContentTypesAndHeaders(t *testing.T, kind string) {
-	ts, srv := newServer(t, kind)
+	ts, srv := newTestServer(t)
 	snap := srv.Snapshot()
 	ep := snap.Episodes[0]
 	tests := []struct {
@@ -271,13 +239,7 @@ func testContentTypesAndHeaders(t *testing.T, kind string) {
 }
 
 func TestGzipOnlyForText(t *testing.T) {
-	for _, kind := range serverKinds {
-		t.Run(kind, func(t *testing.T) { testGzipOnlyForText(t, kind) })
-	}
-}
-
-func testGzipOnlyForText(t *testing.T, kind string) {
-	ts, srv := newServer(t, kind)
+	ts, srv := newTestServer(t)
 	ep := srv.Snapshot().Episodes[0]
 	for _, path := range []string{"/feed.xml", ep.Transcript("vtt").Path, ep.Transcript("json").Path} {
 		resp, body := do(t, http.MethodGet, ts.URL+path, "Accept-Encoding", "gzip, br")
