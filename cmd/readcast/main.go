@@ -23,7 +23,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/readcast/readcast/internal/show"
@@ -34,9 +33,8 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		if !errors.Is(err, errLogged) {
-			// One line, so that a log collector keeps it whole.
-			fmt.Fprintln(os.Stderr, "readcast:", strings.ReplaceAll(err.Error(), "\n", "; "))
+		if !errors.Is(err, errLogged) { // serve logs its own, as one structured line
+			fmt.Fprintln(os.Stderr, "readcast:", err)
 		}
 		os.Exit(1)
 	}
