@@ -16,6 +16,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/readcast/readcast/internal/testtool"
 )
 
@@ -40,8 +43,8 @@ func TestNginxOriginBlock(t *testing.T) {
 	bin := buildReadcast(t)
 	dir := t.TempDir()
 	copyDir(t, "../../episodes", dir)
-	startServeEnv(t, bin, dir, []string{"READCAST_ADMIN_TOKEN=" + originToken},
-		"-addr", origin, "-watch", "0", "-base-url", base, "-trusted-proxies", "127.0.0.1/32")
+	serveArgs := []string{"-addr", origin, "-watch", "0", "-base-url", base, "-trusted-proxies", "127.0.0.1/32"}
+	p := startServeEnv(t, bin, dir, []string{"READCAST_ADMIN_TOKEN=" + originToken}, serveArgs...)
 
 	for _, old := range []string{"server 127.0.0.1:8080;", "listen 80;"} {
 		if !bytes.Contains(block, []byte(old)) {
@@ -116,7 +119,57 @@ func TestNginxOriginBlock(t *testing.T) {
 	if code, _ := readyz(t, "http://"+origin); code != 200 {
 		t.Errorf("/readyz on the origin: %d", code)
 	}
+
+	// Five listeners through nginx count five (acceptance 3), and again
+	// after a restart, none more.
+	slug := strings.TrimPrefix(audio, "/audio/")
+	slug = slug[:strings.IndexByte(slug, '.')]
+	listeners := func() {
+		for i := 1; i <= 5; i++ {
+			resp, _ := fetch(audio, "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i), "User-Agent", "AppleCoreMedia/1.0")
+			if resp.StatusCode != 200 {
+				t.Fatalf("listener %d: %d", i, resp.StatusCode)
+			}
+		}
+	}
+	listeners()
+	if got := scrapeDownloads(t, "http://"+origin, slug); got != 5 {
+		t.Errorf("five listeners through nginx counted %v", got)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Errorf("exit status %d after SIGTERM", code)
+	}
+	startServeEnv(t, bin, dir, []string{"READCAST_ADMIN_TOKEN=" + originToken}, serveArgs...)
+	listeners()
+	if got := scrapeDownloads(t, "http://"+origin, slug); got != 0 {
+		t.Errorf("after a restart the same five listeners counted %v more", got)
+	}
 	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
 		t.Logf("nginx error log:\n%s", b)
 	}
+}
+
+// scrapeDownloads reads an episode's download count from /metrics with
+// client_golang's text parser.
+func scrapeDownloads(t *testing.T, origin, slug string) float64 {
+	t.Helper()
+	resp, err := http.Get(origin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range fams["readcast_downloads_total"].GetMetric() {
+		for _, lp := range m.GetLabel() {
+			if lp.GetName() == "episode" && lp.GetValue() == slug {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no download series of %s", slug)
+	return 0
 }
