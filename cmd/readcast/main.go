@@ -33,16 +33,10 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		if !errors.Is(err, errLogged) { // serve logs its own, as one structured line
-			fmt.Fprintln(os.Stderr, "readcast:", err)
-		}
+		fmt.Fprintln(os.Stderr, "readcast:", err)
 		os.Exit(1)
 	}
 }
-
-// errLogged marks an error the command already logged as one structured
-// line: main only sets the exit status.
-var errLogged = errors.New("logged")
 
 // env is how commands read the environment; tests pass their own.
 type env struct {

@@ -125,16 +125,12 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		handler = slog.NewJSONHandler(logs, nil)
 	}
 	log := slog.New(flushingHandler{handler, logs.Flush})
-	// fatal logs why serve cannot start as one structured line.
-	fatal := func(msg string, err error) error {
-		log.Error(msg, "err", strings.ReplaceAll(err.Error(), "\n", "; "), "dir", cfg.dir)
-		return errLogged
-	}
+	// fatal is why serve cannot start, as main prints it: the show's own
+	// errors start with the file to fix and list its problems as every
+	// command does (issue 17); one line when there is one problem.
+	fatal := func(err error) error { return fail("serve", err) }
 	if cfg.stateDir == "" {
 		cfg.stateDir = filepath.Join(cfg.dir, ".readcast")
-	}
-	if err := os.MkdirAll(cfg.stateDir, 0o700); err != nil {
-		return fatal("cannot start: no state directory", err)
 	}
 	start := time.Now()
 	// The store is opened before the show is read: it removes what a crash
@@ -144,7 +140,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		var removed []string
 		var err error
 		if store, removed, err = publish.Open(cfg.dir); err != nil {
-			return fatal("cannot start: the admin store cannot be opened", err)
+			return fatal(err)
 		}
 		for _, p := range removed {
 			log.Info("removed a leftover of an interrupted upload or publish", "path", p)
@@ -157,16 +153,18 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	snap, broken := catalog.Load(ctx, ccfg, cache)
 	if broken != nil {
 		if !good.has() {
-			return fatal("cannot start: the show is broken and no last good copy of it is kept (run readcast validate)", broken)
+			return fatal(broken)
 		}
 		fcfg := ccfg
 		fcfg.ShowDir = good.dir
 		var err error
 		if snap, err = catalog.Load(ctx, fcfg, cache); err != nil {
-			return fatal("cannot start: the show is broken, and so is its last good copy", errors.Join(broken, err))
+			return fatal(fmt.Errorf("%w; its last good copy does not load either: %w", broken, err))
 		}
 		log.Error("THE SHOW ON DISK IS BROKEN: serving the last good copy of it until a fixed show loads (readcast validate lists the problems; /readyz is 503 meanwhile)",
 			"err", strings.ReplaceAll(broken.Error(), "\n", "; "), "last_good", good.dir)
+	} else if err := os.MkdirAll(cfg.stateDir, 0o700); err != nil {
+		return fatal(fmt.Errorf("the state directory: %w", err))
 	} else if err := good.save(cfg.dir, snap); err != nil {
 		log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", good.dir, "err", err)
 	}
@@ -175,7 +173,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	}
 	srv, err := web.New(snap, log)
 	if err != nil {
-		return fatal("cannot start", err)
+		return fatal(err)
 	}
 	if broken != nil {
 		srv.ServingFallback(broken.Error())
@@ -244,10 +242,10 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 			},
 		})
 		if err != nil {
-			return fatal("cannot start", err)
+			return fatal(err)
 		}
 		if err := srv.EnableAdmin(cfg.adminToken, pub); err != nil {
-			return fatal("cannot start", err)
+			return fatal(err)
 		}
 		go pub.Run(ctx)
 		if _, err := exec.LookPath("espeak-ng"); err != nil {
