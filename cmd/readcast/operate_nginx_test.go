@@ -16,9 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/readcast/readcast/internal/testtool"
 )
 
@@ -149,21 +146,10 @@ func TestNginxOriginBlock(t *testing.T) {
 	}
 }
 
-// scrapeDownloads reads an episode's download count from /metrics with
-// client_golang's text parser.
+// scrapeDownloads reads an episode's download count from /metrics.
 func scrapeDownloads(t *testing.T, origin, slug string) float64 {
 	t.Helper()
-	resp, err := http.Get(origin + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range fams["readcast_downloads_total"].GetMetric() {
+	for _, m := range scrape(t, origin)["readcast_downloads_total"].GetMetric() {
 		for _, lp := range m.GetLabel() {
 			if lp.GetName() == "episode" && lp.GetValue() == slug {
 				return m.GetCounter().GetValue()

@@ -238,13 +238,10 @@ func TestStartWithABrokenShowAndNoCopy(t *testing.T) {
 	}
 }
 
-// TestMetricsRightAfterStart is acceptance 2: one scrape, read with
-// client_golang's text parser.
-func TestMetricsRightAfterStart(t *testing.T) {
-	bin := buildReadcast(t)
-	p := startServe(t, bin, "../../episodes", "-watch", "0", "-state-dir", t.TempDir())
-	get(t, p.base+"/feed.xml")
-	resp, err := http.Get(p.base + "/metrics")
+// scrape reads /metrics with client_golang's text parser.
+func scrape(t *testing.T, base string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,6 +251,16 @@ func TestMetricsRightAfterStart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("/metrics does not parse: %v", err)
 	}
+	return fams
+}
+
+// TestMetricsRightAfterStart is acceptance 2: one scrape, read with
+// client_golang's text parser.
+func TestMetricsRightAfterStart(t *testing.T) {
+	bin := buildReadcast(t)
+	p := startServe(t, bin, "../../episodes", "-watch", "0", "-state-dir", t.TempDir())
+	get(t, p.base+"/feed.xml")
+	fams := scrape(t, p.base)
 	for name, typ := range map[string]dto.MetricType{
 		"go_goroutines":                                  dto.MetricType_GAUGE,
 		"process_resident_memory_bytes":                  dto.MetricType_GAUGE,
