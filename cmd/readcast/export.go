@@ -23,18 +23,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	if *out == "" || *baseURL == "" {
 		return fmt.Errorf("export: -out and -base-url are required (the feed's links are absolute)")
 	}
-	snap, err := catalog.Load(ctx, catalog.Config{Dir: *dir, BaseURL: *baseURL, Generator: "readcast"}, nil)
-	if err != nil {
-		return fail("export", err)
-	}
-	for _, p := range snap.Problems {
-		fmt.Fprintln(e.stderr, "warning:", p)
-	}
-	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	files, err := export.Export(ctx, srv.Handler(), *baseURL, *out)
+	files, err := exportShow(ctx, e, *dir, *baseURL, *out)
 	if err != nil {
 		return err
 	}
@@ -44,4 +33,21 @@ func runExport(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "exported %d files (%.1f MB) to %s for %s\n", len(files), float64(total)/1e6, *out, strings.TrimRight(*baseURL, "/")+"/")
 	return nil
+}
+
+// exportShow writes the show in dir as the static site at baseURL into out:
+// what export writes and publish uploads.
+func exportShow(ctx context.Context, e env, dir, baseURL, out string) ([]export.File, error) {
+	snap, err := catalog.Load(ctx, catalog.Config{Dir: dir, BaseURL: baseURL, Generator: "readcast"}, nil)
+	if err != nil {
+		return nil, fail("export", err)
+	}
+	for _, p := range snap.Problems {
+		fmt.Fprintln(e.stderr, "warning:", p)
+	}
+	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return export.Export(ctx, srv.Handler(), baseURL, out)
 }

@@ -65,15 +65,7 @@ func TestExportServedByNginx(t *testing.T) {
   }`, addr, site, snippet))
 
 	t.Run("check", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		rep, err := check.Run(ctx, base+"/feed.xml", check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		rep.Write(&b)
-		t.Log(b.String())
+		rep := checkFeed(t, base+"/feed.xml")
 		if !rep.OK() || len(rep.Warnings) > 0 || rep.Episodes != 5 {
 			t.Errorf("readcast check of the export under nginx: %d failures, %d warnings, %d episodes; want none, none, 5", len(rep.Failures), len(rep.Warnings), rep.Episodes)
 		}
@@ -85,6 +77,21 @@ func TestExportServedByNginx(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(tmp, "error.log")); len(bytes.TrimSpace(b)) > 0 {
 		t.Logf("nginx error log:\n%s", b)
 	}
+}
+
+// checkFeed runs readcast check on a feed URL and logs its report.
+func checkFeed(t *testing.T, feedURL string) *check.Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := check.Run(ctx, feedURL, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Write(&b)
+	t.Log(b.String())
+	return rep
 }
 
 // startNginx runs nginx from the directory tmp, with httpBlock inside its

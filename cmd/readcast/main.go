@@ -10,6 +10,7 @@
 //	readcast narrate  [-dir DIR] [-voice festival|flite|espeak-ng] [-episode SLUG]
 //	readcast align    -audio FILE -text FILE [-lines] [-json]
 //	readcast export   -out DIR -base-url URL
+//	readcast publish  -to s3://BUCKET[/PREFIX] -base-url URL [-endpoint URL] [-dry-run] [-prune AGE] [-cors]
 //	readcast check    URL
 //	readcast validate [-dir DIR]
 //	readcast version  (or -version)
@@ -59,6 +60,7 @@ func commands() []command {
 		{"narrate", "record the episodes with a speech synthesizer", runNarrate},
 		{"align", "find when each sentence of a text is spoken in a recording", runAlign},
 		{"export", "write the whole site as static files", runExport},
+		{"publish", "upload the site to an S3-compatible bucket, feed last", runPublish},
 		{"check", "check a live feed and everything it links to", runCheck},
 		{"validate", "check the show as serve would load it; exit 1 with its problems", runValidate},
 		{"version", "print the version and commit readcast was built from", runVersion},

@@ -23,7 +23,10 @@ type File struct {
 	Path        string // URL path, e.g. "/feed.xml"
 	File        string // path inside the output directory
 	ContentType string
-	Size        int64
+	// CacheControl is the header the server sent, which a store serving
+	// the file must send too (immutable for content-addressed files).
+	CacheControl string
+	Size         int64
 }
 
 // Start lists the URL paths a crawl begins from: everything else is found
@@ -130,7 +133,7 @@ func fetch(ctx context.Context, h http.Handler, p, dir string) (fetched, error) 
 	if err := w.f.Close(); err != nil {
 		return fetched{}, fmt.Errorf("export: %w", err)
 	}
-	return fetched{File: File{Path: p, File: w.name, ContentType: w.header.Get("Content-Type"), Size: w.size}, text: w.text}, nil
+	return fetched{File: File{Path: p, File: w.name, ContentType: w.header.Get("Content-Type"), CacheControl: w.header.Get("Cache-Control"), Size: w.size}, text: w.text}, nil
 }
 
 // fileWriter is an http.ResponseWriter that writes the body to a file.
