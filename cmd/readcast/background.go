@@ -26,6 +26,8 @@ type backgroundAligner struct {
 	log    *slog.Logger
 	reload func(ctx context.Context, why string)
 	queue  chan any // catalog.Untimed or catalog.Untagged
+	// ended, when set, is told how each alignment ended (for metrics).
+	ended func(err error)
 
 	mu   sync.Mutex
 	seen map[string]bool // work queued or tried in this process, by key
@@ -76,7 +78,11 @@ func (b *backgroundAligner) Run(ctx context.Context) {
 		case w := <-b.queue:
 			switch u := w.(type) {
 			case catalog.Untimed:
-				if err := b.align(ctx, u); err != nil {
+				err := b.align(ctx, u)
+				if b.ended != nil && ctx.Err() == nil {
+					b.ended(err)
+				}
+				if err != nil {
 					b.log.Error("alignment failed; the episode is served without a synchronized transcript", "episode", u.Slug, "err", err)
 					continue
 				}

@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -53,37 +52,11 @@ type process struct {
 	exited <-chan struct{}
 }
 
-var servingURL = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-9]+)/`)
-
 // startServer runs readcast serve on dir with the admin API on, and waits
 // until it answers.
 func startServer(tb *testing.T, bin, dir string, env ...string) *process {
 	tb.Helper()
-	p := &process{log: &syncBuffer{}}
-	p.cmd = exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-dir", dir, "-watch", "0")
-	p.cmd.Env = append(os.Environ(), append([]string{"READCAST_ADMIN_TOKEN=" + crashToken, "READCAST_BASE_URL="}, env...)...)
-	p.cmd.Stderr = p.log
-	if err := p.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	exited := make(chan struct{})
-	p.exited = exited
-	go func() { p.cmd.Wait(); close(exited) }()
-	tb.Cleanup(func() { p.cmd.Process.Kill(); <-exited })
-	waitFor(tb, "the server to start", func() bool {
-		select {
-		case <-exited:
-			tb.Fatalf("readcast exited:\n%s", p.log)
-		default:
-		}
-		m := servingURL.FindStringSubmatch(p.log.String())
-		if m == nil {
-			return false
-		}
-		p.base = m[1]
-		return true
-	})
-	return p
+	return startServeEnv(tb, bin, dir, append([]string{"READCAST_ADMIN_TOKEN=" + crashToken}, env...), "-watch", "0")
 }
 
 // kill ends the process with SIGKILL, as a power cut would.

@@ -57,58 +57,12 @@ func TestExportServedByNginx(t *testing.T) {
 	}
 	t.Log(strings.TrimSpace(out.String()))
 
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root;" // the workers must read the test's private temp directory
-	}
-	nconf := filepath.Join(tmp, "nginx.conf")
-	writeFile(t, nconf, fmt.Sprintf(`%s
-worker_processes 1;
-daemon off;
-pid %[2]s/nginx.pid;
-error_log %[2]s/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path %[2]s/body;
-  proxy_temp_path %[2]s/proxy;
-  fastcgi_temp_path %[2]s/fastcgi;
-  uwsgi_temp_path %[2]s/uwsgi;
-  scgi_temp_path %[2]s/scgi;
+	startNginx(t, nginx, tmp, base, fmt.Sprintf(`
   server {
-    listen %[3]s;
-    root %[4]s;
-    include %[5]s;
-  }
-}
-`, user, tmp, addr, site, snippet))
-	cmd := exec.Command(nginx, "-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf)
-	var nginxOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &nginxOut, &nginxOut
-	// SIGTERM stops the master and its worker; the worker shares the output
-	// pipe, so Wait must not wait for it forever either.
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); <-exited })
-	waitFor(t, "nginx", func() bool {
-		select {
-		case <-exited:
-			errLog, _ := os.ReadFile(filepath.Join(tmp, "error.log"))
-			t.Fatalf("nginx exited: %v\n%s\n%s", waitErr, nginxOut.String(), errLog)
-		default:
-		}
-		resp, err := http.Get(base + "/feed.xml")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return true
-	})
+    listen %s;
+    root %s;
+    include %s;
+  }`, addr, site, snippet))
 
 	t.Run("check", func(t *testing.T) {
 		rep := checkFeed(t, base+"/feed.xml")
@@ -138,6 +92,65 @@ func checkFeed(t *testing.T, feedURL string) *check.Report {
 	rep.Write(&b)
 	t.Log(b.String())
 	return rep
+}
+
+// startNginx runs nginx from the directory tmp, with httpBlock inside its
+// http block, until the test ends: nginx -t must accept it, and the test
+// goes on once base+"/feed.xml" answers.
+func startNginx(t *testing.T, nginx, tmp, base, httpBlock string) {
+	t.Helper()
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;" // the workers must read the test's private temp directory
+	}
+	nconf := filepath.Join(tmp, "nginx.conf")
+	writeFile(t, nconf, fmt.Sprintf(`%s
+worker_processes 1;
+daemon off;
+pid %[2]s/nginx.pid;
+error_log %[2]s/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path %[2]s/body;
+  proxy_temp_path %[2]s/proxy;
+  fastcgi_temp_path %[2]s/fastcgi;
+  uwsgi_temp_path %[2]s/uwsgi;
+  scgi_temp_path %[2]s/scgi;
+%[3]s
+}
+`, user, tmp, httpBlock))
+	args := []string{"-p", tmp, "-e", filepath.Join(tmp, "error.log"), "-c", nconf}
+	if out, err := exec.Command(nginx, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
+		t.Fatalf("nginx -t refuses the configuration: %v\n%s", err, out)
+	}
+	cmd := exec.Command(nginx, args...)
+	var nginxOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &nginxOut, &nginxOut
+	// SIGTERM stops the master and its worker; the worker shares the output
+	// pipe, so Wait must not wait for it forever either.
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); <-exited })
+	waitFor(t, "nginx", func() bool {
+		select {
+		case <-exited:
+			errLog, _ := os.ReadFile(filepath.Join(tmp, "error.log"))
+			t.Fatalf("nginx exited: %v\n%s\n%s", waitErr, nginxOut.String(), errLog)
+		default:
+		}
+		resp, err := http.Get(base + "/feed.xml")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return true
+	})
 }
 
 // exportedAudio lists the exported MP3s by base name.

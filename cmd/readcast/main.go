@@ -12,6 +12,8 @@
 //	readcast export   -out DIR -base-url URL
 //	readcast publish  -to s3://BUCKET[/PREFIX] -base-url URL [-endpoint URL] [-dry-run] [-prune AGE] [-cors]
 //	readcast check    URL
+//	readcast validate [-dir DIR]
+//	readcast version  (or -version)
 package main
 
 import (
@@ -60,6 +62,8 @@ func commands() []command {
 		{"export", "write the whole site as static files", runExport},
 		{"publish", "upload the site to an S3-compatible bucket, feed last", runPublish},
 		{"check", "check a live feed and everything it links to", runCheck},
+		{"validate", "check the show as serve would load it; exit 1 with its problems", runValidate},
+		{"version", "print the version and commit readcast was built from", runVersion},
 	}
 }
 
@@ -68,7 +72,9 @@ func commands() []command {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
 	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && (args[0][0] != '-' || isHelp(args[0])) {
+	if len(args) > 0 && (args[0] == "-version" || args[0] == "--version") {
+		name, args = "version", args[1:]
+	} else if len(args) > 0 && len(args[0]) > 0 && (args[0][0] != '-' || isHelp(args[0])) {
 		name, args = args[0], args[1:]
 	}
 	if name == "help" || isHelp(name) {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/readcast/readcast/internal/align"
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/metrics"
 	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/web"
 )
@@ -34,6 +37,15 @@ type serveConfig struct {
 	// keepTakes, when positive, prunes an episode's takes to the newest
 	// keepTakes after each publish; 0 keeps every take.
 	keepTakes int
+	// stateDir keeps what serve needs across restarts: the last good copy
+	// of the show's files and the day's download listeners.
+	stateDir string
+	// trusted are the proxies whose forwarding headers name the client.
+	trusted []netip.Prefix
+	// logFormat is "text" or "json".
+	logFormat string
+	// grace is how long a shutdown lets downloads in flight finish.
+	grace time.Duration
 	// limits bound every connection (web.Limits).
 	limits web.Limits
 	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
@@ -51,6 +63,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&cfg.watch, "watch", 2*time.Second, "poll the episodes directory this often and reload on a change; 0 disables")
 	fs.StringVar(&cfg.adminToken, "admin-token", e.getenv("READCAST_ADMIN_TOKEN"), "enable the admin API under /admin for requests with this bearer `token` (at least 16 characters; prefer the env READCAST_ADMIN_TOKEN, which ps does not show)")
 	fs.IntVar(&cfg.keepTakes, "keep-takes", 0, "after each publish, keep only this `many` takes of the episode (never the live one nor the one restore brings back); 0 keeps every take until pruned through the admin API")
+	fs.StringVar(&cfg.stateDir, "state-dir", e.getenv("READCAST_STATE_DIR"), "keep the last good copy of the show and the day's download counts in this `directory`; default DIR/.readcast (env READCAST_STATE_DIR)")
+	trusted := fs.String("trusted-proxies", e.getenv("READCAST_TRUSTED_PROXIES"), "comma-separated `CIDRs` of proxies whose X-Forwarded-For or Forwarded header names the client, for download counting; default none (env READCAST_TRUSTED_PROXIES)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", web.DefaultShutdownGrace, "on SIGTERM or SIGINT, let requests in flight (downloads) finish for this `duration`, then cut the rest")
+	fs.StringVar(&cfg.logFormat, "log-format", envOr(e, "READCAST_LOG_FORMAT", "text"), "log `format`: text or json (env READCAST_LOG_FORMAT)")
 	maxUpload := fs.String("max-upload", envOr(e, "READCAST_MAX_UPLOAD", "256MB"), "largest recording the admin API accepts: a `size` in bytes, or with KB, MB or GB (env READCAST_MAX_UPLOAD)")
 	cfg.limits = web.DefaultLimits()
 	lim := &cfg.limits
@@ -81,6 +97,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
 		return fmt.Errorf("serve: -max-upload: %w", err)
 	}
+	if cfg.trusted, err = web.ParseTrustedProxies(*trusted); err != nil {
+		return fmt.Errorf("serve: -trusted-proxies: %w", err)
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return fmt.Errorf("serve: -log-format is text or json, not %q", cfg.logFormat)
+	}
 	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
 		return fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
 	}
@@ -102,7 +124,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	logs := newLogBuffer(ctx, e.stderr)
 	defer logs.Flush()
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	var handler slog.Handler = slog.NewTextHandler(logs, nil)
+	if cfg.logFormat == "json" {
+		handler = slog.NewJSONHandler(logs, nil)
+	}
+	log := slog.New(flushingHandler{handler, logs.Flush})
+	// fatal is why serve cannot start, as main prints it: the show's own
+	// errors start with the file to fix and list its problems as every
+	// command does (issue 17); one line when there is one problem.
+	fatal := func(err error) error { return fail("serve", err) }
+	if cfg.stateDir == "" {
+		cfg.stateDir = filepath.Join(cfg.dir, ".readcast")
+	}
 	start := time.Now()
 	// The store is opened before the show is read: it removes what a crash
 	// in the middle of an upload or a publish left behind.
@@ -111,7 +144,7 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		var removed []string
 		var err error
 		if store, removed, err = publish.Open(cfg.dir); err != nil {
-			return fmt.Errorf("serve: %w", err)
+			return fatal(err)
 		}
 		for _, p := range removed {
 			log.Info("removed a leftover of an interrupted upload or publish", "path", p)
@@ -120,17 +153,41 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 	cache := catalog.NewCache()
 	background := newBackgroundAligner(cfg.dir, log)
 	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue, Untagged: background.EnqueueTags}
-	snap, err := catalog.Load(ctx, ccfg, cache)
-	if err != nil {
-		return fail("serve", err)
+	good := newLastGood(cfg.stateDir)
+	snap, broken := catalog.Load(ctx, ccfg, cache)
+	if broken != nil {
+		if !good.has() {
+			return fatal(broken)
+		}
+		fcfg := ccfg
+		fcfg.ShowDir = good.dir
+		var err error
+		if snap, err = catalog.Load(ctx, fcfg, cache); err != nil {
+			return fatal(fmt.Errorf("%w; its last good copy does not load either: %w", broken, err))
+		}
+		log.Error("THE SHOW ON DISK IS BROKEN: serving the last good copy of it until a fixed show loads (readcast validate lists the problems; /readyz is 503 meanwhile)",
+			"err", strings.ReplaceAll(broken.Error(), "\n", "; "), "last_good", good.dir)
+	} else if err := os.MkdirAll(cfg.stateDir, 0o700); err != nil {
+		return fatal(fmt.Errorf("the state directory: %w", err))
+	} else if err := good.save(cfg.dir, snap); err != nil {
+		log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", good.dir, "err", err)
 	}
 	for _, p := range snap.Problems {
 		log.Warn("show problem", "err", p)
 	}
 	srv, err := web.New(snap, log)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return fatal(err)
 	}
+	if broken != nil {
+		srv.ServingFallback(broken.Error())
+		srv.Metrics().ReloadFailed()
+	}
+	srv.SetTrustedProxies(cfg.trusted)
+	if cfg.grace > 0 {
+		srv.SetShutdownGrace(cfg.grace)
+	}
+	saveDownloads := keepDownloads(ctx, srv.Metrics(), filepath.Join(cfg.stateDir, "downloads"), log)
 	srv.SetLimits(cfg.limits)
 	reloads := make(chan string, 1)
 	request := func(why string) {
@@ -151,18 +208,29 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 		start := time.Now()
 		next, err := catalog.Load(ctx, ccfg, cache)
 		if err != nil {
-			log.Error("reload failed; still serving the previous show", "reason", why, "err", err)
+			srv.ReloadFailed(err)
+			log.Error("reload failed; still serving the previous show", "reason", why, "err", strings.ReplaceAll(err.Error(), "\n", "; "))
 			return nil, err
 		}
 		for _, p := range next.Problems {
 			log.Warn("show problem", "err", p)
 		}
 		srv.Swap(next)
+		if err := good.save(cfg.dir, next); err != nil {
+			log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", good.dir, "err", err)
+		}
 		log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
 		return next, nil
 	}
 
 	background.reload = func(ctx context.Context, why string) { reload(ctx, why) }
+	background.ended = func(err error) {
+		if err != nil {
+			srv.Metrics().Alignment(metrics.ResultError)
+		} else {
+			srv.Metrics().Alignment(metrics.ResultOK)
+		}
+	}
 	go background.Run(ctx)
 
 	if store != nil {
@@ -173,12 +241,19 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 				return err
 			},
 			Pause: pauseHook(ctx, log, cfg.pauseStep),
+			Ended: func(j publish.Job) {
+				var err error
+				if j.State == publish.JobFailed {
+					err = errors.New(j.Error)
+				}
+				srv.PublishEnded(j.Episode, err)
+			},
 		})
 		if err != nil {
-			return fmt.Errorf("serve: %w", err)
+			return fatal(err)
 		}
 		if err := srv.EnableAdmin(cfg.adminToken, pub); err != nil {
-			return fmt.Errorf("serve: %w", err)
+			return fatal(err)
 		}
 		go pub.Run(ctx)
 		if _, err := exec.LookPath("espeak-ng"); err != nil {
@@ -215,7 +290,9 @@ func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
 			}
 		}
 	}()
-	return srv.Serve(ctx, l)
+	err = srv.Serve(ctx, l)
+	saveDownloads()
+	return err
 }
 
 // aligner aligns uploads with internal/align (an espeak-ng reference,

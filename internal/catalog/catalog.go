@@ -59,6 +59,10 @@ var ErrNotFound = errors.New("not found")
 // Config says where the show is and where it is published.
 type Config struct {
 	Dir string
+	// ShowDir, when set, is where show.json, overrides.json, the source
+	// text and the cover are read from instead of Dir: serve points it at
+	// the last good copy of them when the ones in Dir are broken.
+	ShowDir string
 	// BaseURL is the absolute URL the site is published under, without a
 	// trailing slash: every link in the feed is built on it.
 	BaseURL string
@@ -296,12 +300,16 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 		return nil, fmt.Errorf("catalog: base URL %q must be absolute, like http://127.0.0.1:8080", cfg.BaseURL)
 	}
 	baseURL := strings.TrimRight(cfg.BaseURL, "/")
+	showDir := cfg.Dir
+	if cfg.ShowDir != "" {
+		showDir = cfg.ShowDir
+	}
 	// The show's own errors name the file and the fix; they go out as they are.
-	sh, ov, err := show.Load(cfg.Dir)
+	sh, ov, err := show.Load(showDir)
 	if err != nil {
 		return nil, err
 	}
-	srcPath := filepath.Join(cfg.Dir, sh.Source)
+	srcPath := filepath.Join(showDir, sh.Source)
 	src, err := show.ReadText(srcPath)
 	if err != nil {
 		return nil, err
@@ -318,7 +326,7 @@ func Load(ctx context.Context, cfg Config, cache *Cache) (*Snapshot, error) {
 	if err := checkLinks(cfg.Dir); err != nil {
 		return nil, err
 	}
-	if err := s.loadCover(cfg.Dir, cache); err != nil {
+	if err := s.loadCover(showDir, cache); err != nil {
 		return nil, err
 	}
 	for i, oe := range o.Episodes {

@@ -11,8 +11,8 @@ import (
 )
 
 // Fingerprint summarizes the names, sizes and modification times of every
-// file under dir (temp files of writers in progress excluded): it changes
-// when anything a snapshot is built from changes.
+// file under dir (temp files of writers in progress and hidden directories
+// excluded): it changes when anything a snapshot is built from changes.
 func Fingerprint(dir string) (string, error) {
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -20,6 +20,9 @@ func Fingerprint(dir string) (string, error) {
 			return err
 		}
 		name := d.Name()
+		if d.IsDir() && path != dir && strings.HasPrefix(name, ".") {
+			return fs.SkipDir // .git, serve's state (.readcast): not the show
+		}
 		if d.IsDir() || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") {
 			return nil
 		}

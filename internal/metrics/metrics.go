@@ -1,163 +1,223 @@
 package metrics
 
 import (
-	"bufio"
-	"crypto/rand"
-	"crypto/sha256"
-	"fmt"
-	"io"
-	"sort"
+	"net/http"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/readcast/readcast/internal/buildinfo"
 )
 
-// MaxListenersPerDay bounds the memory of the daily listener set (16 bytes
-// each). Past it, downloads are still counted but no longer deduplicated,
-// and listeners_overflow_total says so.
-const MaxListenersPerDay = 1 << 20
+// Results of reloads, publishes and alignments.
+const (
+	ResultOK    = "ok"
+	ResultError = "error"
+)
 
-// Registry holds the counters. It is safe for concurrent use.
+// Registry holds readcast's metrics. It is safe for concurrent use.
 type Registry struct {
-	now func() time.Time
+	reg *prometheus.Registry
 
-	mu        sync.Mutex
-	requests  map[reqKey]uint64
-	bytes     map[string]uint64
-	downloads map[string]uint64
-	overflow  uint64
-	day       string
-	salt      [32]byte
-	seen      map[[16]byte]struct{}
+	requests   *prometheus.CounterVec
+	respBytes  *prometheus.CounterVec
+	errors     *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+	reloads    *prometheus.CounterVec
+	publishes  *prometheus.CounterVec
+	alignments *prometheus.CounterVec
+	lastReload prometheus.Gauge
+	problems   prometheus.Gauge
+	readyFn    atomic.Pointer[func() bool]
+	episodes   prometheus.Gauge
+	dlTotal    *prometheus.CounterVec
+
+	dl *downloads
+	// minute is one minute of audio in bytes, by episode slug, of the show
+	// being served.
+	minuteMu sync.RWMutex
+	minute   map[string]int64
 }
 
-type reqKey struct {
-	route string
-	code  int
-}
-
-// New returns an empty registry that reads the clock with now (time.Now
-// when nil).
-func New(now func() time.Time) *Registry {
+// New returns a registry with the Go and process collectors, build info,
+// and a zero-valued request and error series for every route named, so
+// that rate() and increase() work from the first scrape. now reads the
+// clock for the download day (time.Now when nil).
+func New(now func() time.Time, routes []string) *Registry {
 	if now == nil {
 		now = time.Now
 	}
-	return &Registry{
-		now: now, requests: map[reqKey]uint64{}, bytes: map[string]uint64{},
-		downloads: map[string]uint64{}, seen: map[[16]byte]struct{}{},
+	r := &Registry{reg: prometheus.NewRegistry(), dl: newDownloads(now), minute: map[string]int64{}}
+	f := func(c prometheus.Collector) { r.reg.MustRegister(c) }
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	bi := buildinfo.Read()
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "readcast_build_info", Help: "Always 1; the labels say which readcast is running.",
+		ConstLabels: prometheus.Labels{"version": bi.Version, "commit": bi.Commit, "goversion": bi.GoVersion},
+	}, func() float64 { return 1 }))
+	r.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_http_requests_total", Help: "HTTP requests answered, by route and status code.",
+	}, []string{"route", "code"})
+	r.respBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_http_response_bytes_total", Help: "Body bytes sent, by route.",
+	}, []string{"route"})
+	r.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_http_errors_total", Help: "Requests answered with a 5xx status, by route.",
+	}, []string{"route"})
+	r.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "readcast_http_request_duration_seconds",
+		Help: "Time from a request's headers to the end of its answer, by route. Audio answers last as long as the listener takes to download them.",
+		// From a cached feed on loopback to a long download.
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10, 60, 300},
+	}, []string{"route"})
+	r.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_reloads_total", Help: "Loads of the show (at start, on a change, SIGHUP, publish), by result.",
+	}, []string{"result"})
+	r.publishes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_publishes_total", Help: "Publish jobs of the admin API that ended, by result.",
+	}, []string{"result"})
+	r.alignments = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_alignments_total", Help: "Background alignments of recordings without timings, by result.",
+	}, []string{"result"})
+	r.lastReload = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "readcast_last_reload_success_timestamp_seconds", Help: "When the show last loaded successfully, in Unix seconds.",
+	})
+	r.problems = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "readcast_show_problems", Help: "Problems of the show being served (an episode without a playable recording or timings).",
+	})
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "readcast_ready", Help: "1 when /readyz would answer 200, 0 when not (checked at each scrape).",
+	}, func() float64 {
+		if fn := r.readyFn.Load(); fn != nil && !(*fn)() {
+			return 0
+		}
+		return 1
+	}))
+	r.episodes = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "readcast_episodes", Help: "Episodes of the show being served.",
+	})
+	r.dlTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "readcast_downloads_total",
+		Help: "Episode downloads counted the IAB way: a listener (address and user agent) counts once a day, once about a minute of audio reached them.",
+	}, []string{"episode"})
+	for _, c := range []prometheus.Collector{r.requests, r.respBytes, r.errors, r.duration, r.reloads, r.publishes, r.alignments, r.lastReload, r.problems, r.episodes, r.dlTotal} {
+		f(c)
 	}
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "readcast_listeners_today", Help: "Distinct listener-episode pairs seen today.",
+	}, func() float64 { return float64(r.dl.listeners()) }))
+	f(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "readcast_listeners_overflow_total", Help: "Downloads counted without deduplication because the day's listener set was full.",
+	}, func() float64 { r.dl.mu.Lock(); defer r.dl.mu.Unlock(); return float64(r.dl.overflow) }))
+	for _, res := range []string{ResultOK, ResultError} {
+		r.reloads.WithLabelValues(res)
+		r.publishes.WithLabelValues(res)
+		r.alignments.WithLabelValues(res)
+	}
+	for _, route := range routes {
+		r.requests.WithLabelValues(route, "200")
+		r.respBytes.WithLabelValues(route)
+		r.errors.WithLabelValues(route)
+		r.duration.WithLabelValues(route)
+	}
+	return r
 }
+
+// Handler serves the registry in the Prometheus exposition formats.
+func (r *Registry) Handler() http.Handler {
+	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// Gatherer is the registry, for tests and other exporters.
+func (r *Registry) Gatherer() prometheus.Gatherer { return r.reg }
 
 // Request counts one answered request of a named route.
-func (r *Registry) Request(route string, status int, n int64) {
-	r.mu.Lock()
-	r.requests[reqKey{route, status}]++
+func (r *Registry) Request(route string, status int, n int64, took time.Duration) {
+	r.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	if n > 0 {
-		r.bytes[route] += uint64(n)
+		r.respBytes.WithLabelValues(route).Add(float64(n))
 	}
-	r.mu.Unlock()
+	if status >= 500 {
+		r.errors.WithLabelValues(route).Inc()
+	}
+	r.duration.WithLabelValues(route).Observe(took.Seconds())
 }
 
-// Download considers an audio request of an episode. It counts a download
-// when the request asked for more than Apple's two-byte probe, succeeded,
-// and this listener (address and user agent, hashed with today's salt) has
-// not downloaded the episode today.
-func (r *Registry) Download(episode, rangeHeader string, status int, addr, userAgent string) bool {
-	if status != 200 && status != 206 {
-		return false
-	}
-	if strings.ReplaceAll(rangeHeader, " ", "") == "bytes=0-1" {
-		return false
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	day := r.now().UTC().Format(time.DateOnly)
-	if day != r.day {
-		// A new day: forget every listener and draw a new salt, so that
-		// nothing links today's listeners to yesterday's.
-		r.day = day
-		clear(r.seen)
-		if _, err := rand.Read(r.salt[:]); err != nil {
-			panic(err) // crypto/rand never fails on supported platforms
+// Episode is what the download count needs to know of an episode.
+type Episode struct {
+	Slug string
+	// Bitrate is the recording's average bits per second; 0 when it has
+	// no recording.
+	Bitrate int
+	// Size is the recording's size in bytes: a download of a recording
+	// shorter than a minute counts once it is all received.
+	Size int64
+}
+
+// Show records the state of a newly loaded show: its episodes (each gets a
+// download series at 0, so increase() across a restart is right), its
+// problems, and the time of this successful load.
+func (r *Registry) Show(episodes []Episode, problems int, at time.Time) {
+	minute := make(map[string]int64, len(episodes))
+	for _, e := range episodes {
+		r.dlTotal.WithLabelValues(e.Slug)
+		m := int64(MinuteFallback)
+		if e.Bitrate > 0 {
+			m = int64(e.Bitrate) / 8 * 60
 		}
+		if e.Size > 0 && e.Size < m {
+			m = e.Size
+		}
+		minute[e.Slug] = m
 	}
-	h := sha256.New()
-	h.Write(r.salt[:])
-	io.WriteString(h, addr+"\x00"+userAgent+"\x00"+episode)
-	var k [16]byte
-	copy(k[:], h.Sum(nil))
-	if _, ok := r.seen[k]; ok {
+	r.minuteMu.Lock()
+	r.minute = minute
+	r.minuteMu.Unlock()
+	r.episodes.Set(float64(len(episodes)))
+	r.problems.Set(float64(problems))
+	r.lastReload.Set(float64(at.UnixNano()) / 1e9)
+	r.reloads.WithLabelValues(ResultOK).Inc()
+}
+
+// ReloadFailed counts a load of the show that failed.
+func (r *Registry) ReloadFailed() { r.reloads.WithLabelValues(ResultError).Inc() }
+
+// Publish counts a publish job that ended, by result.
+func (r *Registry) Publish(result string) { r.publishes.WithLabelValues(result).Inc() }
+
+// Alignment counts a background alignment that ended, by result.
+func (r *Registry) Alignment(result string) { r.alignments.WithLabelValues(result).Inc() }
+
+// SetReadiness gives readcast_ready the check it reports at each scrape.
+func (r *Registry) SetReadiness(ready func() bool) { r.readyFn.Store(&ready) }
+
+// Download records n body bytes of an episode's audio sent to a listener,
+// told apart by client address and user agent (hashed, never kept), and
+// reports whether that made a download. Episodes not in the show being
+// served are not counted.
+func (r *Registry) Download(episode string, n int64, addr, userAgent string) bool {
+	r.minuteMu.RLock()
+	threshold, ok := r.minute[episode]
+	r.minuteMu.RUnlock()
+	if !ok || !r.dl.add(episode, addr, userAgent, n, threshold) {
 		return false
 	}
-	if len(r.seen) < MaxListenersPerDay {
-		r.seen[k] = struct{}{}
-	} else {
-		r.overflow++
-	}
-	r.downloads[episode]++
+	r.dlTotal.WithLabelValues(episode).Inc()
 	return true
 }
 
-// WriteTo writes every counter in the Prometheus text exposition format,
-// sorted, so the output is stable.
-func (r *Registry) WriteTo(w io.Writer) (int64, error) {
-	r.mu.Lock()
-	reqs := make([]reqKey, 0, len(r.requests))
-	for k := range r.requests {
-		reqs = append(reqs, k)
-	}
-	sort.Slice(reqs, func(i, j int) bool {
-		if reqs[i].route != reqs[j].route {
-			return reqs[i].route < reqs[j].route
-		}
-		return reqs[i].code < reqs[j].code
-	})
-	var b strings.Builder
-	b.WriteString("# HELP readcast_http_requests_total HTTP requests answered, by route and status code.\n# TYPE readcast_http_requests_total counter\n")
-	errors := map[string]uint64{}
-	for _, k := range reqs {
-		fmt.Fprintf(&b, "readcast_http_requests_total{route=%s,code=\"%d\"} %d\n", quote(k.route), k.code, r.requests[k])
-		if k.code >= 500 {
-			errors[k.route] += r.requests[k]
-		}
-	}
-	b.WriteString("# HELP readcast_http_response_bytes_total Body bytes sent, by route.\n# TYPE readcast_http_response_bytes_total counter\n")
-	for _, route := range sortedKeys(r.bytes) {
-		fmt.Fprintf(&b, "readcast_http_response_bytes_total{route=%s} %d\n", quote(route), r.bytes[route])
-	}
-	b.WriteString("# HELP readcast_http_errors_total Requests answered with a 5xx status, by route.\n# TYPE readcast_http_errors_total counter\n")
-	for _, route := range sortedKeys(errors) {
-		fmt.Fprintf(&b, "readcast_http_errors_total{route=%s} %d\n", quote(route), errors[route])
-	}
-	b.WriteString("# HELP readcast_downloads_total Episode downloads counted the IAB way: no 0-1 probes, one a listener a day.\n# TYPE readcast_downloads_total counter\n")
-	for _, ep := range sortedKeys(r.downloads) {
-		fmt.Fprintf(&b, "readcast_downloads_total{episode=%s} %d\n", quote(ep), r.downloads[ep])
-	}
-	b.WriteString("# HELP readcast_listeners_today Distinct listener-episode pairs seen today.\n# TYPE readcast_listeners_today gauge\n")
-	fmt.Fprintf(&b, "readcast_listeners_today %d\n", len(r.seen))
-	b.WriteString("# HELP readcast_listeners_overflow_total Downloads counted without deduplication because the daily set was full.\n# TYPE readcast_listeners_overflow_total counter\n")
-	fmt.Fprintf(&b, "readcast_listeners_overflow_total %d\n", r.overflow)
-	r.mu.Unlock()
-	bw := bufio.NewWriter(w)
-	n, err := bw.WriteString(b.String())
-	if err == nil {
-		err = bw.Flush()
-	}
-	return int64(n), err
-}
+// DownloadState is the day's listener state (salted hashes and byte
+// counts, no address) when it changed since the last call, nil otherwise:
+// what a process saves so that its successor does not count the day's
+// listeners again.
+func (r *Registry) DownloadState() []byte { return r.dl.state() }
 
-func sortedKeys(m map[string]uint64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// quote writes a label value as the exposition format wants: in double
-// quotes, with backslash, quote and newline escaped.
-func quote(s string) string {
-	return strconv.Quote(strings.ToValidUTF8(s, "\uFFFD"))
-}
+// RestoreDownloads takes up the state an earlier process saved today; a
+// state of another day is ignored.
+func (r *Registry) RestoreDownloads(data []byte) error { return r.dl.restore(data) }

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,6 +93,9 @@ type Config struct {
 	// Store.Pause, and with "reload" before the reload.
 	Pause func(step string)
 	Log   *slog.Logger
+	// Ended, when set, is told of every job that ends, done or failed
+	// (for health and metrics).
+	Ended func(Job)
 }
 
 // DefaultMaxUpload is the default upload limit: an hour and a half of
@@ -320,7 +326,14 @@ func (p *Publisher) update(j *job, f func(*Job)) {
 		if after.AudioURL != "" {
 			attrs = append(attrs, "url", after.AudioURL)
 		}
-		p.cfg.Log.Info("publish: job", attrs...)
+		level := slog.LevelInfo
+		if after.State == JobFailed {
+			level = slog.LevelError
+		}
+		p.cfg.Log.Log(context.Background(), level, "publish: job", attrs...)
+		if (after.State == JobDone || after.State == JobFailed) && p.cfg.Ended != nil {
+			p.cfg.Ended(after)
+		}
 	}
 }
 
@@ -352,7 +365,7 @@ func (p *Publisher) Run(ctx context.Context) {
 func (p *Publisher) run(ctx context.Context, j *job) {
 	defer j.up.Discard() // a no-op once kept
 	fail := func(err error) {
-		p.update(j, func(s *Job) { s.State, s.Error = JobFailed, err.Error() })
+		p.update(j, func(s *Job) { s.State, s.Error = JobFailed, p.Public(err) })
 	}
 	m, err := p.timings(ctx, j)
 	if err != nil {
@@ -566,6 +579,27 @@ func fits(m *timing.Map, ep Episode, sum string, info audio.Info) error {
 		return fmt.Errorf("times %d sentences, the episode has %d", len(m.Sentences), i)
 	}
 	return nil
+}
+
+// Public is an error's message for a client of the admin API: without the
+// server's file paths (a path of a file error is cut to its base name, the
+// episodes directory's path is left out).
+func (p *Publisher) Public(err error) string {
+	msg := err.Error()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch fe := e.(type) {
+		case *fs.PathError:
+			msg = strings.ReplaceAll(msg, fe.Path, filepath.Base(fe.Path))
+		case *os.LinkError:
+			msg = strings.ReplaceAll(msg, fe.Old, filepath.Base(fe.Old))
+			msg = strings.ReplaceAll(msg, fe.New, filepath.Base(fe.New))
+		}
+	}
+	dir := p.cfg.Store.Dir()
+	if abs, err := filepath.Abs(dir); err == nil {
+		msg = strings.ReplaceAll(msg, abs+string(filepath.Separator), "")
+	}
+	return strings.ReplaceAll(msg, filepath.Clean(dir)+string(filepath.Separator), "")
 }
 
 func newID() string {

@@ -260,6 +260,10 @@ func (s *Store) previous(slug string) (string, error) {
 // replaced by one rename. A crash before that rename leaves the old
 // recording live; after it, the new one with its timings. t says what the
 // take is (origin, QA); Publish returns it as recorded.
+//
+// A publish that fails removes at once what it wrote (the timing map, the
+// recording, the previous pointer it moved, the takes it listed), so the
+// store is as before.
 func (s *Store) Publish(slug string, up *Upload, m *timing.Map, t Take) (Take, error) {
 	return s.store1(slug, up, m, t, true)
 }
@@ -271,7 +275,7 @@ func (s *Store) Hold(slug string, up *Upload, m *timing.Map, t Take) (Take, erro
 	return s.store1(slug, up, m, t, false)
 }
 
-func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool) (Take, error) {
+func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool) (_ Take, err error) {
 	if !ValidSlug(slug) {
 		return Take{}, fmt.Errorf("publish: %q: %w", slug, ErrBadSlug)
 	}
@@ -284,11 +288,17 @@ func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pause("timing")
 	tp := catalog.TimingPath(s.dir, up.SHA256)
 	if up.TextKey != "" {
 		tp = catalog.TimingPathFor(s.dir, up.SHA256, up.TextKey)
 	}
+	undo := s.undoer(slug, up.SHA256, tp)
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	s.pause("timing")
 	if err := writeAtomic(tp, data); err != nil {
 		return Take{}, fmt.Errorf("publish: timing map: %w", err)
 	}
@@ -336,6 +346,48 @@ func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool
 	// Open will: it is no reason to call the publish failed.
 	s.prune()
 	return t, nil
+}
+
+// undoer notes what a publish of recording sum for slug may change, and
+// returns the function that puts it back: the files the publish creates
+// (its timing map and recording, and the copies adopt keeps of the live
+// recording) are removed when they were not there before, and the
+// previous pointer and the list of takes are as they were. s.mu is held.
+func (s *Store) undoer(slug, sum, timingPath string) func() {
+	made := []string{timingPath, s.RecordingPath(sum)}
+	if cur, linked, err := s.current(slug); err == nil && cur != "" && !linked {
+		made = append(made, s.RecordingPath(cur), catalog.TimingPath(s.dir, cur))
+	}
+	var absent []string
+	for _, p := range made {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			absent = append(absent, p)
+		}
+	}
+	prev := s.previousPath(slug)
+	prevTarget, prevErr := os.Readlink(prev)
+	takes, takesErr := os.ReadFile(s.takesPath(slug))
+	return func() {
+		switch {
+		case takesErr == nil:
+			writeAtomic(s.takesPath(slug), takes)
+		case errors.Is(takesErr, fs.ErrNotExist):
+			os.Remove(s.takesPath(slug))
+		}
+		for _, p := range absent {
+			os.Remove(p)
+		}
+		switch {
+		case prevErr == nil:
+			if t, err := os.Readlink(prev); err != nil || t != prevTarget {
+				symlinkAtomic(prev, prevTarget)
+			}
+		case errors.Is(prevErr, fs.ErrNotExist):
+			if _, err := os.Readlink(prev); err == nil {
+				os.Remove(prev)
+			}
+		}
+	}
 }
 
 // Restore makes the episode's previous recording live again, and the one

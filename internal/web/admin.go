@@ -175,6 +175,12 @@ func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
 			adminError(w, http.StatusBadRequest, fmt.Sprintf("the upload was cut off after %d bytes (%v); nothing was kept", body.n, body.err))
 			return
 		}
+		if !errors.Is(err, publish.ErrTooLarge) {
+			// The server failed (a full disk) with the body half read:
+			// read the rest, up to the limit, so the client gets the
+			// answer instead of a connection reset.
+			io.Copy(io.Discard, io.LimitReader(body, limit+1-body.n))
+		}
 		a.fail(w, r, err)
 		return
 	}
@@ -408,7 +414,7 @@ func (a *admin) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusBadRequest, "the request was cancelled; nothing was kept"
 	default:
 		a.s.log.Error("admin", "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = "internal error: " + msg
+		msg = "internal error: " + a.pub.Public(err)
 	}
 	adminError(w, status, msg)
 }

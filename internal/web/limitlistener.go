@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -84,6 +85,16 @@ func (c *limitTCPConn) Close() error {
 type limitConn struct {
 	net.Conn
 	release func()
+}
+
+// ReadFrom keeps the TCP connection's sendfile(2) reachable: net/http
+// sends a file with it only when the connection it holds is an
+// io.ReaderFrom, which the embedded net.Conn interface hides.
+func (c *limitConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{c.Conn}, r)
 }
 
 func (c *limitConn) Close() error {

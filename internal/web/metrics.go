@@ -1,10 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"net"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/readcast/readcast/internal/metrics"
 )
 
 // Route names the metrics give requests that no route of the router
@@ -14,20 +16,21 @@ const (
 	routeUnmatched = "unmatched"
 )
 
-// handleMetrics writes the counters in the Prometheus text format.
+// handleMetrics serves the registry (client_golang's handler, which
+// negotiates the exposition format with the scraper).
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	var b bytes.Buffer
-	if _, err := s.metrics.WriteTo(&b); err != nil {
-		s.log.Error("metrics", "err", err)
-		httpError(w, http.StatusInternalServerError, "metrics unavailable")
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	w.Write(b.Bytes())
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.metricsHandler.ServeHTTP(w, r)
 }
+
+// Metrics is the server's registry: serve records reloads, publishes and
+// alignments in it.
+func (s *Server) Metrics() *metrics.Registry { return s.metrics }
+
+// routeNames are the routes the metrics create zero-valued series of.
+var routeNames = []string{RouteFeed, RouteShow, RouteEpisode, RouteAudio, RouteTranscript, RouteChapters,
+	RouteCover, RouteHealth, RouteReady, RouteStatic, RouteMetrics, routeAdmin, routeUnmatched}
 
 // nameRoute records the route's name on the statusWriter that track put
 // around the request, for the metrics.
@@ -40,14 +43,14 @@ func nameRoute(name string, next http.Handler) http.Handler {
 	})
 }
 
-// count records an answered request by route, status and body bytes, and
-// an audio GET as a possible download (the registry applies the IAB rules
-// and keeps no address).
-func (s *Server) count(route, method, path, rangeHeader, remoteAddr, userAgent string, status int, bytes int64) {
-	s.metrics.Request(route, status, bytes)
-	if route == RouteAudio && method == http.MethodGet {
+// count records an answered request, by route,
+// status, body bytes and duration, and the audio bytes a listener (client,
+// the address from clientAddr) received, towards a download.
+func (s *Server) count(route, method, path, client, userAgent string, status int, bytes int64, took time.Duration) {
+	s.metrics.Request(route, status, bytes, took)
+	if route == RouteAudio && method == http.MethodGet && (status == http.StatusOK || status == http.StatusPartialContent) {
 		if slug, ok := audioSlug(path); ok {
-			s.metrics.Download(slug, rangeHeader, status, clientHost(remoteAddr), userAgent)
+			s.metrics.Download(slug, bytes, client, userAgent)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -25,6 +26,8 @@ type statusWriter struct {
 	// conn sets the connection's write deadline (net/http's response
 	// does); nil where the writer underneath cannot.
 	conn writeDeadliner
+	// err is the first write error: the client went away or stalled.
+	err error
 }
 
 type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
@@ -58,6 +61,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	w.progress()
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
 	return n, err
 }
 
@@ -109,6 +115,9 @@ func (w *statusWriter) sendFile(src io.Reader, f *os.File, remain int64) (int64,
 			remain -= n
 		}
 		if err != nil {
+			if w.err == nil {
+				w.err = err
+			}
 			return w.settle(src, sent, err)
 		}
 		if n < want { // the end of the file
@@ -150,10 +159,15 @@ var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b 
 func (s *Server) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		tc := s.conns.begin(r.Context())
+		defer s.conns.end(tc)
+		id := requestID(r)
+		w.Header().Set("X-Request-Id", id)
 		sw := newStatusWriter(w, s.limits.WriteStall)
 		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
+		took := time.Since(start)
 		status := sw.status
 		if status == 0 {
 			status = http.StatusOK
@@ -162,9 +176,23 @@ func (s *Server) track(next http.Handler) http.Handler {
 		if route == "" {
 			route = routeUnmatched
 		}
-		s.count(route, r.Method, r.URL.Path, rangeHeader, r.RemoteAddr, r.UserAgent(), status, sw.bytes)
-		s.logRequest(r, rangeHeader, status, sw.bytes, time.Since(start))
+		s.count(route, r.Method, r.URL.Path, s.clientAddr(r), r.UserAgent(), status, sw.bytes, took)
+		s.logRequest(r, id, rangeHeader, status, sw.bytes, took, sw.completed(r))
 	})
+}
+
+// completed reports whether the whole answer reached the connection: all
+// the bytes its Content-Length declared, or, without one, no write failed
+// and the client was still there.
+func (w *statusWriter) completed(r *http.Request) bool {
+	if w.err != nil {
+		return false
+	}
+	if cl := w.Header().Get("Content-Length"); cl != "" && r.Method != http.MethodHead && w.status != http.StatusNotModified {
+		n, err := strconv.ParseInt(cl, 10, 64)
+		return err == nil && n == w.bytes
+	}
+	return r.Context().Err() == nil
 }
 
 // bodyRules bounds request bodies. Only an admin upload or action may

@@ -310,17 +310,3 @@ func untimedSections(o segment.Episode) []player.Section {
 	}
 	return sections
 }
-
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	snap := s.Snapshot()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	recorded := 0
-	for _, e := range snap.Episodes {
-		if e.Audio != nil {
-			recorded++
-		}
-	}
-	fmt.Fprintf(w, "ok: %d of %d episodes recorded, %d problems\n", recorded, len(snap.Episodes), len(snap.Problems))
-}

@@ -16,6 +16,7 @@ const (
 	RouteChapters   = "chapters"
 	RouteCover      = "cover"
 	RouteHealth     = "healthz"
+	RouteReady      = "readyz"
 	RouteStatic     = "static"
 	RouteMetrics    = "metrics"
 )
@@ -38,6 +39,7 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	handle("/static/{name}", RouteStatic, s.handleStatic).Methods(get...)
 	handle("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", RouteCover, s.handleAsset).Methods(withOptions...)
 	handle("/healthz", RouteHealth, s.handleHealth).Methods(get...)
+	handle("/readyz", RouteReady, s.handleReady).Methods(get...)
 	handle("/metrics", RouteMetrics, s.handleMetrics).Methods(get...)
 	// cleanPaths has redirected any path that is not clean.
 	r.SkipClean(true)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,7 +27,18 @@ type Server struct {
 	pages  *player.Pages
 	limits Limits
 	// metrics counts requests and downloads for /metrics (metrics.go).
-	metrics *metrics.Registry
+	metrics        *metrics.Registry
+	metricsHandler http.Handler
+	// health is what /readyz reports besides the snapshot (health.go).
+	health health
+	// trusted are the proxies whose forwarding headers name the client
+	// (proxy.go).
+	trusted atomic.Pointer[[]netip.Prefix]
+	// grace is how long a shutdown lets requests in flight finish
+	// (shutdown.go).
+	grace time.Duration
+	// conns follows the connections Serve accepts (conns.go).
+	conns *conns
 	// admin serves /admin when EnableAdmin was called (admin.go).
 	admin http.Handler
 	// static are the player's files (static.go); pageTable the pages of
@@ -76,18 +88,20 @@ func DefaultLimits() Limits {
 	}
 }
 
-// ShutdownTimeout is how long Serve lets requests in flight finish when
-// its context is done.
-const ShutdownTimeout = 10 * time.Second
-
 // New returns a server of snap that logs to log, with DefaultLimits.
 func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
 	pages, err := player.New()
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	s := &Server{log: log, pages: pages, metrics: metrics.New(nil), static: staticAssets(pages), limits: DefaultLimits()}
+	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages), limits: DefaultLimits()}
+	s.metricsHandler = s.metrics.Handler()
+	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
+	s.health.started = time.Now()
+	s.grace = DefaultShutdownGrace
+	s.conns = newConns(s)
 	s.snap.Store(snap)
+	s.swapped(snap)
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
 	return s, nil
@@ -106,7 +120,12 @@ func (s *Server) Snapshot() *catalog.Snapshot { return s.snap.Load() }
 
 // Swap replaces the snapshot being served; requests in flight finish with
 // the one they started with.
-func (s *Server) Swap(snap *catalog.Snapshot) { s.snap.Store(snap) }
+// It counts as a successful reload: a failed one or a fallback before it
+// stops holding the server not ready.
+func (s *Server) Swap(snap *catalog.Snapshot) {
+	s.snap.Store(snap)
+	s.swapped(snap)
+}
 
 // Handler is the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
@@ -123,8 +142,9 @@ func (s *Server) URL(name string, pairs ...string) string {
 }
 
 // Serve accepts connections on l until ctx is done, then shuts down
-// gracefully: it stops accepting, lets requests in flight finish (up to
-// ShutdownTimeout), and returns. Every request goes through net/http and
+// gracefully: it stops accepting, lets requests in flight finish within
+// the shutdown grace (SetShutdownGrace), cuts those still going, and
+// returns. Every request goes through net/http and
 // Handler, on connections bounded by the server's Limits. There is
 // deliberately no WriteTimeout: it would cut off a slow listener's
 // download of a long episode; the write-progress deadline of statusWriter
@@ -148,17 +168,15 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 			}
 		},
 	}
+	tl := s.conns.listen(srv, ll)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ll) }()
+	go func() { errc <- srv.Serve(tl) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("web: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down", "grace", ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := s.shutdown(srv, s.conns); err != nil {
 		srv.Close()
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
@@ -171,20 +189,21 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 // logRequest writes the access log line of a request through the server's
 // logger. It logs no client address: a podcast host has no need to keep
 // listeners' IP addresses.
-func (s *Server) logRequest(r *http.Request, rangeHeader string, status int, bytes int64, took time.Duration) {
+func (s *Server) logRequest(r *http.Request, id, rangeHeader string, status int, bytes int64, took time.Duration, completed bool) {
 	ctx := r.Context()
 	if !s.log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := [6]slog.Attr{
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+	attrs := [10]slog.Attr{
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("proto", r.Proto),
 		slog.Int("status", status), slog.Int64("bytes", bytes),
-		slog.Duration("took", took),
+		slog.Float64("duration", took.Seconds()), slog.Bool("completed", completed),
+		slog.String("user_agent", r.UserAgent()), slog.String("request_id", id),
 	}
-	n := 5
+	n := 9
 	if rangeHeader != "" {
-		attrs[5] = slog.String("range", rangeHeader)
-		n = 6
+		attrs[9] = slog.String("range", rangeHeader)
+		n = 10
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
 }

@@ -214,7 +214,8 @@ func TestContentTypesAndHeaders(t *testing.T) {
 		{ep.Transcript("html").Path, "text/html; charset=utf-8", true, true},
 		{ep.ChaptersDoc.Path, "application/json+chapters", true, true},
 		{snap.Cover.Path, "image/jpeg", true, true},
-		{"/healthz", "text/plain; charset=utf-8", false, false},
+		{"/healthz", "application/json", false, false},
+		{"/readyz", "application/json", false, false},
 	}
 	for _, tt := range tests {
 		resp, body := do(t, http.MethodGet, ts.URL+tt.path)
