@@ -1,0 +1,178 @@
+package hmm
+
+import "math"
+
+// Features are a recording's cepstra after batch mean normalization; the
+// deltas and double deltas of the model's 1s_c_d_dd feature are computed
+// from them frame by frame, so an hour costs 13 floats a frame (19 MB).
+type Features struct {
+	N   int
+	Cep []float32 // N × Ceps
+}
+
+// NewFeatures takes ownership of cep (n × Ceps cepstra) and applies batch
+// mean normalization: the mean of the frames with positive C0 (frames of
+// digital silence would drag it down) is subtracted from every frame.
+func NewFeatures(cep []float32) *Features {
+	n := len(cep) / Ceps
+	ft := &Features{N: n, Cep: cep[:n*Ceps]}
+	var sum [Ceps]float64
+	k := 0
+	for t := range n {
+		c := ft.Cep[t*Ceps : (t+1)*Ceps]
+		if c[0] < 0 {
+			continue
+		}
+		for i, v := range c {
+			sum[i] += float64(v)
+		}
+		k++
+	}
+	if k == 0 {
+		return ft
+	}
+	var mean [Ceps]float32
+	for i := range mean {
+		mean[i] = float32(sum[i] / float64(k))
+	}
+	for t := range n {
+		c := ft.Cep[t*Ceps : (t+1)*Ceps]
+		for i := range c {
+			c[i] -= mean[i]
+		}
+	}
+	return ft
+}
+
+func (ft *Features) cep(t int) []float32 {
+	t = min(max(t, 0), ft.N-1)
+	return ft.Cep[t*Ceps : (t+1)*Ceps]
+}
+
+// vector writes frame t's three streams: cepstra, deltas (c[t+2]-c[t-2])
+// and double deltas ((c[t+3]-c[t-1]) - (c[t+1]-c[t-3])), the frames
+// beyond the ends repeating the first and last.
+func (ft *Features) vector(t int, out *[3 * Ceps]float32) {
+	c := ft.cep(t)
+	p2, m2 := ft.cep(t+2), ft.cep(t-2)
+	p3, m1, p1, m3 := ft.cep(t+3), ft.cep(t-1), ft.cep(t+1), ft.cep(t-3)
+	for i := range Ceps {
+		out[i] = c[i]
+		out[Ceps+i] = p2[i] - m2[i]
+		out[2*Ceps+i] = (p3[i] - m1[i]) - (p1[i] - m3[i])
+	}
+}
+
+// topN is how many Gaussians of a codebook's stream score a frame (as
+// PocketSphinx's -topn).
+const topN = 4
+
+// scorer computes senone log likelihoods frame by frame, evaluating only
+// the codebooks that the senones asked for need.
+type scorer struct {
+	m     *Model
+	ft    *Features
+	frame int
+	x     [3 * Ceps]float32
+	// per codebook: the frame its top Gaussians were computed for, and
+	// them (stream, rank).
+	cbFrame []int
+	topIdx  [][3][topN]int32
+	topVal  [][3][topN]float32
+	// per senone: the frame its score was computed for, and it.
+	senFrame []int
+	senScore []float32
+	// Evals counts codebook evaluations, for the benchmarks.
+	Evals int
+}
+
+func newScorer(m *Model, ft *Features) *scorer {
+	s := &scorer{m: m, ft: ft, frame: -1,
+		cbFrame: make([]int, m.nCB), topIdx: make([][3][topN]int32, m.nCB), topVal: make([][3][topN]float32, m.nCB),
+		senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
+	for i := range s.cbFrame {
+		s.cbFrame[i] = -1
+	}
+	for i := range s.senFrame {
+		s.senFrame[i] = -1
+	}
+	return s
+}
+
+// setFrame makes t the frame senones are scored for.
+func (s *scorer) setFrame(t int) {
+	if t != s.frame {
+		s.frame = t
+		s.ft.vector(t, &s.x)
+	}
+}
+
+// codebook computes the top Gaussians of codebook cb for the frame.
+func (s *scorer) codebook(cb int) {
+	s.cbFrame[cb] = s.frame
+	s.Evals++
+	m := s.m
+	for f := range 3 {
+		x := s.x[f*Ceps : (f+1)*Ceps]
+		mean, ivar, det := m.mean[cb][f], m.ivar[cb][f], m.det[cb][f]
+		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		for k := range topN {
+			idx[k], val[k] = -1, float32(math.Inf(-1))
+		}
+		worst := val[topN-1]
+		for d := range m.nDens {
+			mu := mean[d*Ceps : (d+1)*Ceps : (d+1)*Ceps]
+			iv := ivar[d*Ceps : (d+1)*Ceps : (d+1)*Ceps]
+			v := det[d]
+			for k := 0; k < Ceps; k++ {
+				e := x[k] - mu[k]
+				v -= e * e * iv[k]
+			}
+			if v <= worst {
+				continue
+			}
+			k := topN - 1
+			for k > 0 && val[k-1] < v {
+				val[k], idx[k] = val[k-1], idx[k-1]
+				k--
+			}
+			val[k], idx[k] = v, int32(d)
+			worst = val[topN-1]
+		}
+	}
+}
+
+// senone returns the log likelihood of senone sen for the frame.
+func (s *scorer) senone(sen int32) float32 {
+	if s.senFrame[sen] == s.frame {
+		return s.senScore[sen]
+	}
+	m := s.m
+	cb := int(m.senCB[sen])
+	if s.cbFrame[cb] != s.frame {
+		s.codebook(cb)
+	}
+	var total float32
+	for f := range 3 {
+		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		best := val[0] + m.mixw[f][idx[0]][sen]
+		var sum float32 = 1
+		for k := 1; k < topN; k++ {
+			if idx[k] < 0 {
+				break
+			}
+			v := val[k] + m.mixw[f][idx[k]][sen]
+			if v > best {
+				sum = sum*expf(best-v) + 1
+				best = v
+			} else {
+				sum += expf(v - best)
+			}
+		}
+		total += best + float32(math.Log(float64(sum)))
+	}
+	s.senFrame[sen], s.senScore[sen] = s.frame, total
+	return total
+}
+
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
