@@ -44,6 +44,16 @@ func NewFeatures(cep []float32) *Features {
 	return ft
 }
 
+// Slice returns the frames [from, to) as features of their own (sharing
+// the cepstra, normalized with the whole recording's mean).
+func (ft *Features) Slice(from, to int) *Features {
+	from, to = max(0, from), min(ft.N, to)
+	if to < from {
+		to = from
+	}
+	return &Features{N: to - from, Cep: ft.Cep[from*Ceps : to*Ceps]}
+}
+
 func (ft *Features) cep(t int) []float32 {
 	t = min(max(t, 0), ft.N-1)
 	return ft.Cep[t*Ceps : (t+1)*Ceps]
@@ -107,39 +117,68 @@ func (s *scorer) setFrame(t int) {
 	}
 }
 
-// codebook computes the top Gaussians of codebook cb for the frame.
+// codebook computes the top Gaussians of codebook cb for the frame. As
+// PocketSphinx does, the previous frame's best Gaussians are scored first:
+// they set a bar that most others fall under after a few dimensions, and
+// those are abandoned there.
 func (s *scorer) codebook(cb int) {
+	warm := s.cbFrame[cb] == s.frame-1
 	s.cbFrame[cb] = s.frame
 	s.Evals++
 	m := s.m
 	for f := range 3 {
-		x := s.x[f*Ceps : (f+1)*Ceps]
+		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
 		mean, ivar, det := m.mean[cb][f], m.ivar[cb][f], m.det[cb][f]
 		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		prev := *idx
 		for k := range topN {
-			idx[k], val[k] = -1, float32(math.Inf(-1))
+			idx[k], val[k] = -1, negInf
 		}
-		worst := val[topN-1]
-		for d := range m.nDens {
-			mu := mean[d*Ceps : (d+1)*Ceps : (d+1)*Ceps]
-			iv := ivar[d*Ceps : (d+1)*Ceps : (d+1)*Ceps]
-			v := det[d]
-			for k := 0; k < Ceps; k++ {
-				e := x[k] - mu[k]
-				v -= e * e * iv[k]
-			}
-			if v <= worst {
-				continue
-			}
+		insert := func(d int32, v float32) {
 			k := topN - 1
 			for k > 0 && val[k-1] < v {
 				val[k], idx[k] = val[k-1], idx[k-1]
 				k--
 			}
-			val[k], idx[k] = v, int32(d)
-			worst = val[topN-1]
+			val[k], idx[k] = v, d
+		}
+		if warm {
+			for _, d := range prev {
+				if d >= 0 {
+					insert(d, gauss(x, mean, ivar, det, int(d), negInf))
+				}
+			}
+		}
+		for d := range m.nDens {
+			if warm && (int32(d) == prev[0] || int32(d) == prev[1] || int32(d) == prev[2] || int32(d) == prev[3]) {
+				continue
+			}
+			worst := val[topN-1]
+			if v := gauss(x, mean, ivar, det, d, worst); v > worst {
+				insert(int32(d), v)
+			}
 		}
 	}
+}
+
+// gauss is the log density of Gaussian d at x, or something at or under
+// bar as soon as it is known to fall under it.
+func gauss(x *[Ceps]float32, mean, ivar, det []float32, d int, bar float32) float32 {
+	mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
+	iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
+	e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
+	v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
+	if v <= bar {
+		return v
+	}
+	e0, e1, e2, e3 = x[4]-mu[4], x[5]-mu[5], x[6]-mu[6], x[7]-mu[7]
+	v -= e0*e0*iv[4] + e1*e1*iv[5] + e2*e2*iv[6] + e3*e3*iv[7]
+	if v <= bar {
+		return v
+	}
+	e0, e1, e2, e3 = x[8]-mu[8], x[9]-mu[9], x[10]-mu[10], x[11]-mu[11]
+	e4 := x[12] - mu[12]
+	return v - (e0*e0*iv[8] + e1*e1*iv[9] + e2*e2*iv[10] + e3*e3*iv[11] + e4*e4*iv[12])
 }
 
 // senone returns the log likelihood of senone sen for the frame.

@@ -58,6 +58,11 @@ type Segment struct {
 	Score float32
 	// Phones are the frames the word's phones start at.
 	Phones []int
+	// Garbage is the log likelihood of the segment's frames under the
+	// best of the filler models (silence, noise, spoken noise) frame by
+	// frame: what the frames score when they are not these words. A word
+	// that is there scores well above it.
+	Garbage float32
 }
 
 // Stats describe a search, for benchmarks.
@@ -376,7 +381,9 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	}
 	st.CodebookEvals = s.sc.Evals
 	st.Records = len(s.recs)
-	return s.backtrace(s.finalH, s.finalV, T), st, nil
+	segs := s.backtrace(s.finalH, s.finalV, T)
+	s.garbage(segs)
+	return segs, st, nil
 }
 
 // expandGaps passes the junction scores of frame t on: skips to later
@@ -486,4 +493,27 @@ func (s *search) backtrace(h int32, final float32, T int) []Segment {
 		w.Score = endScore - chain[i+1-len(w.Phones)].score
 	}
 	return out
+}
+
+// garbage fills in each segment's Garbage score.
+func (s *search) garbage(segs []Segment) {
+	var sens []int32
+	for _, name := range []string{"SIL", "+NSN+", "+SPN+"} {
+		if id, ok := s.m.PhoneID(name); ok {
+			sens = append(sens, s.m.ci[id].sen[:]...)
+		}
+	}
+	for i := range segs {
+		sg := &segs[i]
+		var sum float32
+		for t := sg.Start; t < sg.End; t++ {
+			s.sc.setFrame(t)
+			best := negInf
+			for _, sen := range sens {
+				best = max(best, s.sc.senone(sen))
+			}
+			sum += best
+		}
+		sg.Garbage = sum
+	}
 }
