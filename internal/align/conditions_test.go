@@ -121,7 +121,7 @@ type condition struct {
 	// long as the report says which.
 	firstTake *timing.Map
 	skip      map[string]bool
-	want  []wantNote
+	want      []wantNote
 	// not are kinds of note the report must not hold.
 	not []IssueKind
 }
