@@ -50,6 +50,18 @@ func (r *recording) add(y []float32) { r.out = append(r.out, y...) }
 // silence appends d seconds of silence.
 func (r *recording) silence(d float64) { r.add(make([]float32, sampleAt(d, r.rate))) }
 
+// splice copies the source with sound added at each of the source times
+// at, in order: insert adds it, after the source up to at[i].
+func (r *recording) splice(at []float64, insert func(i int)) {
+	from := 0.0
+	for i, a := range at {
+		r.copy(from, a)
+		insert(i)
+		from = a
+	}
+	r.copy(from, r.duration())
+}
+
 // now is the length of the recording so far, in seconds.
 func (r *recording) now() float64 { return float64(len(r.out)) / float64(r.rate) }
 
@@ -188,14 +200,11 @@ func condMusic(t *testing.T) condition {
 func condPauses(t *testing.T) condition {
 	e, r := conditionSource(t)
 	ss := e.exact.Sentences
-	from := 0.0
+	var at []float64
 	for i := 1; i < len(ss); i++ {
-		cut := (ss[i-1].End + ss[i].Start) / 2
-		r.copy(from, cut)
-		r.silence(3)
-		from = cut
+		at = append(at, (ss[i-1].End+ss[i].Start)/2)
 	}
-	r.copy(from, r.duration())
+	r.splice(at, func(int) { r.silence(3) })
 	c := condition{name: "pauses-3s", not: []IssueKind{IssueUntranscribed, IssueSkipped, IssueRetake}}
 	c.finish(t, e, r)
 	return c
@@ -222,22 +231,21 @@ func condRetake(t *testing.T) condition {
 func condStutter(t *testing.T) condition {
 	e, r := conditionSource(t)
 	ss := e.exact.Sentences
-	from := 0.0
+	var at, syl []float64
 	for _, k := range []int{len(ss) / 5, len(ss) / 2, 4 * len(ss) / 5} {
 		for _, w := range ss[k].Words[1:] {
 			if d := w.End - w.Start; d >= 0.35 {
-				syl := min(0.15, 0.4*d)
-				r.copy(from, w.Start)
-				for range 2 {
-					r.copy(w.Start, w.Start+syl)
-					r.silence(0.12)
-				}
-				from = w.Start
+				at, syl = append(at, w.Start), append(syl, min(0.15, 0.4*d))
 				break
 			}
 		}
 	}
-	r.copy(from, r.duration())
+	r.splice(at, func(i int) {
+		for range 2 {
+			r.copy(at[i], at[i]+syl[i])
+			r.silence(0.12)
+		}
+	})
 	c := condition{name: "stutter", not: []IssueKind{IssueSkipped, IssueRetake}}
 	c.finish(t, e, r)
 	return c
@@ -259,15 +267,11 @@ func condUm(t *testing.T) condition {
 	mid := ss[len(ss)/2]
 	at = append(at, mid.Words[len(mid.Words)/2].Start)
 	slices.Sort(at)
-	from := 0.0
-	for _, a := range at {
-		r.copy(from, a)
+	r.splice(at, func(int) {
 		r.silence(0.15)
 		r.add(um)
 		r.silence(0.15)
-		from = a
-	}
-	r.copy(from, r.duration())
+	})
 	c := condition{name: "um", not: []IssueKind{IssueSkipped, IssueRetake}}
 	c.finish(t, e, r)
 	return c

@@ -178,27 +178,6 @@ func TestDictionaryPhones(t *testing.T) {
 	}
 }
 
-// phoneErrors is the edit distance between two phone sequences.
-func phoneErrors(a, b []string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // agreement guesses every 60th plain dictionary word as if it were
 // unknown and returns the phone error rate against the dictionary's
 // closest variant.
@@ -222,7 +201,7 @@ func agreement(t *testing.T, l *Lexicon) float64 {
 		best := -1
 		var ref []string
 		for _, v := range l.lookup(w) {
-			if e := phoneErrors(g.guessed[w], v); best < 0 || e < best {
+			if e := testtool.EditDistance(g.guessed[w], v); best < 0 || e < best {
 				best, ref = e, v
 			}
 		}
