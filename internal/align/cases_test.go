@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -48,8 +49,8 @@ func TestRefusal(t *testing.T) {
 	cases := everyCase(t)
 	for _, rec := range cases {
 		for _, txt := range cases {
-			if rec.name == txt.name {
-				continue
+			if sameWords(rec.text, txt.text) {
+				continue // the MFA clip and its music-intro version read one text
 			}
 			t.Run(rec.name+"/"+txt.name, func(t *testing.T) {
 				res, err := AlignFile(context.Background(), rec.audio, txt.text, Options{})
@@ -67,4 +68,16 @@ func TestRefusal(t *testing.T) {
 			})
 		}
 	}
+}
+
+// sameWords reports whether two texts have the same words.
+func sameWords(a, b []Sentence) bool {
+	var wa, wb []string
+	for _, s := range a {
+		wa = append(wa, s.Words...)
+	}
+	for _, s := range b {
+		wb = append(wb, s.Words...)
+	}
+	return slices.Equal(wa, wb)
 }
