@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -40,12 +41,15 @@ const (
 	// most sentences are absent, and a sentence is only taken where its
 	// words fit better than the filler models.
 	retakeSkip = 5
-	// A word's evidence is how much better, per frame, its frames fit its
-	// phones than the best filler model (silence, noise, spoken noise):
-	// its log-likelihood ratio. Confidence maps a sentence's ratio
+	// A word's evidence is how much better, per frame, its frames fit the
+	// states of its phones than the garbage model (the best phone state
+	// of each frame, whatever the text): its log-likelihood ratio (see
+	// hmm.Segment.LLR). Measured on the human recordings and the
+	// sonnet, a sentence of the right text scores -1.9 to 0 a frame, one
+	// of another text -2.9 to -6.5. Confidence maps a sentence's ratio
 	// through a logistic: llrMid is confidence 0.5, llrScale its width.
-	llrMid   = 0.4
-	llrScale = 0.25
+	llrMid   = -2.2
+	llrScale = 0.35
 	// lowConfidence is under what a sentence is reported as uncertain;
 	// foundConfidence is what it needs to count as found when deciding
 	// whether the text matches the recording at all: it does when at
@@ -53,13 +57,20 @@ const (
 	lowConfidence   = 0.35
 	foundConfidence = 0.5
 	matchedShare    = 0.5
-	// minSound is the least filler sound (noise or spoken noise, not
-	// silence) between or inside sentences that is reported, in seconds.
+	// minSound is the least sound (what the energy VAD does not call
+	// silence) in a stretch the path gave to the fillers that is
+	// reported, in seconds; minNoise is how much of it the noise and
+	// spoken-noise models must have taken (the rest went to silence). A
+	// pause is not untranscribed sound, even with a breath or a room's
+	// hum in it.
 	minSound = 1.0
+	minNoise = 0.5
 	// maxRetakeWindow bounds how many sentences around an untranscribed
 	// stretch are looked for in it.
 	maxRetakeWindow = 60
 )
+
+var debugLLR = os.Getenv("DEBUG_LLR") != ""
 
 // frameSec is the length of a feature frame in seconds.
 const frameSec = float64(hmm.FrameShift) / hmm.Rate
@@ -69,6 +80,7 @@ type aligner struct {
 	m        *hmm.Model
 	ft       *hmm.Features
 	energy   []float32
+	vad      *vad
 	text     []Sentence
 	duration float64
 	report   Report
@@ -169,6 +181,7 @@ func (a *aligner) run(ctx context.Context) error {
 // too short for it (a 2-second file for a hundred sentences).
 func (a *aligner) plausible() error {
 	v := newVAD(a.energy)
+	a.vad = v
 	speech := v.speechFraction() * a.duration
 	if v.level-v.floor < 10 || speech < 0.2 {
 		return fmt.Errorf("%w: no speech found in %s of audio", ErrSilent, clock(a.duration))
@@ -204,17 +217,19 @@ func (a *aligner) place() {
 			st.missing = true
 			continue
 		}
-		var score, garbage float64
+		var llr float64
 		frames := 0
 		for w := from; w < to; w++ {
 			sg := wordSeg[w]
 			st.words = append(st.words, interval{float64(sg.Start) * frameSec, float64(sg.End) * frameSec})
-			score += float64(sg.Score)
-			garbage += float64(sg.Garbage)
+			llr += float64(sg.LLR) * float64(sg.End-sg.Start)
 			frames += sg.End - sg.Start
 		}
 		st.start, st.end = st.words[0].start, st.words[len(st.words)-1].end
-		st.llr = (score - garbage) / float64(max(1, frames))
+		st.llr = llr / float64(max(1, frames))
+		if debugLLR {
+			fmt.Printf("LLR sentence %d: %.3f\n", si, st.llr)
+		}
 		st.confidence = 1 / (1 + math.Exp(-(st.llr-llrMid)/llrScale))
 		prevEnd = st.end
 	}
@@ -241,10 +256,11 @@ func (a *aligner) place() {
 	}
 }
 
-// stretch is a run of filler segments holding sound that is not silence.
+// stretch is a run of filler segments holding sound.
 type stretch struct {
 	from, to int     // frames
-	sound    float64 // seconds of noise and spoken noise in it
+	sound    float64 // seconds of sound in it (energy VAD)
+	noise    float64 // seconds the noise and spoken-noise models took
 	after    int     // the word before it, -1 if none
 }
 
@@ -254,8 +270,11 @@ func (a *aligner) stretches() []stretch {
 	cur := stretch{from: -1, after: -1}
 	lastWord := -1
 	flush := func() {
-		if cur.from >= 0 && cur.sound >= minSound {
-			out = append(out, cur)
+		if cur.from >= 0 {
+			cur.sound = a.vad.sound(float64(cur.from)*frameSec, float64(cur.to)*frameSec)
+			if cur.sound >= minSound && cur.noise >= minNoise {
+				out = append(out, cur)
+			}
 		}
 		cur = stretch{from: -1, after: lastWord}
 	}
@@ -271,7 +290,7 @@ func (a *aligner) stretches() []stretch {
 		}
 		cur.to = sg.End
 		if sg.Filler != "SIL" {
-			cur.sound += float64(sg.End-sg.Start) * frameSec
+			cur.noise += float64(sg.End-sg.Start) * frameSec
 		}
 	}
 	flush()
@@ -347,9 +366,9 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 	}
 	// Sentences found there, whole and fitting.
 	type acc struct {
-		words          int
-		score, garbage float64
-		frames         int
+		words  int
+		llr    float64
+		frames int
 	}
 	per := map[int]*acc{}
 	for _, sg := range segs {
@@ -362,8 +381,7 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 		}
 		p := per[si]
 		p.words++
-		p.score += float64(sg.Score)
-		p.garbage += float64(sg.Garbage)
+		p.llr += float64(sg.LLR) * float64(sg.End-sg.Start)
 		p.frames += sg.End - sg.Start
 	}
 	first, last = -1, -1
@@ -372,7 +390,7 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 		if p == nil || p.words < a.first[si+1]-a.first[si] {
 			continue
 		}
-		if llr := (p.score - p.garbage) / float64(max(1, p.frames)); llr < llrMid {
+		if llr := p.llr / float64(max(1, p.frames)); llr < llrMid {
 			continue
 		}
 		if first < 0 {

@@ -58,11 +58,11 @@ type Segment struct {
 	Score float32
 	// Phones are the frames the word's phones start at.
 	Phones []int
-	// Garbage is the log likelihood of the segment's frames under the
-	// best of the filler models (silence, noise, spoken noise) frame by
-	// frame: what the frames score when they are not these words. A word
-	// that is there scores well above it.
-	Garbage float32
+	// LLR is how much better, per frame, a word's frames fit its phones
+	// than the garbage model (the best context-independent phone state
+	// of each frame): about 0 or above for a word that is there, well
+	// under for words forced onto other sounds.
+	LLR float32
 }
 
 // Stats describe a search, for benchmarks.
@@ -381,8 +381,8 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	}
 	st.CodebookEvals = s.sc.Evals
 	st.Records = len(s.recs)
-	segs := s.backtrace(s.finalH, s.finalV, T)
-	s.garbage(segs)
+	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
+	s.garbage(segs, nodes)
 	return segs, st, nil
 }
 
@@ -465,7 +465,7 @@ func (s *search) gc() {
 	// Entries of inactive nodes are stale (their stamps are past).
 }
 
-func (s *search) backtrace(h int32, final float32, T int) []Segment {
+func (s *search) backtrace(h int32, final float32, T int) ([]Segment, [][]int32) {
 	var chain []record
 	for ; h >= 0; h = s.recs[h].prev {
 		chain = append(chain, s.recs[h])
@@ -474,6 +474,7 @@ func (s *search) backtrace(h int32, final float32, T int) []Segment {
 		chain[i], chain[j] = chain[j], chain[i]
 	}
 	var out []Segment
+	var nodes [][]int32
 	for i, r := range chain {
 		end, endScore := int32(T), final
 		if i+1 < len(chain) {
@@ -482,38 +483,51 @@ func (s *search) backtrace(h int32, final float32, T int) []Segment {
 		nd := s.nodes[r.node]
 		if nd.word < 0 {
 			out = append(out, Segment{Word: -1, Filler: s.m.Phones[nd.phone], Start: int(r.frame), End: int(end), Score: endScore - r.score})
+			nodes = append(nodes, nil)
 			continue
 		}
 		if nd.phone == 0 {
 			out = append(out, Segment{Word: int(nd.word), Pron: int(nd.pron), Start: int(r.frame)})
+			nodes = append(nodes, nil)
 		}
+		nodes[len(nodes)-1] = append(nodes[len(nodes)-1], r.node)
 		w := &out[len(out)-1]
 		w.Phones = append(w.Phones, int(r.frame))
 		w.End = int(end)
 		w.Score = endScore - chain[i+1-len(w.Phones)].score
 	}
-	return out
+	return out, nodes
 }
 
-// garbage fills in each segment's Garbage score.
-func (s *search) garbage(segs []Segment) {
-	var sens []int32
-	for _, name := range []string{"SIL", "+NSN+", "+SPN+"} {
-		if id, ok := s.m.PhoneID(name); ok {
-			sens = append(sens, s.m.ci[id].sen[:]...)
-		}
-	}
+// garbageStride is every how many frames of a word the garbage model is
+// scored (it costs as much as a third of the search per frame scored).
+const garbageStride = 3
+
+// garbage fills in each word's LLR: how much better, per frame, the
+// senones of the phones the path gave its frames score than the garbage
+// model.
+func (s *search) garbage(segs []Segment, nodes [][]int32) {
 	for i := range segs {
 		sg := &segs[i]
-		var sum float32
-		for t := sg.Start; t < sg.End; t++ {
-			s.sc.setFrame(t)
-			best := negInf
-			for _, sen := range sens {
-				best = max(best, s.sc.senone(sen))
-			}
-			sum += best
+		if sg.Word < 0 {
+			continue
 		}
-		sg.Garbage = sum
+		var sum float32
+		n := 0
+		p := 0
+		for t := sg.Start; t < sg.End; t += garbageStride {
+			for p+1 < len(sg.Phones) && sg.Phones[p+1] <= t {
+				p++
+			}
+			s.sc.setFrame(t)
+			u := s.nodes[nodes[i][p]].u
+			forced := negInf
+			for _, sen := range u.sen {
+				forced = max(forced, s.sc.senone(sen))
+			}
+			sum += forced - s.sc.garbageScore()
+			n++
+		}
+		sg.LLR = sum / float32(max(1, n))
 	}
 }
