@@ -98,6 +98,11 @@ func TestPronounce(t *testing.T) {
 			{"antisemitism", "AE N T IY S EH M IH T IH Z AH M"},
 			{"AgencyUnder", "EY JH AH N S IY AH N D ER"}, // a lost space
 			{"Révolution", "R EH V AH L UW SH AH N"},
+			{"1066", "T EH N S IH K S T IY S IH K S"},
+			{"1900", "W AH N TH AW Z AH N D N AY N HH AH N D R AH D"}, // a quantity
+			{"II", "T UW"},
+			{"VIII", "DH AH EY T TH"},
+			{"XIV", "F AO R T IY N"},
 		} {
 			got, err := l.Pronounce(c.word)
 			if err != nil {

@@ -32,7 +32,7 @@ var abbrev = map[string]string{
 	"mt": "mount", "ft": "feet", "lt": "lieutenant", "gen": "general",
 	"col": "colonel", "capt": "captain", "sgt": "sergeant", "prof": "professor",
 	"dept": "department", "govt": "government", "approx": "approximately",
-	"no": "number", "nos": "numbers", "vol": "volume", "pp": "pages",
+	"vol": "volume", "pp": "pages",
 	"ch": "chapter", "fig": "figure", "km": "kilometres", "kg": "kilograms",
 	"mr": "mister", "mrs": "missus", "ms": "miz", "dr": "doctor", "st": "saint",
 }
@@ -136,9 +136,20 @@ func (l *Lexicon) chunk(p *plan, c string) {
 		return
 	}
 	if m := numberRE.FindStringSubmatch(lc); m != nil {
-		for _, w := range numberWords(m[1], m[2], m[3]) {
-			l.chunk(p, w)
+		p.parts = append(p.parts, part{variants: l.readings(numberWords(m[1], m[2], m[3]))})
+		return
+	}
+	if n, ok := roman[c]; ok {
+		// "World War II", "Henry VIII": the number, its ordinal, or the
+		// letters.
+		card := cardinal(n)
+		ord := append(card[:len(card)-1:len(card)-1], ordinal(card[len(card)-1]))
+		var spelled []string
+		for _, r := range lc {
+			spelled = append(spelled, letterNames[r]...)
 		}
+		v := l.readings([][]string{card, append([]string{"the"}, ord...), ord})
+		p.parts = append(p.parts, part{variants: append(v, spelled)})
 		return
 	}
 	if x, ok := abbrev[lc]; ok {
@@ -217,6 +228,30 @@ func (l *Lexicon) chunk(p *plan, c string) {
 	if lc = lettersOnly(lc); lc != "" {
 		p.parts = append(p.parts, part{variants: l.compose(c), guess: lc})
 	}
+}
+
+// readings pronounces the readings of a token, each a sequence of spoken
+// words ("1900": nineteen hundred, or one thousand nine hundred), as the
+// variants of one part, at most maxVariants.
+func (l *Lexicon) readings(readings [][]string) [][]string {
+	var variants [][]string
+	for _, words := range readings {
+		var sub plan
+		for _, w := range words {
+			l.chunk(&sub, w)
+		}
+		variants = append(variants, l.assemble(sub)...)
+	}
+	variants = dedupe(variants)
+	return variants[:min(len(variants), maxVariants)]
+}
+
+// roman are the Roman numerals read as numbers: two letters or more (a
+// lone "I" is the pronoun, "V" and "X" letters).
+var roman = map[string]uint64{
+	"II": 2, "III": 3, "IV": 4, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
+	"XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19, "XX": 20,
+	"XXI": 21,
 }
 
 // isUpper reports whether s has two or more letters, all capitals.

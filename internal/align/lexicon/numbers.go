@@ -11,24 +11,34 @@ var (
 	scales       = strings.Fields("_ thousand million billion trillion")
 )
 
-// numberWords reads a number aloud: whole is its digits (commas allowed),
-// frac its decimals with the point (".9" or ""), suffix an ordinal ending
-// ("st", "nd", "rd", "th"), a plural "s" ("1960s") or "".
-func numberWords(whole, frac, suffix string) []string {
+// numberWords reads a number aloud, most likely reading first: whole is
+// its digits (commas allowed), frac its decimals with the point (".9" or
+// ""), suffix an ordinal ending ("st", "nd", "rd", "th"), a plural "s"
+// ("1960s") or "". A four-digit number is read as a year ("nineteen forty
+// one") and, unless it has a suffix, as a quantity too.
+func numberWords(whole, frac, suffix string) [][]string {
 	digits := strings.ReplaceAll(whole, ",", "")
-	var words []string
 	n, err := strconv.ParseUint(digits, 10, 64)
 	switch {
 	case err != nil || n >= 1e15 || (len(digits) > 1 && digits[0] == '0'):
 		// Too long to say as a number, or a code ("007"): digit by digit.
+		var words []string
 		for _, d := range digits {
 			words = append(words, smallNumbers[d-'0'])
 		}
+		return [][]string{spoken(words, frac, suffix)}
 	case whole == digits && frac == "" && len(digits) == 4 && isYear(n):
-		words = year(n)
-	default:
-		words = cardinal(n)
+		out := [][]string{spoken(year(n), "", suffix)}
+		if suffix == "" {
+			out = append(out, cardinal(n))
+		}
+		return out
 	}
+	return [][]string{spoken(cardinal(n), frac, suffix)}
+}
+
+// spoken adds a number's decimals and suffix to its words.
+func spoken(words []string, frac, suffix string) []string {
 	if frac != "" {
 		words = append(words, "point")
 		for _, d := range frac[1:] {
@@ -45,10 +55,10 @@ func numberWords(whole, frac, suffix string) []string {
 	return words
 }
 
-// isYear reports whether a four-digit number is read as a year: 1100–1999
-// ("nineteen forty one") and 2010–2099 ("twenty twenty").
+// isYear reports whether a four-digit number is read as a year: 1010–1999
+// ("nineteen forty one", "ten sixty six") and 2010–2099 ("twenty twenty").
 func isYear(n uint64) bool {
-	return n >= 1100 && n < 2000 || n >= 2010 && n < 2100
+	return n >= 1010 && n < 2000 || n >= 2010 && n < 2100
 }
 
 // year reads a year in pairs of digits.
