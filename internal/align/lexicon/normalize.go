@@ -114,9 +114,8 @@ func (l *Lexicon) plan(word string) plan {
 // chunk adds the spoken words of c (letters, digits, ' . ,) to p.
 func (l *Lexicon) chunk(p *plan, c string) {
 	c = strings.Trim(c, ".,")
-	c = strings.TrimLeft(c, "'")
-	possessivePlural := strings.HasSuffix(c, "s'")
-	c = strings.TrimRight(c, "'")
+	// A plural possessive ("workers'") sounds as the plural.
+	c = strings.Trim(c, "'")
 	if c == "" {
 		return
 	}
@@ -189,14 +188,6 @@ func (l *Lexicon) chunk(p *plan, c string) {
 			p.parts[len(p.parts)-1].possessive = true
 		}
 		return
-	}
-	if possessivePlural {
-		// "Trotskyists'" sounds as "Trotskyists": the dictionary or a
-		// guess of the word without the apostrophe, which is what lc is.
-		if v := l.lookup(lc); v != nil {
-			p.parts = append(p.parts, part{variants: v})
-			return
-		}
 	}
 	if strings.Contains(lc, "'") {
 		bare := strings.ReplaceAll(lc, "'", "")
