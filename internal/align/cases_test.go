@@ -53,6 +53,7 @@ func TestRefusal(t *testing.T) {
 				continue // the MFA clip and its music-intro version read one text
 			}
 			t.Run(rec.name+"/"+txt.name, func(t *testing.T) {
+				t.Parallel()
 				res, err := AlignFile(context.Background(), rec.audio, txt.text, Options{})
 				if !errors.Is(err, ErrNoMatch) {
 					found := 0
