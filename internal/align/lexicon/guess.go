@@ -118,6 +118,7 @@ var espeakPhones = map[string][]string{
 	"s": {"S"}, "z": {"Z"}, "S": {"SH"}, "Z": {"ZH"}, "h": {"HH"}, "tS": {"CH"}, "dZ": {"JH"},
 	"m": {"M"}, "n": {"N"}, "N": {"NG"}, "l": {"L"}, "l#": {"L"}, "r": {"R"}, "w": {"W"},
 	"j": {"Y"}, "n-": {"AH", "N"}, "m-": {"AH", "M"}, "l-": {"AH", "L"}, "r-": {"ER"},
+	"?": {"T"}, // a glottal stop is American English's t before a syllabic n ("button")
 	"ts": {"T", "S"}, "dz": {"D", "Z"}, "c": {"K"}, "J": {"Y"}, "R": {"R"}, "*": {"T"},
 	// vowels
 	"@": {"AH"}, "@2": {"AH"}, "@5": {"AH"}, "@-": {"AH"}, "a#": {"AH"}, "V": {"AH"},
@@ -133,8 +134,7 @@ var espeakPhones = map[string][]string{
 }
 
 // fromEspeak maps one line of espeak-ng's phonemes to the model's phones.
-// Names it does not know (a glottal stop "?", a language switch "(fr)")
-// are dropped.
+// Names it does not know (a language switch "(fr)") are dropped.
 func fromEspeak(line string) []string {
 	var out []string
 	for _, word := range strings.Fields(line) {

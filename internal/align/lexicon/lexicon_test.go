@@ -97,6 +97,8 @@ func TestPronounce(t *testing.T) {
 			{"Trotskyists", "T R AA T S K IY IH S T S"}, // dictionary word + suffix
 			{"antisemitism", "AE N T IY S EH M IH T IH Z AH M"},
 			{"AgencyUnder", "EY JH AH N S IY AH N D ER"}, // a lost space
+			{"yknow", "Y N OW"},
+			{"riper", "R AY P ER"},
 			{"Révolution", "R EH V AH L UW SH AH N"},
 			{"1066", "T EH N S IH K S T IY S IH K S"},
 			{"1900", "W AH N TH AW Z AH N D N AY N HH AH N D R AH D"}, // a quantity
@@ -129,6 +131,7 @@ func TestUnknownWords(t *testing.T) {
 			{"Brest-Litovsk", "B", "K"},
 			{"Sverdlovsk", "S", "K"},
 			{"Qwxyz", "K", "Z"},
+			{"Gluttonish", "G", "SH"},
 			{"Москва", "M", "AH AA"},
 		} {
 			got, err := l.Pronounce(c.word)

@@ -43,6 +43,7 @@ var prefixes = []struct {
 	{"pre", []string{"P", "R", "IY"}},
 	{"dys", []string{"D", "IH", "S"}},
 	{"re", []string{"R", "IY"}},
+	{"y", []string{"Y"}}, // "yknow" (y'know)
 	{"un", []string{"AH", "N"}},
 }
 
@@ -60,7 +61,19 @@ func (l *Lexicon) compose(c string) [][]string {
 		if !ok || len(base) < 3 {
 			continue
 		}
-		for _, b := range []string{base, base + "e", strings.TrimSuffix(base, "i") + "y"} {
+		// Before a suffix that starts with a vowel, a silent e drops
+		// ("riper": ripe) and a final consonant doubles ("stopping");
+		// y turns to i ("happiness").
+		bases := []string{base, strings.TrimSuffix(base, "i") + "y"}
+		if strings.ContainsAny(s.spelling[:1], "aeiou") {
+			n := len(base)
+			if base[n-1] == base[n-2] && !isVowel(base[n-1]) {
+				bases = append([]string{base[:n-1]}, bases...)
+			} else if !isVowel(base[n-1]) {
+				bases = append([]string{base + "e"}, bases...)
+			}
+		}
+		for _, b := range bases {
 			v := l.lookup(b)
 			if v == nil {
 				v = l.american(b)
