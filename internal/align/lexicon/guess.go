@@ -118,7 +118,7 @@ var espeakPhones = map[string][]string{
 	"s": {"S"}, "z": {"Z"}, "S": {"SH"}, "Z": {"ZH"}, "h": {"HH"}, "tS": {"CH"}, "dZ": {"JH"},
 	"m": {"M"}, "n": {"N"}, "N": {"NG"}, "l": {"L"}, "l#": {"L"}, "r": {"R"}, "w": {"W"},
 	"j": {"Y"}, "n-": {"AH", "N"}, "m-": {"AH", "M"}, "l-": {"AH", "L"}, "r-": {"ER"},
-	"?": {"T"}, // a glottal stop is American English's t before a syllabic n ("button")
+	"?":  {"T"}, // a glottal stop is American English's t before a syllabic n ("button")
 	"ts": {"T", "S"}, "dz": {"D", "Z"}, "c": {"K"}, "J": {"Y"}, "R": {"R"}, "*": {"T"},
 	// vowels
 	"@": {"AH"}, "@2": {"AH"}, "@5": {"AH"}, "@-": {"AH"}, "a#": {"AH"}, "V": {"AH"},
