@@ -18,27 +18,33 @@ const espeakBatch = 200
 // espeakTimeout bounds one espeak-ng run (200 words take ~0.1 s).
 const espeakTimeout = 30 * time.Second
 
-// guess pronounces the spellings (lower-case a–z) the dictionary lacks and
-// keeps them: espeak-ng's phonemes mapped to the model's phones, or the
-// spelling rules where espeak-ng is missing or says nothing.
-func (l *Lexicon) guess(spellings []string) {
-	l.mu.Lock()
+// maxGuessed bounds the guesses a lexicon keeps: a server that aligns
+// many texts meets ever new names.
+const maxGuessed = 20000
+
+// guess pronounces the spellings (lower-case a–z) the dictionary lacks:
+// espeak-ng's phonemes mapped to the model's phones, or the spelling rules
+// where espeak-ng is missing or says nothing. It returns a pronunciation
+// for every spelling and keeps them for the next call.
+func (l *Lexicon) guess(spellings []string) map[string][]string {
+	out := make(map[string][]string, len(spellings))
 	var todo []string
-	seen := map[string]bool{}
+	l.mu.Lock()
 	for _, s := range spellings {
-		if _, ok := l.guessed[s]; !ok && !seen[s] {
-			seen[s] = true
+		if _, ok := out[s]; ok {
+			continue
+		}
+		if g, ok := l.guessed[s]; ok {
+			out[s] = g
+		} else {
+			out[s] = nil
 			todo = append(todo, s)
 		}
 	}
 	l.mu.Unlock()
 	if len(todo) == 0 {
-		return
+		return out
 	}
-	// One batch of espeak-ng at a time: two callers guessing the same
-	// words would otherwise both run it.
-	l.espeakMu.Lock()
-	defer l.espeakMu.Unlock()
 	got := make([][]string, len(todo))
 	if l.espeak != "" {
 		for from := 0; from < len(todo); from += espeakBatch {
@@ -48,12 +54,19 @@ func (l *Lexicon) guess(spellings []string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.guessed)+len(todo) > maxGuessed {
+		l.guessed = map[string][]string{} // start afresh rather than grow
+	}
 	for i, s := range todo {
 		if len(got[i]) == 0 {
 			got[i] = rules(s)
 		}
-		l.guessed[s] = got[i]
+		out[s] = got[i]
+		if len(l.guessed) < maxGuessed {
+			l.guessed[s] = got[i]
+		}
 	}
+	return out
 }
 
 // espeakRange fills out[i] with espeak-ng's pronunciation of words[i],

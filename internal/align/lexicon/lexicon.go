@@ -48,9 +48,8 @@ type Lexicon struct {
 	// espeak is the path of espeak-ng, "" to use the spelling rules.
 	espeak string
 
-	mu       sync.Mutex
-	guessed  map[string][]string // fallback pronunciation of an unknown part
-	espeakMu sync.Mutex          // one espeak-ng batch at a time
+	mu      sync.Mutex
+	guessed map[string][]string // fallback pronunciations of unknown spellings, at most maxGuessed
 }
 
 var (
@@ -166,11 +165,11 @@ func (l *Lexicon) PronounceAll(words []string) ([][][]string, error) {
 			}
 		}
 	}
-	l.guess(unknown)
+	guesses := l.guess(unknown)
 	out := make([][][]string, len(words))
 	var firstErr error
 	for i, p := range plans {
-		out[i] = l.assemble(p)
+		out[i] = assemble(p, guesses)
 		if len(out[i]) == 0 && firstErr == nil {
 			firstErr = fmt.Errorf("%w: %q", ErrNoWord, words[i])
 		}

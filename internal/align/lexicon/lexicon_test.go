@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -203,13 +204,13 @@ func agreement(t *testing.T, l *Lexicon) float64 {
 	}
 	// Guess them with an empty dictionary so nothing is looked up.
 	g := &Lexicon{espeak: l.espeak, guessed: map[string][]string{}}
-	g.guess(words)
+	guesses := g.guess(words)
 	errs, total := 0, 0
 	for _, w := range words {
 		best := -1
 		var ref []string
 		for _, v := range l.lookup(w) {
-			if e := testtool.EditDistance(g.guessed[w], v); best < 0 || e < best {
+			if e := testtool.EditDistance(guesses[w], v); best < 0 || e < best {
 				best, ref = e, v
 			}
 		}
@@ -318,5 +319,30 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := load(""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestGuessesBounded: a lexicon that meets ever new names keeps at most
+// maxGuessed guesses, and every word still gets its pronunciation.
+func TestGuessesBounded(t *testing.T) {
+	l := rulesOnly(t)
+	var words []string
+	for i := range maxGuessed + maxGuessed/2 {
+		words = append(words, "zq"+strings.Map(func(r rune) rune { return 'a' + (r-'0')%26 }, strconv.Itoa(i*7919)))
+	}
+	all, err := l.PronounceAll(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range all {
+		if len(p) == 0 || len(p[0]) == 0 {
+			t.Fatalf("%q: no pronunciation", words[i])
+		}
+	}
+	if _, err := l.PronounceAll(words[:maxGuessed/2]); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(l.guessed); n > maxGuessed {
+		t.Errorf("%d guesses kept, want ≤ %d", n, maxGuessed)
 	}
 }

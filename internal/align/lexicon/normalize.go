@@ -231,7 +231,7 @@ func (l *Lexicon) readings(readings [][]string) [][]string {
 		for _, w := range words {
 			l.chunk(&sub, w)
 		}
-		variants = append(variants, l.assemble(sub)...)
+		variants = append(variants, assemble(sub, nil)...) // number words are all in the dictionary
 	}
 	variants = dedupe(variants)
 	return variants[:min(len(variants), maxVariants)]
@@ -286,15 +286,12 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // assemble multiplies out the variants of a plan's parts, most likely
 // first, at most maxVariants.
-func (l *Lexicon) assemble(p plan) [][]string {
+func assemble(p plan, guesses map[string][]string) [][]string {
 	out := [][]string{nil}
 	for _, pt := range p.parts {
 		vs := pt.variants
 		if pt.guess != "" {
-			l.mu.Lock()
-			g := l.guessed[pt.guess]
-			l.mu.Unlock()
-			if len(g) > 0 {
+			if g := guesses[pt.guess]; len(g) > 0 {
 				vs = append(vs[:len(vs):len(vs)], g)
 			}
 		}
