@@ -152,9 +152,13 @@ func (a *aligner) run(ctx context.Context) error {
 		}
 	}
 	began := time.Now()
+	inside := make([]bool, len(a.words)+1)
+	for w := 1; w < len(a.words); w++ {
+		inside[w] = a.sentOf[w] == a.sentOf[w-1]
+	}
 	var err error
 	for _, beam := range []float32{0, 600} {
-		a.segs, a.segStats, err = a.m.Align(a.ft, a.words, hmm.Options{Beam: beam, Skips: skips, SkipPenalty: skipPenalty})
+		a.segs, a.segStats, err = a.m.Align(a.ft, a.words, hmm.Options{Beam: beam, Skips: skips, SkipPenalty: skipPenalty, Inside: inside})
 		if !errors.Is(err, hmm.ErrNoPath) {
 			break
 		}
@@ -166,6 +170,13 @@ func (a *aligner) run(ctx context.Context) error {
 		return err
 	}
 	a.timings.Search = time.Since(began)
+	if debugLLR {
+		for i, sg := range a.segs {
+			if i < 60 {
+				fmt.Printf("seg %d word %d %s %d-%d llr %.2f score %.1f\n", i, sg.Word, sg.Filler, sg.Start, sg.End, sg.LLR, sg.Score)
+			}
+		}
+	}
 	a.place()
 	began = time.Now()
 	a.untranscribed(ctx)
@@ -360,7 +371,7 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 		}
 	}
 	// Everything may be skipped: from the start to the end.
-	segs, _, err := a.m.Align(a.ft.Slice(st.from, st.to), words, hmm.Options{Skips: append(skips, hmm.Skip{From: 0, To: len(words)}), SkipPenalty: retakeSkip})
+	segs, _, err := a.m.Align(a.ft.Slice(st.from, st.to), words, hmm.Options{Skips: append(skips, hmm.Skip{From: 0, To: len(words)}), SkipPenalty: retakeSkip, GarbageEntry: -1})
 	if err != nil {
 		return 0, 0, false
 	}

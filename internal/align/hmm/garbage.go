@@ -20,3 +20,19 @@ func (s *scorer) garbageScore() float32 {
 	}
 	return best
 }
+
+// localGarbage is the best context-independent phone state among the
+// codebooks evaluated for the frame.
+func (s *scorer) localGarbage() float32 {
+	m := s.m
+	best := negInf
+	for cb, f := range s.cbFrame {
+		if f != s.frame || cb >= len(m.ci) {
+			continue
+		}
+		for _, sen := range m.ci[cb].sen {
+			best = max(best, s.senone(sen))
+		}
+	}
+	return best
+}

@@ -1,6 +1,9 @@
 package hmm
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Features are a recording's cepstra after batch mean normalization; the
 // deltas and double deltas of the model's 1s_c_d_dd feature are computed
@@ -11,29 +14,28 @@ type Features struct {
 }
 
 // NewFeatures takes ownership of cep (n × Ceps cepstra) and applies batch
-// mean normalization: the mean of the frames with positive C0 (frames of
-// digital silence would drag it down) is subtracted from every frame.
+// mean normalization, with the median rather than the mean of the frames
+// with positive C0 (frames of digital silence would drag it down): a
+// recording that opens with 30 s of music moved the mean so far from the
+// speech's that no sentence was recognised, and the median stays with
+// the speech and its pauses while they are most of the recording.
 func NewFeatures(cep []float32) *Features {
 	n := len(cep) / Ceps
 	ft := &Features{N: n, Cep: cep[:n*Ceps]}
-	var sum [Ceps]float64
-	k := 0
-	for t := range n {
-		c := ft.Cep[t*Ceps : (t+1)*Ceps]
-		if c[0] < 0 {
-			continue
-		}
-		for i, v := range c {
-			sum[i] += float64(v)
-		}
-		k++
-	}
-	if k == 0 {
-		return ft
-	}
+	col := make([]float32, 0, n)
 	var mean [Ceps]float32
-	for i := range mean {
-		mean[i] = float32(sum[i] / float64(k))
+	for i := range Ceps {
+		col = col[:0]
+		for t := range n {
+			if c := ft.Cep[t*Ceps : (t+1)*Ceps]; c[0] >= 0 {
+				col = append(col, c[i])
+			}
+		}
+		if len(col) == 0 {
+			return ft
+		}
+		slices.Sort(col)
+		mean[i] = col[len(col)/2]
 	}
 	for t := range n {
 		c := ft.Cep[t*Ceps : (t+1)*Ceps]

@@ -30,7 +30,34 @@ type Options struct {
 	// Fillers are the filler phones allowed between words, with the
 	// cost of inserting each (nats, positive). Nil means DefaultFillers.
 	Fillers map[string]float32
+	// GarbageEntry and GarbagePerFrame price the garbage model between
+	// words (0: the defaults; GarbageEntry < 0: no garbage model).
+	GarbageEntry, GarbagePerFrame float32
+	// Inside marks the gaps inside a sentence (gap g is before word g):
+	// there the garbage model costs InsideFactor times as much to enter,
+	// so that sound which is not the text goes between sentences.
+	Inside []bool
 }
+
+// InsideFactor multiplies the garbage model's entry cost inside a
+// sentence.
+const InsideFactor = 4
+
+// Garbage is the Filler name of the garbage model's segments.
+const Garbage = "*garbage*"
+
+// The garbage model of the search stands for speech that is not the
+// text's words: a frame scores as the best context-independent phone
+// state among the codebooks the search has evaluated for that frame (the
+// phones of the words within the beam, and the fillers), less
+// DefaultGarbagePerFrame. It keeps the right path alive through sound the
+// fillers explain badly (a retake, an intro with other words), where the
+// words would otherwise pull every path onto the wrong speech; the right
+// words still fit their frames better than it.
+const (
+	DefaultGarbagePerFrame = 2.5
+	DefaultGarbageEntry    = 10
+)
 
 // DefaultFillers are the noise models of the Sphinx models and what
 // inserting one costs: silence is cheap, the noise and spoken-noise
@@ -102,6 +129,10 @@ type search struct {
 	gapWords   [][]int32
 	skipsFrom  [][]Skip
 	skipPen    float32
+	// the garbage model: its nodes active this frame, what a frame of it
+	// costs on top of its score, and what entering it costs
+	garbageNodes []int32
+	garbagePen   float32
 	// per node
 	score  [][States]float32
 	hist   [][States]int32
@@ -191,10 +222,27 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 			ids[w] = append(ids[w], pid)
 		}
 	}
+	s.garbagePen = opt.GarbagePerFrame
+	if s.garbagePen == 0 {
+		s.garbagePen = DefaultGarbagePerFrame
+	}
+	garbageEntry := opt.GarbageEntry
+	if garbageEntry == 0 {
+		garbageEntry = DefaultGarbageEntry
+	}
+	garbageUnit := unit{sen: [States]int32{-1, -1, -1}, tmat: m.ci[m.Sil].tmat}
 	for g := range nGap {
 		for k, f := range fill {
 			s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
 			s.nodes = append(s.nodes, node{u: m.ci[f], word: -1, phone: int16(f), gap: int32(g), next: -1, pen: fillPen[k]})
+		}
+		if garbageEntry > 0 {
+			pen := garbageEntry
+			if g < len(opt.Inside) && opt.Inside[g] {
+				pen *= InsideFactor
+			}
+			s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
+			s.nodes = append(s.nodes, node{u: garbageUnit, word: -1, phone: -1, gap: int32(g), next: -1, pen: pen})
 		}
 		if g == len(words) {
 			break
@@ -288,42 +336,29 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	for t := int32(0); t < int32(T); t++ {
 		s.sc.setFrame(int(t))
 		best := negInf
-		// Emit and advance every active node.
+		// Emit and advance every active node; the garbage nodes last,
+		// once the codebooks of the frame are known.
+		garbage := s.garbageNodes[:0]
 		for _, n := range s.active {
-			nd := &s.nodes[n]
-			tp := &s.m.tmat[nd.u.tmat]
-			sc, hi := &s.score[n], &s.hist[n]
+			u := &s.nodes[n].u
+			if u.sen[0] < 0 {
+				garbage = append(garbage, n)
+				continue
+			}
 			var e [States]float32
 			for k := range States {
-				e[k] = s.sc.senone(nd.u.sen[k])
+				e[k] = s.sc.senone(u.sen[k])
 			}
-			var ns [States]float32
-			var nh [States]int32
-			for j := States - 1; j >= 0; j-- {
-				v, h := sc[j]+tp[j][j], hi[j]
-				if j >= 1 {
-					if w := sc[j-1] + tp[j-1][j]; w > v {
-						v, h = w, hi[j-1]
-					}
-				}
-				if j >= 2 {
-					if w := sc[j-2] + tp[j-2][j]; w > v {
-						v, h = w, hi[j-2]
-					}
-				}
-				ns[j], nh[j] = v+e[j], h
-			}
-			if s.stamp[n] == t {
-				if v := s.entry[n] + e[0]; v > ns[0] {
-					s.recs = append(s.recs, record{node: n, frame: t, prev: s.entryH[n], score: s.entry[n]})
-					ns[0], nh[0] = v, int32(len(s.recs)-1)
-				}
-			}
-			*sc, *hi = ns, nh
-			for _, v := range ns {
-				best = max(best, v)
+			best = max(best, s.advance(n, t, e))
+		}
+		if len(garbage) > 0 {
+			g := s.sc.localGarbage() - s.garbagePen
+			e := [States]float32{g, g, g}
+			for _, n := range garbage {
+				best = max(best, s.advance(n, t, e))
 			}
 		}
+		s.garbageNodes = garbage
 		if best == negInf {
 			return nil, st, ErrNoPath
 		}
@@ -384,6 +419,37 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
 	s.garbage(segs, nodes)
 	return segs, st, nil
+}
+
+// advance moves node n's states on by frame t with emissions e and
+// returns the best of them.
+func (s *search) advance(n int32, t int32, e [States]float32) float32 {
+	tp := &s.m.tmat[s.nodes[n].u.tmat]
+	sc, hi := &s.score[n], &s.hist[n]
+	var ns [States]float32
+	var nh [States]int32
+	for j := States - 1; j >= 0; j-- {
+		v, h := sc[j]+tp[j][j], hi[j]
+		if j >= 1 {
+			if w := sc[j-1] + tp[j-1][j]; w > v {
+				v, h = w, hi[j-1]
+			}
+		}
+		if j >= 2 {
+			if w := sc[j-2] + tp[j-2][j]; w > v {
+				v, h = w, hi[j-2]
+			}
+		}
+		ns[j], nh[j] = v+e[j], h
+	}
+	if s.stamp[n] == t {
+		if v := s.entry[n] + e[0]; v > ns[0] {
+			s.recs = append(s.recs, record{node: n, frame: t, prev: s.entryH[n], score: s.entry[n]})
+			ns[0], nh[0] = v, int32(len(s.recs)-1)
+		}
+	}
+	*sc, *hi = ns, nh
+	return max(ns[0], ns[1], ns[2])
 }
 
 // expandGaps passes the junction scores of frame t on: skips to later
@@ -482,7 +548,11 @@ func (s *search) backtrace(h int32, final float32, T int) ([]Segment, [][]int32)
 		}
 		nd := s.nodes[r.node]
 		if nd.word < 0 {
-			out = append(out, Segment{Word: -1, Filler: s.m.Phones[nd.phone], Start: int(r.frame), End: int(end), Score: endScore - r.score})
+			name := Garbage
+			if nd.phone >= 0 {
+				name = s.m.Phones[nd.phone]
+			}
+			out = append(out, Segment{Word: -1, Filler: name, Start: int(r.frame), End: int(end), Score: endScore - r.score})
 			nodes = append(nodes, nil)
 			continue
 		}
