@@ -323,16 +323,23 @@ func (a *aligner) untranscribed(ctx context.Context) {
 			nextSent = a.sentOf[st.after+1]
 		}
 		inside := st.after >= 0 && st.after+1 < len(a.words) && a.sentOf[st.after] == a.sentOf[st.after+1]
-		first, last, ok := a.retake(st, nextSent)
+		first, last, takes, ok := a.retake(st, nextSent)
 		switch {
 		case ok && first >= nextSent:
 			a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: from, End: to,
 				Message: fmt.Sprintf("%s read twice: a first take at %s–%s (%s), then again at %s; the transcript follows the last take: cut %s–%s",
 					sentenceRange(first, last), clock(from), clock(to), duration(to-from), clock(a.found[first].start), clock(from), clock(to))})
 		case ok:
-			a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: from, End: to,
-				Message: fmt.Sprintf("%s read twice: at %s and again at %s–%s (%s); cut one take (the transcript follows the first, at %s)",
-					sentenceRange(first, last), clock(a.found[first].start), clock(from), clock(to), duration(to-from), clock(a.found[first].start))})
+			// A later take of sentences the path had placed earlier: the
+			// transcript follows the last take.
+			was := interval{a.found[first].start, a.found[last].end}
+			for si := first; si <= last; si++ {
+				a.found[si].words = takes[si]
+				a.found[si].start, a.found[si].end = takes[si][0].start, takes[si][len(takes[si])-1].end
+			}
+			a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: was.start, End: was.end,
+				Message: fmt.Sprintf("%s read twice: a first take at %s–%s (%s), then again at %s–%s; the transcript follows the last take: cut %s–%s",
+					sentenceRange(first, last), clock(was.start), clock(was.end), duration(was.end-was.start), clock(from), clock(to), clock(was.start), clock(was.end))})
 		case inside:
 			si := a.sentOf[st.after]
 			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: from, End: to,
@@ -353,7 +360,7 @@ func (a *aligner) untranscribed(ctx context.Context) {
 // retake looks for sentences of the text read in the stretch: the
 // sentences around it are aligned to its frames, each free to be left out
 // cheaply, and those whose words fit well are the ones read again.
-func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
+func (a *aligner) retake(st stretch, nextSent int) (first, last int, takes map[int][]interval, ok bool) {
 	// The window of sentences: enough of them, on both sides, to fill
 	// the stretch at a brisk pace.
 	secs := float64(st.to-st.from) * frameSec
@@ -361,7 +368,7 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 	s0, s1 := max(0, nextSent-span), min(len(a.text), nextSent+span)
 	w0, w1 := a.first[s0], a.first[s1]
 	if w0 >= w1 {
-		return 0, 0, false
+		return 0, 0, nil, false
 	}
 	words := a.words[w0:w1]
 	var skips []hmm.Skip
@@ -373,9 +380,10 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 	// Everything may be skipped: from the start to the end.
 	segs, _, err := a.m.Align(a.ft.Slice(st.from, st.to), words, hmm.Options{Skips: append(skips, hmm.Skip{From: 0, To: len(words)}), SkipPenalty: retakeSkip, GarbageEntry: -1})
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, nil, false
 	}
 	// Sentences found there, whole and fitting.
+	takes = map[int][]interval{}
 	type acc struct {
 		words  int
 		llr    float64
@@ -394,22 +402,26 @@ func (a *aligner) retake(st stretch, nextSent int) (first, last int, ok bool) {
 		p.words++
 		p.llr += float64(sg.LLR) * float64(sg.End-sg.Start)
 		p.frames += sg.End - sg.Start
+		takes[si] = append(takes[si], interval{float64(sg.Start+st.from) * frameSec, float64(sg.End+st.from) * frameSec})
 	}
+	// The first run of consecutive sentences found whole, fitting better
+	// than the garbage model's threshold.
 	first, last = -1, -1
 	for si := s0; si < s1; si++ {
 		p := per[si]
-		if p == nil || p.words < a.first[si+1]-a.first[si] {
+		whole := p != nil && p.words == a.first[si+1]-a.first[si]
+		if whole && p.llr/float64(max(1, p.frames)) >= llrMid {
+			if first < 0 {
+				first = si
+			}
+			last = si
 			continue
 		}
-		if llr := p.llr / float64(max(1, p.frames)); llr < llrMid {
-			continue
+		if first >= 0 && a.first[si] < a.first[si+1] {
+			break
 		}
-		if first < 0 {
-			first = si
-		}
-		last = si
 	}
-	return first, last, first >= 0
+	return first, last, takes, first >= 0
 }
 
 // reportSentences reports missing and doubtful sentences.
