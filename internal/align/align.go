@@ -70,11 +70,13 @@ type Result struct {
 }
 
 // Timings are the wall time of an alignment's stages. Decode includes the
-// front end (the cepstra are taken as the audio decodes); Search includes
-// the scoring of the senones the search asks for; Retakes is the search
-// of untranscribed stretches for sentences read again.
+// front end (the cepstra are taken as the audio decodes, on all cores),
+// and Features is the CPU time of the front end alone; Search includes
+// Scoring, the Gaussians the search asks for; Confidence is the garbage
+// model's scoring of every word; Retakes the search of untranscribed
+// stretches for sentences read again.
 type Timings struct {
-	Decode, Search, Retakes time.Duration
+	Decode, Features, Search, Scoring, Confidence, Retakes time.Duration
 }
 
 // AlignFile aligns the MP3 at path to text and fills the map's
@@ -146,6 +148,7 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 		a.words, a.sentOf, a.first, lexErr = pronounce(text)
 		report(Progress{Stage: StageReference, Done: float64(words), Total: float64(words)})
 	}()
+	fe0 := frontEndTime.Load()
 	rec, err := decodeFeatures(ctx, r, size, info, workers, func(done, total float64) {
 		report(Progress{Stage: StageDecode, Done: min(done, total), Total: total})
 	})
@@ -158,6 +161,7 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	}
 	report(Progress{Stage: StageDecode, Done: info.Duration, Total: info.Duration})
 	a.timings.Decode = time.Since(started)
+	a.timings.Features = time.Duration(frontEndTime.Load() - fe0)
 	a.ft = hmm.NewFeatures(rec.mfcc)
 	a.energy = rec.energy
 	rec = nil

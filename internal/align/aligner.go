@@ -63,8 +63,8 @@ const (
 	// spoken-noise models must have taken (the rest went to silence). A
 	// pause is not untranscribed sound, even with a breath or a room's
 	// hum in it.
-	minSound = 1.0
-	minNoise = 0.5
+	minSound = 0.5
+	minNoise = 0.3
 	// maxRetakeWindow bounds how many sentences around an untranscribed
 	// stretch are looked for in it.
 	maxRetakeWindow = 60
@@ -163,13 +163,17 @@ func (a *aligner) run(ctx context.Context) error {
 			break
 		}
 	}
+	if errors.Is(err, hmm.ErrNoPath) {
+		return fmt.Errorf("%w: no path through its words fits the recording; is it the recording of this text?", ErrNoMatch)
+	}
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	a.timings.Search = time.Since(began)
+	a.timings.Search = time.Since(began) - a.segStats.Confidence
+	a.timings.Scoring, a.timings.Confidence = a.segStats.Scoring, a.segStats.Confidence
 	if debugLLR {
 		for i, sg := range a.segs {
 			if i < 60 {
@@ -342,8 +346,14 @@ func (a *aligner) untranscribed(ctx context.Context) {
 					sentenceRange(first, last), clock(was.start), clock(was.end), duration(was.end-was.start), clock(from), clock(to), clock(was.start), clock(was.end))})
 		case inside:
 			si := a.sentOf[st.after]
+			if was, ok := a.falseStart(si, st); ok {
+				a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: was.start, End: from,
+					Message: fmt.Sprintf("a false start of sentence %d at %s–%s: begun, stopped, and read again from %s; cut %s–%s: %s",
+						si+1, clock(was.start), clock(from), clock(a.found[si].start), clock(was.start), clock(a.found[si].start), quote(a.text[si].Text))})
+				continue
+			}
 			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: from, End: to,
-				Message: fmt.Sprintf("%s of sound that is not in the text inside sentence %d, at %s–%s (a false start, a stumble, a cough?): cut it or re-record the sentence: %s",
+				Message: fmt.Sprintf("%s of sound that is not in the text inside sentence %d, at %s–%s (a stumble, a cough, an aside?): cut it or re-record the sentence: %s",
 					duration(st.sound), si+1, clock(from), clock(to), quote(a.text[si].Text))})
 		case nextSent < len(a.text):
 			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: nextSent + 1, Last: nextSent + 1, Start: from, End: to,
@@ -355,6 +365,37 @@ func (a *aligner) untranscribed(ctx context.Context) {
 					duration(st.sound), clock(from), clock(to))})
 		}
 	}
+}
+
+// falseStart checks whether sentence si, interrupted by the stretch st,
+// was begun, stopped and read again whole: the whole sentence is aligned
+// from the stretch on, and if its words fit there as well as a sentence
+// of the text does, it moves there. It returns where the sentence was.
+func (a *aligner) falseStart(si int, st stretch) (interval, bool) {
+	w0, w1 := a.first[si], a.first[si+1]
+	end := int(math.Ceil(a.found[si].end/frameSec)) + 50
+	segs, _, err := a.m.Align(a.ft.Slice(st.from, end), a.words[w0:w1], hmm.Options{GarbageEntry: -1})
+	if err != nil {
+		return interval{}, false
+	}
+	var words []interval
+	var llr float64
+	frames := 0
+	for _, sg := range segs {
+		if sg.Word < 0 {
+			continue
+		}
+		words = append(words, interval{float64(sg.Start+st.from) * frameSec, float64(sg.End+st.from) * frameSec})
+		llr += float64(sg.LLR) * float64(sg.End-sg.Start)
+		frames += sg.End - sg.Start
+	}
+	if len(words) != w1-w0 || llr/float64(max(1, frames)) < llrMid {
+		return interval{}, false
+	}
+	was := interval{a.found[si].start, a.found[si].end}
+	a.found[si].words = words
+	a.found[si].start, a.found[si].end = words[0].start, words[len(words)-1].end
+	return was, true
 }
 
 // retake looks for sentences of the text read in the stretch: the

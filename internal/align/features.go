@@ -2,6 +2,8 @@ package align
 
 import (
 	"math"
+	"sync/atomic"
+	"time"
 
 	"github.com/readcast/readcast/internal/align/hmm"
 )
@@ -171,6 +173,8 @@ func (fe *frontEnd) compute() {
 // mfccFrame computes frame f from x: the sample before its window, then the
 // window itself, as the model's front end wants them (16-bit scale).
 func (fe *frontEnd) mfccFrame(f int, x []float32) {
+	began := time.Now()
+	defer func() { frontEndTime.Add(int64(time.Since(began))) }()
 	for i, v := range x {
 		fe.window[i] = v * 32768
 	}
@@ -186,3 +190,6 @@ func newCepstra() *hmm.FrontEnd {
 	}
 	return m.NewFrontEnd()
 }
+
+// frontEndTime adds up the time spent computing cepstra, for Timings.
+var frontEndTime atomic.Int64

@@ -124,9 +124,15 @@ func (s *scorer) setFrame(t int) {
 // they set a bar that most others fall under after a few dimensions, and
 // those are abandoned there.
 func (s *scorer) codebook(cb int) {
+	s.Evals++
+	s.codebookOnly(cb)
+}
+
+// codebookOnly is codebook without the count (safe to run for different
+// codebooks at once).
+func (s *scorer) codebookOnly(cb int) {
 	warm := s.cbFrame[cb] == s.frame-1
 	s.cbFrame[cb] = s.frame
-	s.Evals++
 	m := s.m
 	for f := range 3 {
 		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])

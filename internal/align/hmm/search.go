@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+	"time"
 )
 
 // Word is one word of the text to align: its pronunciations, each a list
@@ -97,6 +99,10 @@ type Stats struct {
 	Frames, MaxActive int
 	CodebookEvals     int
 	Records           int // backpointer records alive at the end
+	// Scoring is the wall time of the Gaussians the search asked for
+	// (the rest of the search is the Viterbi itself); Confidence the
+	// garbage model's scoring of the words afterwards.
+	Scoring, Confidence time.Duration
 }
 
 // ErrNoPath is returned when no path through all the words fits the
@@ -145,6 +151,11 @@ type search struct {
 	jscore []float32
 	jhist  []int32
 	jstamp []int32
+	// codebooks to evaluate this frame, and the second core's work
+	need      []int
+	needStamp []int
+	work      chan []int
+	done      chan int
 	// the final gap at the last frame
 	last     int32
 	finalV   float32
@@ -164,6 +175,7 @@ func (m *Model) Align(ft *Features, words []Word, opt Options) ([]Segment, Stats
 	if err != nil {
 		return nil, Stats{}, err
 	}
+	defer s.stop()
 	beam := opt.Beam
 	if beam <= 0 {
 		beam = defaultBeam
@@ -172,7 +184,10 @@ func (m *Model) Align(ft *Features, words []Word, opt Options) ([]Segment, Stats
 }
 
 func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, error) {
-	s := &search{m: m, sc: newScorer(m, ft), skipPen: opt.SkipPenalty}
+	s := &search{m: m, sc: newScorer(m, ft), skipPen: opt.SkipPenalty, needStamp: make([]int, m.nCB)}
+	for i := range s.needStamp {
+		s.needStamp[i] = -1
+	}
 	fillers := opt.Fillers
 	if fillers == nil {
 		fillers = DefaultFillers
@@ -310,7 +325,7 @@ func (s *search) enter(n int32, t int32, v float32, h int32) {
 		if !s.inAct[n] {
 			s.inAct[n] = true
 			for k := range States {
-				s.score[n][k] = negInf
+				s.score[n][k], s.hist[n][k] = negInf, -1
 			}
 			s.active = append(s.active, n)
 		}
@@ -334,7 +349,10 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	gaps = append(gaps, 0)
 	s.expandGaps(gaps, -1)
 	for t := int32(0); t < int32(T); t++ {
+		began := time.Now()
 		s.sc.setFrame(int(t))
+		s.prescore()
+		st.Scoring += time.Since(began)
 		best := negInf
 		// Emit and advance every active node; the garbage nodes last,
 		// once the codebooks of the frame are known.
@@ -417,7 +435,9 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	st.CodebookEvals = s.sc.Evals
 	st.Records = len(s.recs)
 	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
+	began := time.Now()
 	s.garbage(segs, nodes)
+	st.Confidence = time.Since(began)
 	return segs, st, nil
 }
 
@@ -494,13 +514,16 @@ func (s *search) gc() {
 		}
 	}
 	for _, n := range s.active {
-		for _, h := range s.hist[n] {
-			mark(h)
+		for k, h := range s.hist[n] {
+			if s.score[n][k] > negInf {
+				mark(h)
+			}
 		}
 		if s.stamp[n] >= 0 {
 			mark(s.entryH[n])
 		}
 	}
+	mark(s.finalH)
 	remap := make([]int32, len(s.recs))
 	k := int32(0)
 	for i, r := range s.recs {
@@ -524,10 +547,15 @@ func (s *search) gc() {
 	}
 	for _, n := range s.active {
 		for j := range s.hist[n] {
-			s.hist[n][j] = fix(s.hist[n][j])
+			if s.score[n][j] > negInf {
+				s.hist[n][j] = fix(s.hist[n][j])
+			} else {
+				s.hist[n][j] = -1
+			}
 		}
 		s.entryH[n] = fix(s.entryH[n])
 	}
+	s.finalH = fix(s.finalH)
 	// Entries of inactive nodes are stale (their stamps are past).
 }
 
@@ -570,34 +598,100 @@ func (s *search) backtrace(h int32, final float32, T int) ([]Segment, [][]int32)
 }
 
 // garbageStride is every how many frames of a word the garbage model is
-// scored (it costs as much as a third of the search per frame scored).
-const garbageStride = 3
+// scored (a frame of it costs four times a frame of the search): about
+// once a phone, and at least once a word.
+const garbageStride = 6
 
 // garbage fills in each word's LLR: how much better, per frame, the
 // senones of the phones the path gave its frames score than the garbage
-// model.
+// model. The words are shared between two scorers on two cores.
 func (s *search) garbage(segs []Segment, nodes [][]int32) {
-	for i := range segs {
-		sg := &segs[i]
-		if sg.Word < 0 {
+	const workers = 2
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := newScorer(s.m, s.sc.ft)
+			for i := range segs {
+				sg := &segs[i]
+				if sg.Word < 0 || i%workers != w {
+					continue
+				}
+				var sum float32
+				n := 0
+				p := 0
+				for t := sg.Start + min(garbageStride, sg.End-sg.Start)/2; t < sg.End; t += garbageStride {
+					for p+1 < len(sg.Phones) && sg.Phones[p+1] <= t {
+						p++
+					}
+					sc.setFrame(t)
+					u := s.nodes[nodes[i][p]].u
+					forced := negInf
+					for _, sen := range u.sen {
+						forced = max(forced, sc.senone(sen))
+					}
+					sum += forced - sc.garbageScore()
+					n++
+				}
+				sg.LLR = sum / float32(max(1, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// prescore evaluates the codebooks the active nodes need for the frame,
+// half of them on a second core, before the nodes ask for their senones.
+func (s *search) prescore() {
+	sc := s.sc
+	need := s.need[:0]
+	for _, n := range s.active {
+		u := &s.nodes[n].u
+		if u.sen[0] < 0 {
 			continue
 		}
-		var sum float32
-		n := 0
-		p := 0
-		for t := sg.Start; t < sg.End; t += garbageStride {
-			for p+1 < len(sg.Phones) && sg.Phones[p+1] <= t {
-				p++
+		for _, sen := range u.sen {
+			cb := int(s.m.senCB[sen])
+			if sc.cbFrame[cb] != sc.frame && s.needStamp[cb] != sc.frame {
+				s.needStamp[cb] = sc.frame
+				need = append(need, cb)
 			}
-			s.sc.setFrame(t)
-			u := s.nodes[nodes[i][p]].u
-			forced := negInf
-			for _, sen := range u.sen {
-				forced = max(forced, s.sc.senone(sen))
-			}
-			sum += forced - s.sc.garbageScore()
-			n++
 		}
-		sg.LLR = sum / float32(max(1, n))
+	}
+	s.need = need
+	if len(need) < 4 {
+		for _, cb := range need {
+			sc.codebook(cb)
+		}
+		return
+	}
+	if s.work == nil {
+		s.work = make(chan []int)
+		s.done = make(chan int)
+		go func() {
+			for list := range s.work {
+				evals := 0
+				for _, cb := range list {
+					sc.codebookOnly(cb)
+					evals++
+				}
+				s.done <- evals
+			}
+		}()
+	}
+	half := len(need) / 2
+	s.work <- need[:half]
+	for _, cb := range need[half:] {
+		sc.codebook(cb)
+	}
+	sc.Evals += <-s.done
+}
+
+// stop ends the second core's goroutine.
+func (s *search) stop() {
+	if s.work != nil {
+		close(s.work)
+		s.work = nil
 	}
 }
