@@ -65,6 +65,14 @@ const (
 	// hum in it.
 	minSound = 0.5
 	minNoise = 0.3
+	// minInside is the least sound inside a sentence that is reported
+	// when it is not a false start (a word said oddly leaves a little).
+	minInside = 1.0
+	// confidenceStride samples the words of the whole recording for their
+	// evidence about every fourth phone (the garbage model costs four
+	// times the search a frame): a sentence gets a dozen samples or more.
+	// The searches of retakes and false starts sample every phone.
+	confidenceStride = 24
 	// maxRetakeWindow bounds how many sentences around an untranscribed
 	// stretch are looked for in it.
 	maxRetakeWindow = 60
@@ -158,7 +166,7 @@ func (a *aligner) run(ctx context.Context) error {
 	}
 	var err error
 	for _, beam := range []float32{0, 600} {
-		a.segs, a.segStats, err = a.m.Align(a.ft, a.words, hmm.Options{Beam: beam, Skips: skips, SkipPenalty: skipPenalty, Inside: inside})
+		a.segs, a.segStats, err = a.m.Align(a.ft, a.words, hmm.Options{Beam: beam, Skips: skips, SkipPenalty: skipPenalty, Inside: inside, ConfidenceStride: confidenceStride})
 		if !errors.Is(err, hmm.ErrNoPath) {
 			break
 		}
@@ -350,6 +358,9 @@ func (a *aligner) untranscribed(ctx context.Context) {
 				a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: was.start, End: from,
 					Message: fmt.Sprintf("a false start of sentence %d at %s–%s: begun, stopped, and read again from %s; cut %s–%s: %s",
 						si+1, clock(was.start), clock(from), clock(a.found[si].start), clock(was.start), clock(a.found[si].start), quote(a.text[si].Text))})
+				continue
+			}
+			if st.sound < minInside {
 				continue
 			}
 			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: from, End: to,

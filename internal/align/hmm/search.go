@@ -35,6 +35,9 @@ type Options struct {
 	// GarbageEntry and GarbagePerFrame price the garbage model between
 	// words (0: the defaults; GarbageEntry < 0: no garbage model).
 	GarbageEntry, GarbagePerFrame float32
+	// ConfidenceStride is every how many frames of a word its LLR is
+	// sampled (0: DefaultConfidenceStride; every word gets at least one).
+	ConfidenceStride int
 	// Inside marks the gaps inside a sentence (gap g is before word g):
 	// there the garbage model costs InsideFactor times as much to enter,
 	// so that sound which is not the text goes between sentences.
@@ -139,6 +142,7 @@ type search struct {
 	// costs on top of its score, and what entering it costs
 	garbageNodes []int32
 	garbagePen   float32
+	confStride   int
 	// per node
 	score  [][States]float32
 	hist   [][States]int32
@@ -236,6 +240,10 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 			}
 			ids[w] = append(ids[w], pid)
 		}
+	}
+	s.confStride = opt.ConfidenceStride
+	if s.confStride <= 0 {
+		s.confStride = DefaultConfidenceStride
 	}
 	s.garbagePen = opt.GarbagePerFrame
 	if s.garbagePen == 0 {
@@ -436,7 +444,7 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	st.Records = len(s.recs)
 	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
 	began := time.Now()
-	s.garbage(segs, nodes)
+	s.garbage(segs, nodes, s.confStride)
 	st.Confidence = time.Since(began)
 	return segs, st, nil
 }
@@ -597,15 +605,15 @@ func (s *search) backtrace(h int32, final float32, T int) ([]Segment, [][]int32)
 	return out, nodes
 }
 
-// garbageStride is every how many frames of a word the garbage model is
-// scored (a frame of it costs four times a frame of the search): about
-// once a phone, and at least once a word.
-const garbageStride = 6
+// DefaultConfidenceStride is every how many frames of a word the garbage
+// model is scored (a frame of it costs four times a frame of the search):
+// about once a phone, and at least once a word.
+const DefaultConfidenceStride = 6
 
 // garbage fills in each word's LLR: how much better, per frame, the
 // senones of the phones the path gave its frames score than the garbage
 // model. The words are shared between two scorers on two cores.
-func (s *search) garbage(segs []Segment, nodes [][]int32) {
+func (s *search) garbage(segs []Segment, nodes [][]int32, garbageStride int) {
 	const workers = 2
 	var wg sync.WaitGroup
 	for w := range workers {
