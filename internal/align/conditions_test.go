@@ -335,22 +335,55 @@ func condFalseStart(t *testing.T) condition {
 	return c
 }
 
-// condLowBitrate: (i) the narration as lame encodes it at 32 kbit/s,
-// 22.05 kHz mono.
-func condLowBitrate(t *testing.T) condition {
-	e, r := conditionSource(t)
-	lame := testtool.Require(t, "lame", "lame")
-	dir := t.TempDir()
-	wav := filepath.Join(dir, "in.wav")
-	writeWAV(t, wav, r.x, r.rate)
-	mp3 := filepath.Join(dir, "low.mp3")
-	if b, err := exec.Command(lame, "--quiet", "-m", "m", "-b", "32", "--resample", "22.05", wav, mp3).CombinedOutput(); err != nil {
-		t.Fatalf("lame: %v: %s", err, b)
+// lowBitrate is the narration as lame encodes it at kbps kbit/s, resampled
+// to khz kHz, mono: (i) is lame's 32 kbit/s at 22.05 kHz; the issue asks
+// for 32–64 kbit/s at 16–24 kHz, so the two ends are there too.
+func lowBitrate(kbps, khz string) func(*testing.T) condition {
+	return func(t *testing.T) condition {
+		e, r := conditionSource(t)
+		lame := testtool.Require(t, "lame", "lame")
+		dir := t.TempDir()
+		wav := filepath.Join(dir, "in.wav")
+		writeWAV(t, wav, r.x, r.rate)
+		mp3 := filepath.Join(dir, "low.mp3")
+		if b, err := exec.Command(lame, "--quiet", "-m", "m", "-b", kbps, "--resample", khz, wav, mp3).CombinedOutput(); err != nil {
+			t.Fatalf("lame: %v: %s", err, b)
+		}
+		// Where lame's frames are too small for its Info tag (32 kbit/s at
+		// 16 kHz), no decoder knows its delay (1105 samples), and every
+		// listener hears the speech that much later: the truth moves with
+		// it. The delay is measured against the project's decoder.
+		y, rate := decodeAll(t, mp3)
+		delay := lag(audio.Resample(r.x, r.rate, rate), y, rate/10)
+		t.Logf("lame -b %s --resample %s: the decoded speech is %.1f ms late", kbps, khz, 1000*float64(delay)/float64(rate))
+		r.silence(float64(delay) / float64(rate))
+		r.copy(0, r.duration())
+		c := condition{name: kbps + "kbps-" + khz + "kHz", mp3: mp3, text: e.text, not: []IssueKind{IssueSkipped, IssueRetake}}
+		c.truth, c.skip = r.truth(e.exact)
+		return c
 	}
-	r.copy(0, r.duration())
-	c := condition{name: "32kbps-22kHz", mp3: mp3, text: e.text, not: []IssueKind{IssueSkipped, IssueRetake}}
-	c.truth, c.skip = r.truth(e.exact)
-	return c
+}
+
+// lag is how many samples (0 to most) y is behind x, by cross-correlation
+// over 4 s of speech; 0 if y does not resemble x (a broken decode).
+func lag(x, y []float32, most int) int {
+	from := len(x) / 3
+	n := min(4*most*10, len(x)-from, len(y)-from-most)
+	best, at := 0.0, 0
+	for d := 0; d <= most; d++ {
+		var s, sx, sy float64
+		for i := from; i < from+n; i++ {
+			a, b := float64(x[i]), float64(y[i+d])
+			s, sx, sy = s+a*b, sx+a*a, sy+b*b
+		}
+		if c := s / math.Sqrt(sx*sy+1e-30); c > best {
+			best, at = c, d
+		}
+	}
+	if best < 0.5 {
+		return 0
+	}
+	return at
 }
 
 // conditions are the generators of acceptance 2, by letter.
@@ -359,7 +392,8 @@ var conditions = []struct {
 	make   func(*testing.T) condition
 }{
 	{"a", condMusic}, {"b", condPauses}, {"c", condRetake}, {"d", condStutter}, {"e", condUm},
-	{"f", condRoomNoise}, {"g", condTwice}, {"h", condFalseStart}, {"i", condLowBitrate},
+	{"f", condRoomNoise}, {"g", condTwice}, {"h", condFalseStart},
+	{"i", lowBitrate("32", "22.05")}, {"i-16kHz", lowBitrate("32", "16")}, {"i-24kHz", lowBitrate("64", "24")},
 }
 
 // TestConditions (acceptance 2): each condition aligned, not refused,
