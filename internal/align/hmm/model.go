@@ -258,6 +258,9 @@ func (r *reader) f32s(n int) []float32 {
 
 func (m *Model) readMdef(b []byte) error {
 	r := &reader{b: b}
+	if len(b) < 4 {
+		return errors.New("truncated")
+	}
 	switch binary.LittleEndian.Uint32(b) {
 	case 0x46444d42: // "BMDF" little-endian
 	case 0x424d4446:
@@ -270,6 +273,9 @@ func (m *Model) readMdef(b []byte) error {
 		return fmt.Errorf("format version %d", v)
 	}
 	hl := r.i32()
+	if hl < 0 || r.off+int(hl) > len(b) {
+		return errors.New("truncated header")
+	}
 	r.off += int(hl)
 	nCI, nPhone, nEmit, _, nSen, nTmat, nSseq, _, nTree, _ := r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 	if r.err != nil {
@@ -280,6 +286,9 @@ func (m *Model) readMdef(b []byte) error {
 	}
 	start := r.off
 	for range nCI {
+		if r.off >= len(b) {
+			return errors.New("truncated phone names")
+		}
 		end := bytes.IndexByte(b[r.off:], 0)
 		if end < 0 {
 			return errors.New("truncated phone names")
@@ -289,6 +298,9 @@ func (m *Model) readMdef(b []byte) error {
 	}
 	r.off = start + (r.off-start+3)&^3
 	r.off += int(nTree) * 8
+	if r.off > len(b) {
+		return errors.New("truncated context tree")
+	}
 	type entry struct {
 		ssid, tmat int32
 		info       [4]byte
@@ -429,7 +441,19 @@ func readGauden(b []byte) (nCB, nFeat, nDens int, veclen []int, data []float32, 
 		return 0, 0, 0, nil, nil, errors.New("parameter count does not match the dimensions")
 	}
 	data = r.f32s(n)
+	if r.err == nil {
+		r.err = trailing(r)
+	}
 	return nCB, nFeat, nDens, veclen, data, r.err
+}
+
+// trailing checks that nothing but an s3 checksum (4 bytes) follows the
+// data: a file cut short, or with more in it, is damaged.
+func trailing(r *reader) error {
+	if rest := len(r.b) - r.off; rest != 0 && rest != 4 {
+		return fmt.Errorf("%d unexpected bytes after the data", rest)
+	}
+	return nil
 }
 
 func (m *Model) readGaussians(means, vars []byte) error {
@@ -558,6 +582,9 @@ func (m *Model) readTmat(b []byte) error {
 	tp := r.f32s(n)
 	if r.err != nil {
 		return r.err
+	}
+	if err := trailing(r); err != nil {
+		return err
 	}
 	const floor = 1e-4
 	m.tmat = make([][States][States + 1]float32, nT)
