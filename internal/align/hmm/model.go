@@ -281,7 +281,8 @@ func (m *Model) readMdef(b []byte) error {
 	if r.err != nil {
 		return r.err
 	}
-	if nEmit != States || nCI <= 0 || nCI > 255 || nPhone < nCI || nSen <= 0 || nTmat <= 0 || nSseq <= 0 || nTree < 0 {
+	if nEmit != States || nCI <= 0 || nCI > 255 || nPhone < nCI || nSen <= 0 || nSen > 65535 || nTmat <= 0 || nSseq <= 0 || nTree < 0 ||
+		int64(nPhone)*12 > int64(len(b)) || int64(nTree)*8 > int64(len(b)) || int64(nSseq)*2*States > int64(len(b)) {
 		return fmt.Errorf("unsupported layout (%d emitting states, %d phones)", nEmit, nCI)
 	}
 	start := r.off
