@@ -76,6 +76,11 @@ func runAlign(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return withEpisodeHint(err, src, *lines, *episode)
 	}
+	if !*quiet {
+		t := res.Timings
+		fmt.Fprintf(e.stderr, "align: stages: decode %.1f s (front end %.1f s of CPU in it), search %.1f s (scoring %.1f s in it), confidence %.1f s, retakes %.1f s\n",
+			t.Decode.Seconds(), t.Features.Seconds(), t.Search.Seconds(), t.Scoring.Seconds(), t.Confidence.Seconds(), t.Retakes.Seconds())
+	}
 	if *asJSON {
 		b, err := timing.Marshal(res.Map)
 		if err != nil {
@@ -156,9 +161,9 @@ func progressPrinter(w io.Writer) func(align.Progress) {
 			fmt.Fprintf(w, "align: %5.1f s  decoded %3.0f%% of %.1f s of audio\n", at, 100*p.Done/p.Total, p.Total)
 		case align.StageReference:
 			if p.Done == 0 {
-				fmt.Fprintf(w, "align: %5.1f s  speaking the reference: %.0f words\n", at, p.Total)
+				fmt.Fprintf(w, "align: %5.1f s  pronouncing %.0f words\n", at, p.Total)
 			} else {
-				fmt.Fprintf(w, "align: %5.1f s  reference spoken\n", at)
+				fmt.Fprintf(w, "align: %5.1f s  words pronounced\n", at)
 			}
 		case align.StageAlign:
 			fmt.Fprintf(w, "align: %5.1f s  timed %.0f sentences\n", at, p.Done)

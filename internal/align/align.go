@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/readcast/readcast/internal/align/hmm"
 	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -35,7 +36,7 @@ type Stage string
 // same time).
 const (
 	StageDecode    Stage = "decode"    // Done and Total in seconds of audio
-	StageReference Stage = "reference" // Done and Total in words
+	StageReference Stage = "reference" // pronunciations: Done and Total in words
 	StageAlign     Stage = "align"     // Done and Total in sentences
 )
 
@@ -47,8 +48,6 @@ type Progress struct {
 
 // Options tune an alignment. The zero value is ready to use.
 type Options struct {
-	// Voice speaks the reference; nil means Espeak{} (espeak-ng).
-	Voice Voice
 	// Workers decode in parallel; 0 means runtime.GOMAXPROCS(0).
 	Workers int
 	// Progress, if set, is called now and then, from any goroutine but
@@ -66,6 +65,18 @@ type Result struct {
 	Report Report
 	// Elapsed is the wall time the alignment took.
 	Elapsed time.Duration
+	// Timings split it into stages, for benchmarks.
+	Timings Timings
+}
+
+// Timings are the wall time of an alignment's stages. Decode includes the
+// front end (the cepstra are taken as the audio decodes, on all cores),
+// and Features is the CPU time of the front end alone; Search includes
+// Scoring, the Gaussians the search asks for; Confidence is the garbage
+// model's scoring of every word; Retakes the search of untranscribed
+// stretches for sentences read again.
+type Timings struct {
+	Decode, Features, Search, Scoring, Confidence, Retakes time.Duration
 }
 
 // AlignFile aligns the MP3 at path to text and fills the map's
@@ -111,69 +122,61 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	voice := opt.Voice
-	if voice == nil {
-		voice = Espeak{}
-	}
 	report := progressReporter(opt.Progress)
-	// A file that is not an MP3 is refused before anything is spoken.
+	// A file that is not an MP3 is refused before anything else.
 	info, err := audio.Probe(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
+	m, err := acousticModel()
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
 
-	// The reference is spoken while the recording decodes; whichever
-	// fails first stops the other.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// The words are looked up (espeak-ng guesses the unknown ones) while
+	// the recording decodes.
 	var (
-		ref    *reference
-		refErr error
-		wg     sync.WaitGroup
+		a       = &aligner{m: m, text: text, duration: info.Duration}
+		lexErr  error
+		wg      sync.WaitGroup
+		started = time.Now()
 	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		report(Progress{Stage: StageReference, Total: float64(words)})
-		clips, err := speakWords(ctx, voice, text)
-		if err != nil {
-			refErr = err
-			cancel()
-			return
-		}
-		ref = buildReference(text, clips)
-		clips = nil
-		collect() // the voice's clips
+		a.words, a.sentOf, a.first, lexErr = pronounce(text)
 		report(Progress{Stage: StageReference, Done: float64(words), Total: float64(words)})
 	}()
+	fe0 := frontEndTime.Load()
 	rec, err := decodeFeatures(ctx, r, size, info, workers, func(done, total float64) {
 		report(Progress{Stage: StageDecode, Done: min(done, total), Total: total})
 	})
-	if err != nil {
-		cancel()
-	}
 	wg.Wait()
-	if refErr != nil && (err == nil || errors.Is(err, context.Canceled)) {
-		return nil, refErr // the voice's failure, not the cancellation it caused
-	}
 	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
+	if lexErr != nil {
+		return nil, fmt.Errorf("align: %w", lexErr)
+	}
 	report(Progress{Stage: StageDecode, Done: info.Duration, Total: info.Duration})
-	rec.normalize()
+	a.timings.Decode = time.Since(started)
+	a.timings.Features = time.Duration(frontEndTime.Load() - fe0)
+	a.ft = hmm.NewFeatures(rec.mfcc)
+	a.energy = rec.energy
+	rec = nil
 	collect() // the decoders' buffers
 
-	a := &aligner{rec: rec, ref: ref, text: text, duration: info.Duration}
 	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("align: %w", err)
 	}
 	report(Progress{Stage: StageAlign, Done: float64(len(text)), Total: float64(len(text))})
-	m := a.timingMap()
-	m.TextSHA256 = opt.TextSHA256
-	if err := m.Validate(); err != nil {
+	tm := a.timingMap()
+	tm.TextSHA256 = opt.TextSHA256
+	if err := tm.Validate(); err != nil {
 		return nil, fmt.Errorf("align: internal error: %w", err)
 	}
-	return &Result{Map: m, Report: a.report, Elapsed: time.Since(began)}, nil
+	return &Result{Map: tm, Report: a.report, Elapsed: time.Since(began), Timings: a.timings}, nil
 }
 
 // progressReporter serializes calls to f and drops decode reports that

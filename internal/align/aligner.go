@@ -5,118 +5,114 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
+	"sync"
+	"time"
 
+	"github.com/readcast/readcast/internal/align/acoustic"
+	"github.com/readcast/readcast/internal/align/hmm"
+	"github.com/readcast/readcast/internal/align/lexicon"
 	"github.com/readcast/readcast/internal/timing"
 )
 
-// fillerCost is what a recording frame costs when it is absorbed at a
-// pause between sentences as untranscribed sound (see dtw.go). Two voices
-// saying the same words cost 0.45-0.6 a frame along the path, the same
-// voice saying other words 0.6-0.7, unrelated frames about 1. At 0.75 the
-// path preferred to read a sentence into a first take or an intro rather
-// than absorb it; under about 0.5 it would rather absorb a sentence's
-// edges than match them. (A filler below the cost of matching never makes
-// the path skip a sentence: skipping still pays for every reference
-// frame.)
-const fillerCost = 0.6
+// The acoustic model is read once, from the binary itself.
+var (
+	modelOnce sync.Once
+	model     *hmm.Model
+	modelErr  error
+)
 
-// fillerInside is the filler cost in the pauses inside a sentence: higher,
-// so that a breath or an "uh" is absorbed there but a long stretch of
-// sound (an intro, a retake) goes between sentences, where it is found and
-// reported, rather than inside one.
-const fillerInside = 0.9
+func acousticModel() (*hmm.Model, error) {
+	modelOnce.Do(func() { model, modelErr = hmm.Load(acoustic.Files, "en-us") })
+	return model, modelErr
+}
 
-// Fit and confidence. A frame of the recording is well matched when the
-// reference frame the path pairs it with is closer to it than most frames
-// of the reference are: its rank is the share of a fixed sample of
-// reference frames that are further from it. Unlike the raw cost, the rank
-// does not depend on how far apart the two voices are in general. A
-// sentence's fit maps its mean rank to [0, 1]: the right text gives 0.80-0.90
-// (the seed, sonnet001, the MFA corpus), a wrong text 0.73-0.81, a sentence
-// missing from the recording 0.72 and under. Fit decides where a sentence
-// is (two places of one sentence compare well by it).
-//
-// Whether a sentence is there at all is a harder question: DTW bends any
-// reference onto any speech, and a wrong sentence in the same voice can fit
-// as well as some right ones. So each sentence is also aligned, in the
-// place it was found, with its own reference played backwards: the same
-// sounds in the wrong order, which DTW fits about as well as it fits wrong
-// words. The median of those null ranks is what this recording and this
-// voice give for words that are not there (0.75-0.79 in every recording
-// measured, right text or wrong), and a sentence's confidence is how far
-// its rank rises above it. Measured over 172 right and 654 wrong sentences:
-// no right sentence under confidence 0.35, 78% of wrong ones; every
-// recording of the right text has at least 89% of its sentences at 0.55 or
-// more, no recording of a wrong text more than 20%. (Each sentence against
-// its own null alone was noisier: a right sentence whose backward
-// reference happened to fit well was flagged.)
+// Search parameters (nats: natural-log likelihood).
 const (
-	rankSample = 96   // reference frames a frame is ranked against
-	rankFloor  = 0.74 // mean rank of fit 0
-	rankFull   = 0.84 // mean rank of fit 1
-	// lowFit is under what a sentence is looked for again.
-	lowFit = 0.5
-	// marginFull is the margin over the recording's null of confidence
-	// 1; confidence falls linearly to 0 at no margin.
-	marginFull = 0.1
-	// lowConfidence is under what a sentence is reported as uncertain.
-	lowConfidence = 0.35
-	// foundConfidence is what a sentence needs to count as found when
-	// deciding whether the text matches the recording at all; it does
-	// when at least matchedShare of its sentences are found. nullSample
-	// is how many sentences the first check measures.
-	foundConfidence = 0.55
+	// skipPenalty is what leaving a whole sentence out costs the path. A
+	// sentence that is there gains far more than this from its words
+	// than the fillers that would take its place; a sentence that is not
+	// there (skipped, or another text) loses more than this when its
+	// phones are forced onto sound that is something else.
+	skipPenalty = 60
+	// retakeSkip is the cost of leaving a sentence out when a stretch of
+	// untranscribed sound is searched for sentences read again: there
+	// most sentences are absent, and a sentence is only taken where its
+	// words fit better than the filler models.
+	retakeSkip = 5
+	// A word's evidence is how much better, per frame, its frames fit the
+	// states of its phones than the garbage model (the best phone state
+	// of each frame, whatever the text): its log-likelihood ratio (see
+	// hmm.Segment.LLR). Measured on the human recordings and the
+	// sonnet, a sentence of the right text scores -1.9 to 0 a frame, one
+	// of another text -2.9 to -6.5. Confidence maps a sentence's ratio
+	// through a logistic: llrMid is confidence 0.5, llrScale its width.
+	llrMid   = -2.2
+	llrScale = 0.35
+	// lowConfidence is under what a sentence is reported as uncertain (a
+	// ratio of -2.7, under every sentence of a right text measured but a
+	// five-word heading sped up 1.2 times, at -2.6);
+	// foundConfidence is what it needs to count as found when deciding
+	// whether the text matches the recording at all: it does when at
+	// least matchedShare of its sentences are found.
+	lowConfidence   = 0.2
+	foundConfidence = 0.5
 	matchedShare    = 0.5
-	nullSample      = 40
+	// minSound is the least sound (what the energy VAD does not call
+	// silence) in a stretch the path gave to the fillers that is
+	// reported, in seconds; minNoise is how much of it the noise and
+	// spoken-noise models must have taken (the rest went to silence). A
+	// pause is not untranscribed sound, even with a breath or a room's
+	// hum in it.
+	minSound = 0.5
+	minNoise = 0.3
+	// minInside is the least sound inside a sentence that is reported
+	// when it is not a false start (a word said oddly leaves a little).
+	minInside = 1.0
+	// confidenceStride samples the words of the whole recording for their
+	// evidence about every fourth phone (the garbage model costs four
+	// times the search a frame): a sentence gets a dozen samples or more.
+	// The searches of retakes and false starts sample every phone.
+	confidenceStride = 24
+	// searchBeam is the beam of the search over the whole recording
+	// (nats under the best path). The garbage model keeps the right
+	// path near the best through sound that is not the text, so the beam
+	// can be narrow: 120 evaluates 8.4 codebooks a frame, 250 13.5, with
+	// the same accuracy on the human recordings. When no path survives
+	// it, the search runs again with 600.
+	searchBeam = 120
+	// wideBeam is the beam of a second search when the first skipped a
+	// sentence or left long sound inside one: a paragraph read twice
+	// once lost the right path under 120.
+	wideBeam = 250
+	// maxRetakeWindow bounds how many sentences around an untranscribed
+	// stretch are looked for in it.
+	maxRetakeWindow = 60
 )
 
-// Untranscribed stretches: a gap between sentences is reported (or
-// searched for a retake) when it is this long and holds this much sound.
-const (
-	minGap      = 1.0 // seconds
-	minGapSound = 0.5 // seconds of non-silent audio
-	// maxWindow bounds a subsequence search, in seconds of recording.
-	maxWindow = 600
-	// maxRetake bounds how many sentences a retake may span.
-	maxRetake = 40
-	// retakeSlack is how much lower a second take's mean rank may be
-	// than the first's and still count as the same words.
-	retakeSlack = 0.025
-	// misplacedMargin is how much better a sentence must match in a gap
-	// than where the path put it for that place to have been a mistake
-	// rather than a first take.
-	misplacedMargin = 0.04
-)
+var debugLLR = os.Getenv("DEBUG_LLR") != ""
+
+// frameSec is the length of a feature frame in seconds.
+const frameSec = float64(hmm.FrameShift) / hmm.Rate
 
 // aligner holds one alignment's state.
 type aligner struct {
-	rec      *features
-	ref      *reference
+	m        *hmm.Model
+	ft       *hmm.Features
+	energy   []float32
+	vad      *vad
 	text     []Sentence
 	duration float64
 	report   Report
 
-	path   []cell
-	first  []int32 // first recording frame the path pairs with each reference frame
-	last   []int32 // last one
-	sample []int   // reference frames ranks are measured against
-	found  []sentenceTiming
-	vad    *vad
-	// moved marks the sentences placed by a search rather than by the
-	// global path; they and their neighbours are timed again.
-	moved []bool
-	takes []interval // first takes of retakes, reported as such
-}
-
-// markMoved marks sentences [first, last] as moved.
-func (a *aligner) markMoved(first, last int) {
-	if a.moved == nil {
-		a.moved = make([]bool, len(a.found))
-	}
-	for k := max(0, first); k <= min(len(a.found)-1, last); k++ {
-		a.moved[k] = true
-	}
+	words    []hmm.Word
+	sentOf   []int // sentence of each word
+	first    []int // first word of each sentence (len(words) past the end)
+	segs     []hmm.Segment
+	found    []sentenceTiming
+	segStats hmm.Stats
+	timings  Timings
 }
 
 // interval is a span of time in seconds.
@@ -126,18 +122,43 @@ type interval struct{ start, end float64 }
 type sentenceTiming struct {
 	start, end float64
 	words      []interval
-	rank       float64  // mean rank over its reference frames
-	fit        float64  // rank mapped to [0, 1]: how well the frames it was given match
-	null       float64  // mean rank of its reference played backwards, in its place
-	confidence float64  // how far its rank rises above the recording's null, in [0, 1]
-	missing    bool     // not in the recording: zero length, confidence 0
+	llr        float64 // per frame, over its words
+	confidence float64
+	missing    bool
 	window     interval // where a missing sentence was looked for
 }
 
 // errNoMatch explains a mismatch with the numbers a person can check.
 func (a *aligner) errNoMatch(found int) error {
 	return fmt.Errorf("%w: only %d of %d sentences were found in it (median confidence %.2f); is it the recording of this text?",
-		ErrNoMatch, found, len(a.text), a.medianConfidence(nil))
+		ErrNoMatch, found, len(a.text), a.medianConfidence())
+}
+
+// pronounce looks up every word of the text.
+func pronounce(text []Sentence) ([]hmm.Word, []int, []int, error) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var flat []string
+	var sentOf, first []int
+	for si, s := range text {
+		first = append(first, len(flat))
+		for _, w := range s.Words {
+			flat = append(flat, w)
+			sentOf = append(sentOf, si)
+		}
+	}
+	first = append(first, len(flat))
+	prons, _ := lex.PronounceAll(flat) // a word without a letter has no pronunciation: spoken noise
+	words := make([]hmm.Word, len(flat))
+	for i, p := range prons {
+		if len(p) == 0 {
+			p = [][]string{{"+SPN+"}}
+		}
+		words[i] = hmm.Word{Prons: p}
+	}
+	return words, sentOf, first, nil
 }
 
 // run aligns, stage by stage, checking ctx between the stages.
@@ -145,665 +166,352 @@ func (a *aligner) run(ctx context.Context) error {
 	if err := a.plausible(); err != nil {
 		return err
 	}
-	a.path = warp(a.rec, a.ref.feat, a.ref.filler)
-	if a.path == nil {
-		return errors.New("no warping path")
-	}
-	a.mapPath()
-	a.sample = rankSampleOf(a.ref)
-	a.found = make([]sentenceTiming, len(a.text))
+	var skips []hmm.Skip
 	for si := range a.text {
-		a.found[si] = a.fromPath(si)
+		if a.first[si] < a.first[si+1] {
+			skips = append(skips, hmm.Skip{From: a.first[si], To: a.first[si+1]})
+		}
 	}
-	a.vad = newVAD(a.rec.energy)
-	a.checkDurations()
-	// A text that does not match gives low confidence everywhere: say so
-	// before looking for every sentence again.
-	if err := a.quickMatch(); err != nil {
+	began := time.Now()
+	inside := make([]bool, len(a.words)+1)
+	for w := 1; w < len(a.words); w++ {
+		inside[w] = a.sentOf[w] == a.sentOf[w-1]
+	}
+	var err error
+	for _, beam := range []float32{searchBeam, wideBeam, 600} {
+		a.segs, a.segStats, err = a.m.Align(a.ft, a.words, hmm.Options{Beam: beam, Skips: skips, SkipPenalty: skipPenalty, Inside: inside, ConfidenceStride: confidenceStride})
+		if err == nil && beam < wideBeam && a.suspicious() {
+			continue // a skipped sentence, or sound inside one: make sure with the wider beam
+		}
+		if !errors.Is(err, hmm.ErrNoPath) {
+			break
+		}
+	}
+	if errors.Is(err, hmm.ErrNoPath) {
+		return fmt.Errorf("%w: no path through its words fits the recording; is it the recording of this text?", ErrNoMatch)
+	}
+	if err != nil {
 		return err
 	}
-	stages := []func(){
-		a.relocate,
-		a.snap,
-		func() { a.takes = a.retakes() },
-		a.retime,
-		a.snap,
-		func() { a.untranscribed(a.takes) },
-		a.confidences,
-		a.reportSentences,
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	for _, stage := range stages {
-		if err := ctx.Err(); err != nil {
-			return err
+	a.timings.Search = time.Since(began) - a.segStats.Confidence
+	a.timings.Scoring, a.timings.Confidence = a.segStats.Scoring, a.segStats.Confidence
+	if debugLLR {
+		for i, sg := range a.segs {
+			if i < 60 {
+				fmt.Printf("seg %d word %d %s %d-%d llr %.2f score %.1f\n", i, sg.Word, sg.Filler, sg.Start, sg.End, sg.LLR, sg.Score)
+			}
 		}
-		stage()
 	}
+	a.place()
+	began = time.Now()
+	a.untranscribed(ctx)
+	a.timings.Retakes = time.Since(began)
+	a.reportSentences()
 	if found := a.countConfident(); found < int(math.Ceil(matchedShare*float64(len(a.text)))) {
 		return a.errNoMatch(found)
 	}
 	return nil
 }
 
-// quickMatch measures the confidence of up to nullSample sentences, evenly
-// spread, where the path put them, and refuses the text if fewer than
-// matchedShare of them are confident.
-func (a *aligner) quickMatch() error {
-	var pick []int
-	n := min(nullSample, len(a.found))
-	for k := range n {
-		pick = append(pick, (2*k+1)*len(a.found)/(2*n))
-	}
-	parallel(len(pick), func(k int) {
-		a.found[pick[k]].null = a.nullRank(pick[k])
-	})
-	null := a.medianNull(pick)
-	for _, si := range pick {
-		a.found[si].confidence = confidenceOf(a.found[si].rank - null)
-	}
-	good := 0
-	for _, si := range pick {
-		if a.found[si].confidence >= foundConfidence {
-			good++
+// suspicious reports whether the path skipped a sentence or gave two
+// seconds or more inside a sentence to the noise and garbage models.
+func (a *aligner) suspicious() bool {
+	seen := 0
+	lastWord := -1
+	for _, sg := range a.segs {
+		if sg.Word >= 0 {
+			if sg.Word != lastWord+1 {
+				return true
+			}
+			lastWord = sg.Word
+			seen++
+			continue
+		}
+		inside := lastWord >= 0 && lastWord+1 < len(a.words) && a.sentOf[lastWord] == a.sentOf[lastWord+1]
+		if inside && sg.Filler != "SIL" && float64(sg.End-sg.Start)*frameSec >= 2 {
+			return true
 		}
 	}
-	if good < int(math.Ceil(matchedShare*float64(len(pick)))) {
-		return fmt.Errorf("%w: only %d of %d sentences sampled across it were found (median confidence %.2f); is it the recording of this text?",
-			ErrNoMatch, good, len(pick), a.medianConfidence(pick))
-	}
-	return nil
-}
-
-// confidences measures every sentence against the recording's null, with
-// every sentence in its final place.
-func (a *aligner) confidences() {
-	parallel(len(a.found), func(si int) {
-		if !a.found[si].missing {
-			a.found[si].null = a.nullRank(si)
-		}
-	})
-	null := a.medianNull(nil)
-	for si := range a.found {
-		st := &a.found[si]
-		st.confidence = 0
-		if !st.missing {
-			st.confidence = confidenceOf(st.rank - null)
-		}
-	}
-}
-
-// medianNull is the median null rank of the sentences picked (all if
-// pick is nil) that were found and have words.
-func (a *aligner) medianNull(pick []int) float64 {
-	if pick == nil {
-		for si := range a.found {
-			pick = append(pick, si)
-		}
-	}
-	var nulls []float64
-	for _, si := range pick {
-		if st := a.found[si]; !st.missing && a.ref.sentences[si].words > 0 {
-			nulls = append(nulls, st.null)
-		}
-	}
-	if len(nulls) == 0 {
-		return 1
-	}
-	slices.Sort(nulls)
-	return nulls[len(nulls)/2]
-}
-
-func confidenceOf(margin float64) float64 {
-	return min(1, max(0, margin/marginFull))
-}
-
-// nullRank is the mean rank of sentence si's reference played backwards,
-// aligned in the sentence's place.
-func (a *aligner) nullRank(si int) float64 {
-	st := a.found[si]
-	rs := a.ref.sentences[si]
-	m := rs.span.end - rs.span.start
-	if st.missing || rs.words == 0 || m <= 0 {
-		return 1
-	}
-	i0 := max(0, int(st.start*100))
-	i1 := min(a.rec.n, int(math.Ceil(st.end*100)))
-	// The backward reference, after one frame of the leading pad for
-	// refine to take as the frame before it.
-	rev := &features{n: m + 1, mfcc: make([]float32, (m+1)*numCoeffs)}
-	fl := make([]float32, m+1)
-	copy(rev.frame(0), a.ref.feat.frame(0))
-	fl[0] = a.ref.filler[0]
-	for k := range m {
-		copy(rev.frame(m-k), a.ref.feat.frame(rs.span.start+k))
-		fl[m-k] = a.ref.filler[rs.span.start+k]
-	}
-	path := refineWithin(a.rec, rev, fl, i0, i1, 1, m+1, nullCells)
-	var sum float64
-	n := 0
-	for _, c := range path {
-		if !math.IsInf(float64(fl[c.j]), 1) {
-			continue // a pause frame
-		}
-		sum += a.rankAgainst(int(c.i), rev.frame(int(c.j)))
-		n++
-	}
-	if n == 0 {
-		return 1
-	}
-	return sum / float64(n)
+	return seen != len(a.words)
 }
 
 // plausible rejects a recording that cannot hold the text: silent, or far
 // too short for it (a 2-second file for a hundred sentences).
 func (a *aligner) plausible() error {
-	v := newVAD(a.rec.energy)
+	v := newVAD(a.energy)
+	a.vad = v
 	speech := v.speechFraction() * a.duration
 	if v.level-v.floor < 10 || speech < 0.2 {
 		return fmt.Errorf("%w: no speech found in %s of audio", ErrSilent, clock(a.duration))
 	}
-	// The reference speaks at about 175 words a minute; even a fast
-	// narrator does not speak a text in a third of that time.
-	refSpeech := 0.0
-	for _, rs := range a.ref.sentences {
-		refSpeech += frameTime(rs.span.end - rs.span.start)
-	}
-	if speech < refSpeech/3 {
+	// About 175 words a minute; even a fast narrator does not speak a
+	// text in a third of that time.
+	need := float64(len(a.words)) * 60 / 175
+	if speech < need/3 {
 		return fmt.Errorf("%w: the recording holds %s of speech, the text needs about %s (%d sentences)",
-			ErrNoMatch, clock(speech), clock(refSpeech), len(a.text))
+			ErrNoMatch, clock(speech), clock(need), len(a.text))
 	}
 	return nil
 }
 
-// mapPath records, for each reference frame, the recording frames the path
-// pairs it with.
-func (a *aligner) mapPath() {
-	m := a.ref.feat.n
-	a.first = make([]int32, m)
-	a.last = make([]int32, m)
-	for j := range a.first {
-		a.first[j] = -1
-	}
-	for _, c := range a.path {
-		if a.first[c.j] < 0 {
-			a.first[c.j] = c.i
+// place turns the path's segments into sentence and word timings.
+func (a *aligner) place() {
+	a.found = make([]sentenceTiming, len(a.text))
+	wordSeg := make([]*hmm.Segment, len(a.words))
+	for i := range a.segs {
+		if w := a.segs[i].Word; w >= 0 {
+			wordSeg[w] = &a.segs[i]
 		}
-		a.last[c.j] = c.i
+	}
+	prevEnd := 0.0
+	for si := range a.text {
+		st := &a.found[si]
+		from, to := a.first[si], a.first[si+1]
+		if from == to { // a line without words
+			st.start, st.end, st.confidence = prevEnd, prevEnd, 1
+			continue
+		}
+		if wordSeg[from] == nil {
+			st.missing = true
+			continue
+		}
+		var llr float64
+		frames := 0
+		for w := from; w < to; w++ {
+			sg := wordSeg[w]
+			st.words = append(st.words, interval{float64(sg.Start) * frameSec, float64(sg.End) * frameSec})
+			llr += float64(sg.LLR) * float64(sg.End-sg.Start)
+			frames += sg.End - sg.Start
+		}
+		st.start, st.end = st.words[0].start, st.words[len(st.words)-1].end
+		st.llr = llr / float64(max(1, frames))
+		if debugLLR {
+			fmt.Printf("LLR sentence %d: %.3f\n", si, st.llr)
+		}
+		st.confidence = 1 / (1 + math.Exp(-(st.llr-llrMid)/llrScale))
+		prevEnd = st.end
+	}
+	// Where each missing sentence was looked for: between its neighbours.
+	for si := range a.found {
+		if !a.found[si].missing {
+			continue
+		}
+		w := interval{0, a.duration}
+		for k := si - 1; k >= 0; k-- {
+			if !a.found[k].missing && len(a.found[k].words) > 0 {
+				w.start = a.found[k].end
+				break
+			}
+		}
+		for k := si + 1; k < len(a.found); k++ {
+			if !a.found[k].missing && len(a.found[k].words) > 0 {
+				w.end = a.found[k].start
+				break
+			}
+		}
+		a.found[si].window = w
+		a.found[si].start, a.found[si].end = w.start, w.start
 	}
 }
 
-// rankSampleOf picks reference frames of speech, evenly spread.
-func rankSampleOf(ref *reference) []int {
-	var speech []int
-	for j, p := range ref.pause {
-		if !p {
-			speech = append(speech, j)
+// stretch is a run of filler segments holding sound.
+type stretch struct {
+	from, to int     // frames
+	sound    float64 // seconds of sound in it (energy VAD)
+	noise    float64 // seconds the noise and spoken-noise models took
+	after    int     // the word before it, -1 if none
+}
+
+// stretches lists the runs of fillers with at least minSound of sound.
+func (a *aligner) stretches() []stretch {
+	var out []stretch
+	cur := stretch{from: -1, after: -1}
+	lastWord := -1
+	flush := func() {
+		if cur.from >= 0 {
+			cur.sound = a.vad.sound(float64(cur.from)*frameSec, float64(cur.to)*frameSec)
+			if cur.sound >= minSound && cur.noise >= minNoise {
+				out = append(out, cur)
+			}
+		}
+		cur = stretch{from: -1, after: lastWord}
+	}
+	for _, sg := range a.segs {
+		if sg.Word >= 0 {
+			flush()
+			lastWord = sg.Word
+			cur.after = lastWord
+			continue
+		}
+		if cur.from < 0 {
+			cur.from = sg.Start
+		}
+		cur.to = sg.End
+		if sg.Filler != "SIL" {
+			cur.noise += float64(sg.End-sg.Start) * frameSec
 		}
 	}
-	if len(speech) == 0 {
-		return nil
-	}
-	out := make([]int, 0, rankSample)
-	for k := range rankSample {
-		out = append(out, speech[(2*k+1)*len(speech)/(2*rankSample)])
-	}
+	flush()
 	return out
 }
 
-// rank is the share of the sample farther from recording frame i than
-// reference frame j is.
-func (a *aligner) rank(i, j int) float64 { return a.rankAgainst(i, a.ref.feat.frame(j)) }
-
-// rankAgainst is rank for any reference frame f.
-func (a *aligner) rankAgainst(i int, f []float32) float64 {
-	r := a.rec.frame(i)
-	c := dot(r, f)
-	worse := 0
-	for _, k := range a.sample {
-		if dot(r, a.ref.feat.frame(k)) < c {
-			worse++
+// untranscribed examines each stretch of sound the path gave to the
+// filler models: sentences read again there are reported as a retake
+// (the transcript follows the last take); anything else as sound that is
+// not in the text.
+func (a *aligner) untranscribed(ctx context.Context) {
+	for _, st := range a.stretches() {
+		if ctx.Err() != nil {
+			return
 		}
-	}
-	return float64(worse) / float64(len(a.sample))
-}
-
-// score is the mean rank of the cells of a path over a sentence's speech
-// frames (its pauses do not count).
-func (a *aligner) score(cells []cell) float64 {
-	var rank float64
-	n := 0
-	for _, c := range cells {
-		if a.ref.pause[c.j] {
-			continue
+		from, to := float64(st.from)*frameSec, float64(st.to)*frameSec
+		nextSent := len(a.text)
+		if st.after+1 < len(a.words) {
+			nextSent = a.sentOf[st.after+1]
 		}
-		rank += a.rank(int(c.i), int(c.j))
-		n++
-	}
-	if n == 0 {
-		return 0
-	}
-	return rank / float64(n)
-}
-
-// fitOf maps a mean rank to [0, 1].
-func fitOf(rank float64) float64 {
-	return min(1, max(0, (rank-rankFloor)/(rankFull-rankFloor)))
-}
-
-// fromPath reads a sentence's place off the global path.
-func (a *aligner) fromPath(si int) sentenceTiming {
-	rs := a.ref.sentences[si]
-	lo := sort32(a.path, rs.span.start)
-	hi := sort32(a.path, rs.span.end)
-	return a.timing(si, a.path[lo:hi], func(j int) int { return int(a.first[j]) }, func(end int) int { return a.endOf(end) })
-}
-
-// sort32 finds the first cell of the path at reference frame j or later.
-func sort32(path []cell, j int) int {
-	return sortSearch(len(path), func(k int) bool { return int(path[k].j) >= j })
-}
-
-func sortSearch(n int, f func(int) bool) int {
-	lo, hi := 0, n
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if !f(h) {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return lo
-}
-
-// timing builds a sentence's timing from the cells of a path over it and
-// two lookups: the first recording frame of a reference frame, and the
-// recording frame where a reference span ending at a frame ends.
-func (a *aligner) timing(si int, cells []cell, firstOf func(j int) int, endOf func(end int) int) sentenceTiming {
-	rs := a.ref.sentences[si]
-	st := sentenceTiming{}
-	st.start = frameTime(firstOf(rs.span.start))
-	st.end = frameTime(endOf(rs.span.end))
-	for w := rs.firstWord; w < rs.firstWord+rs.words; w++ {
-		ws, sh := a.ref.words[w], a.ref.wordShift[w]
-		st.words = append(st.words, interval{frameTime(firstOf(ws.start)) + sh.start, frameTime(endOf(ws.end)) + sh.end})
-	}
-	if rs.words > 0 {
-		st.start = st.words[0].start
-		st.end = max(st.start, st.words[len(st.words)-1].end)
-	}
-	st.rank = a.score(cells)
-	st.fit = fitOf(st.rank)
-	return st
-}
-
-// endOf is the recording frame where the reference frame end (exclusive)
-// begins: the end of whatever came before it.
-func (a *aligner) endOf(end int) int {
-	if end >= len(a.first) {
-		return int(a.last[len(a.last)-1]) + 1
-	}
-	return int(a.first[end])
-}
-
-// locateSentence looks for sentence si alone inside [from, to) seconds.
-func (a *aligner) locateSentence(si int, from, to float64) (sentenceTiming, bool) {
-	rs := a.ref.sentences[si]
-	i0 := max(0, int(math.Ceil(from*100)))
-	i1 := min(a.rec.n, int(to*100))
-	if rs.span.end <= rs.span.start || i1-i0 < 2 {
-		return sentenceTiming{}, false
-	}
-	from0, to0, _, ok := locate(a.rec, a.ref.feat, a.ref.filler, i0, i1, rs.span.start, rs.span.end)
-	if !ok {
-		return sentenceTiming{}, false
-	}
-	// Time it with the ordinary DTW, with a little room on either side.
-	const room = 20 // frames
-	path := refine(a.rec, a.ref.feat, a.ref.filler, max(i0, from0-room), min(i1, to0+room), rs.span.start, rs.span.end)
-	if len(path) == 0 {
-		return sentenceTiming{}, false
-	}
-	return a.timeCells(si, path), true
-}
-
-// timeCells times sentence si from a path over its reference frames.
-func (a *aligner) timeCells(si int, path []cell) sentenceTiming {
-	rs := a.ref.sentences[si]
-	firstOf := func(j int) int {
-		k := sortSearch(len(path), func(k int) bool { return int(path[k].j) >= j })
-		if k >= len(path) {
-			return int(path[len(path)-1].i) + 1
-		}
-		return int(path[k].i)
-	}
-	endOf := func(end int) int {
-		if end >= rs.span.end {
-			return int(path[len(path)-1].i) + 1
-		}
-		return firstOf(end)
-	}
-	return a.timing(si, path, firstOf, endOf)
-}
-
-// Durations. A sentence the path stretched far beyond its length (it took
-// in untranscribed sound) or squeezed to nothing (it is not there) is
-// placed wrong even if the frames it was given match: its confidence is
-// cut under lowConfidence so that it is looked for again.
-const (
-	maxStretch   = 2.5 // times the recording's pace
-	stretchSlack = 1.0 // seconds, for short sentences
-)
-
-// checkDurations compares each sentence's length with the reference's at
-// the recording's pace (the median ratio over the sentences).
-func (a *aligner) checkDurations() {
-	var ratios []float64
-	for si, st := range a.found {
-		if ref := frameTime(a.ref.sentences[si].span.end - a.ref.sentences[si].span.start); ref > 0.5 && st.fit >= lowFit {
-			ratios = append(ratios, (st.end-st.start)/ref)
-		}
-	}
-	if len(ratios) == 0 {
-		return
-	}
-	slices.Sort(ratios)
-	pace := ratios[len(ratios)/2]
-	for si := range a.found {
-		st := &a.found[si]
-		want := pace * frameTime(a.ref.sentences[si].span.end-a.ref.sentences[si].span.start)
-		got := st.end - st.start
-		if got > maxStretch*want+stretchSlack || got < want/maxStretch-stretchSlack/2 {
-			st.fit = min(st.fit, lowFit/2)
-		}
-	}
-}
-
-// relocate looks again for each run of low-confidence sentences between
-// the confident ones around it: one at a time, in order, each alone in
-// what is left of the window. A sentence found there with confidence
-// moves; one that is not is missing from the recording and gets zero
-// length where the one before it ends.
-func (a *aligner) relocate() {
-	for si := 0; si < len(a.found); {
-		if a.found[si].fit >= lowFit {
-			si++
-			continue
-		}
-		end := si
-		for end < len(a.found) && a.found[end].fit < lowFit {
-			end++
-		}
-		from := 0.0
-		if si > 0 {
-			from = a.found[si-1].end
-		}
-		to := a.duration
-		if end < len(a.found) {
-			to = a.found[end].start
-		}
-		to = min(to, from+maxWindow)
-		at := from
-		for k := si; k < end; k++ {
-			st, ok := a.locateSentence(k, at, to)
-			if ok && st.fit >= lowFit {
-				a.found[k] = st
-				a.markMoved(k, k)
-				at = st.end
+		inside := st.after >= 0 && st.after+1 < len(a.words) && a.sentOf[st.after] == a.sentOf[st.after+1]
+		first, last, takes, ok := a.retake(st, nextSent)
+		switch {
+		case ok && first >= nextSent:
+			a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: from, End: to,
+				Message: fmt.Sprintf("%s read twice: a first take at %s–%s (%s), then again at %s; the transcript follows the last take: cut %s–%s",
+					sentenceRange(first, last), clock(from), clock(to), duration(to-from), clock(a.found[first].start), clock(from), clock(to))})
+		case ok:
+			// A later take of sentences the path had placed earlier: the
+			// transcript follows the last take.
+			was := interval{a.found[first].start, a.found[last].end}
+			for si := first; si <= last; si++ {
+				a.found[si].words = takes[si]
+				a.found[si].start, a.found[si].end = takes[si][0].start, takes[si][len(takes[si])-1].end
+			}
+			a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: was.start, End: was.end,
+				Message: fmt.Sprintf("%s read twice: a first take at %s–%s (%s), then again at %s–%s; the transcript follows the last take: cut %s–%s",
+					sentenceRange(first, last), clock(was.start), clock(was.end), duration(was.end-was.start), clock(from), clock(to), clock(was.start), clock(was.end))})
+		case inside:
+			si := a.sentOf[st.after]
+			if was, ok := a.falseStart(si, st); ok {
+				a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: was.start, End: from,
+					Message: fmt.Sprintf("a false start of sentence %d at %s–%s: begun, stopped, and read again from %s; cut %s–%s: %s",
+						si+1, clock(was.start), clock(from), clock(a.found[si].start), clock(was.start), clock(a.found[si].start), quote(a.text[si].Text))})
 				continue
 			}
-			a.found[k] = sentenceTiming{start: at, end: at, missing: true, window: interval{from, to}}
-			a.markMoved(k, k)
-			for range a.text[k].Words {
-				a.found[k].words = append(a.found[k].words, interval{at, at})
-			}
-		}
-		si = end
-	}
-}
-
-// sound is the seconds of non-silent audio in [from, to).
-func (a *aligner) sound(from, to float64) float64 {
-	e0 := max(0, int(from*Rate/energyStep))
-	e1 := min(len(a.vad.silent), int(to*Rate/energyStep))
-	n := 0
-	for e := e0; e < e1; e++ {
-		if !a.vad.silent[e] {
-			n++
-		}
-	}
-	return float64(n) * energyStep / Rate
-}
-
-// retakes examines every stretch between sentences that holds sound. It
-// may be a later take of the sentences before it (they move there: the last
-// take is the one kept), an earlier take of those after it, or the right
-// place of the sentences before it, which the path had put on other words
-// (they move, and what they leave is examined in turn). It returns the
-// first takes, which are reported as retakes, not as untranscribed sound.
-func (a *aligner) retakes() []interval {
-	var takes []interval
-	for pass := 0; pass < 4; pass++ {
-		moved := false
-		for _, g := range a.gapList() {
-			if overlapsAny(g.from, g.to, takes) {
+			if st.sound < minInside {
 				continue
 			}
-			if take, ok, move := a.laterTake(g.from, g.to, g.before); ok || move {
-				if ok {
-					takes = append(takes, take)
-				}
-				moved = true
-				break // the sentences moved: list the gaps again
-			}
-			if take, ok := a.earlierTake(g.from, g.to, g.before); ok {
-				takes = append(takes, take)
-			}
+			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: si + 1, Last: si + 1, Start: from, End: to,
+				Message: fmt.Sprintf("%s of sound that is not in the text inside sentence %d, at %s–%s (a stumble, a cough, an aside?): cut it or re-record the sentence: %s",
+					duration(st.sound), si+1, clock(from), clock(to), quote(a.text[si].Text))})
+		case nextSent < len(a.text):
+			a.report.add(Issue{Kind: IssueUntranscribed, Sentence: nextSent + 1, Last: nextSent + 1, Start: from, End: to,
+				Message: fmt.Sprintf("%s of sound that is not in the text at %s–%s, before sentence %d (music, noise, an aside or a false start?): cut it if it is not meant to be there: %s",
+					duration(st.sound), clock(from), clock(to), nextSent+1, quote(a.text[nextSent].Text))})
+		default:
+			a.report.add(Issue{Kind: IssueUntranscribed, Start: from, End: to,
+				Message: fmt.Sprintf("%s of sound that is not in the text at %s–%s, after the last sentence (music, noise, an aside?)",
+					duration(st.sound), clock(from), clock(to))})
 		}
-		if !moved {
-			break
-		}
-	}
-	return takes
-}
-
-// untranscribed reports the stretches between sentences that hold sound
-// and are not first takes.
-func (a *aligner) untranscribed(takes []interval) {
-	for _, g := range a.gapList() {
-		if overlapsAny(g.from, g.to, takes) {
-			continue
-		}
-		a.report.add(Issue{Kind: IssueUntranscribed, Start: g.from, End: g.to,
-			Message: fmt.Sprintf("%s–%s: %s of sound that is not in the text (an intro, music, an aside or a retake of something else?)",
-				clock(g.from), clock(g.to), duration(g.to-g.from))})
 	}
 }
 
-// gap is a stretch between found sentences.
-type gap struct {
-	from, to float64
-	before   int // last found sentence before the gap, -1 if none
-}
-
-// gapList lists the stretches between found sentences that are long
-// enough and hold enough sound. A stretch where a missing sentence belongs
-// is left to the skipped sentence's report.
-func (a *aligner) gapList() []gap {
-	var list []gap
-	prev, prevEnd := -1, 0.0
-	missing := false
-	for si := 0; si <= len(a.found); si++ {
-		if si < len(a.found) && a.found[si].missing {
-			missing = true
-			continue
-		}
-		start := a.duration
-		if si < len(a.found) {
-			start = a.found[si].start
-		}
-		if !missing && start-prevEnd >= minGap && a.sound(prevEnd, start) >= minGapSound {
-			list = append(list, gap{prevEnd, start, prev})
-		}
-		if si < len(a.found) {
-			prev, prevEnd = si, a.found[si].end
-		}
-		missing = false
-	}
-	return list
-}
-
-func overlapsAny(from, to float64, list []interval) bool {
-	for _, iv := range list {
-		if from < iv.end-0.25 && to > iv.start+0.25 {
-			return true
-		}
-	}
-	return false
-}
-
-// laterTake looks in the gap [from, to) for the sentences that end at
-// sentence last, from the last one back. Found about as well as where they
-// are, they were read twice: they move (the transcript follows the last
-// take) and ok reports the first take. Found clearly better, the path had
-// put them on other words: they move, and moved says so.
-func (a *aligner) laterTake(from, to float64, last int) (take interval, ok, moved bool) {
-	if last < 0 {
-		return interval{}, false, false
-	}
-	end := to
-	var found []sentenceTiming
-	first := last + 1
-	retake := false
-	for k := last; k >= 0 && last-k < maxRetake; k-- {
-		if a.found[k].missing {
-			break
-		}
-		st, ok := a.locateSentence(k, max(from, end-maxWindow), end)
-		if !ok || st.fit < lowFit || st.rank < a.found[k].rank-retakeSlack {
-			break
-		}
-		if st.rank < a.found[k].rank+misplacedMargin {
-			retake = true
-		}
-		found = append(found, st)
-		first = k
-		end = st.start
-		if end-from < 0.5 {
-			break
-		}
-	}
-	if len(found) == 0 {
-		return interval{}, false, false
-	}
-	slices.Reverse(found)
-	oldFrom, oldTo := a.found[first].start, a.found[last].end
-	copy(a.found[first:last+1], found)
-	a.markMoved(first, last)
-	if !retake {
-		return interval{}, false, true
-	}
-	newFrom, newTo := a.found[first].start, a.found[last].end
-	a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: oldFrom, End: newTo,
-		Message: fmt.Sprintf("%s recorded twice: %s–%s and again %s–%s; the transcript follows the second take (cut the first)",
-			sentenceRange(first, last), clock(oldFrom), clock(oldTo), clock(newFrom), clock(newTo))})
-	return interval{oldFrom, oldTo}, true, true
-}
-
-// earlierTake looks in the gap [from, to) for a first reading of the
-// sentences that start after sentence before, found about as well as
-// where they are.
-func (a *aligner) earlierTake(from, to float64, before int) (interval, bool) {
-	at := from
-	last := -1
-	var takeFrom, takeTo float64
-	for k := before + 1; k < len(a.found) && k-before <= maxRetake; k++ {
-		if a.found[k].missing {
-			break
-		}
-		st, ok := a.locateSentence(k, at, min(to, at+maxWindow))
-		if !ok || st.fit < lowFit || st.rank < a.found[k].rank-retakeSlack {
-			break
-		}
-		if last < 0 {
-			takeFrom = st.start
-		}
-		last, takeTo, at = k, st.end, st.end
-		if to-at < 0.5 {
-			break
-		}
-	}
-	if last < 0 {
+// falseStart checks whether sentence si, interrupted by the stretch st,
+// was begun, stopped and read again whole: the whole sentence is aligned
+// from the stretch on, and if its words fit there as well as a sentence
+// of the text does, it moves there. It returns where the sentence was.
+func (a *aligner) falseStart(si int, st stretch) (interval, bool) {
+	w0, w1 := a.first[si], a.first[si+1]
+	end := int(math.Ceil(a.found[si].end/frameSec)) + 50
+	segs, _, err := a.m.Align(a.ft.Slice(st.from, end), a.words[w0:w1], hmm.Options{GarbageEntry: -1})
+	if err != nil {
 		return interval{}, false
 	}
-	first := before + 1
-	a.report.add(Issue{Kind: IssueRetake, Sentence: first + 1, Last: last + 1, Start: takeFrom, End: a.found[last].end,
-		Message: fmt.Sprintf("%s recorded twice: %s–%s and again %s–%s; the transcript follows the second take (cut the first)",
-			sentenceRange(first, last), clock(takeFrom), clock(takeTo), clock(a.found[first].start), clock(a.found[last].end))})
-	return interval{takeFrom, takeTo}, true
+	var words []interval
+	var llr float64
+	frames := 0
+	for _, sg := range segs {
+		if sg.Word < 0 {
+			continue
+		}
+		words = append(words, interval{float64(sg.Start+st.from) * frameSec, float64(sg.End+st.from) * frameSec})
+		llr += float64(sg.LLR) * float64(sg.End-sg.Start)
+		frames += sg.End - sg.Start
+	}
+	if len(words) != w1-w0 || llr/float64(max(1, frames)) < llrMid {
+		return interval{}, false
+	}
+	was := interval{a.found[si].start, a.found[si].end}
+	a.found[si].words = words
+	a.found[si].start, a.found[si].end = words[0].start, words[len(words)-1].end
+	return was, true
 }
 
-// retimeRoom is how far from where it was a sentence may move when it is
-// timed again.
-const retimeRoom = 1.0 // seconds
-
-// retime times the sentences next to a change again, alone, in the
-// stretch between their neighbours. The global path is one compromise over
-// the whole recording: where it went wrong (through untranscribed sound, or
-// a sentence that was moved since), the sentences next to the mistake are
-// pulled out of shape; alone between its neighbours, each sentence gets the
-// timing its own frames give. Sentences the path placed with a poor fit
-// are timed again too. The sentences are independent, so the work is
-// shared out.
-func (a *aligner) retime() {
-	bounds := make([]interval, len(a.found))
-	prevEnd := 0.0
-	for si := range a.found {
-		if a.found[si].missing {
+// retake looks for sentences of the text read in the stretch: the
+// sentences around it are aligned to its frames, each free to be left out
+// cheaply, and those whose words fit well are the ones read again.
+func (a *aligner) retake(st stretch, nextSent int) (first, last int, takes map[int][]interval, ok bool) {
+	// The window of sentences: enough of them, on both sides, to fill
+	// the stretch at a brisk pace.
+	secs := float64(st.to-st.from) * frameSec
+	span := min(maxRetakeWindow, 2+int(secs/2))
+	s0, s1 := max(0, nextSent-span), min(len(a.text), nextSent+span)
+	w0, w1 := a.first[s0], a.first[s1]
+	if w0 >= w1 {
+		return 0, 0, nil, false
+	}
+	words := a.words[w0:w1]
+	var skips []hmm.Skip
+	for si := s0; si < s1; si++ {
+		if a.first[si] < a.first[si+1] {
+			skips = append(skips, hmm.Skip{From: a.first[si] - w0, To: a.first[si+1] - w0})
+		}
+	}
+	// Everything may be skipped: from the start to the end.
+	segs, _, err := a.m.Align(a.ft.Slice(st.from, st.to), words, hmm.Options{Skips: append(skips, hmm.Skip{From: 0, To: len(words)}), SkipPenalty: retakeSkip, GarbageEntry: -1})
+	if err != nil {
+		return 0, 0, nil, false
+	}
+	// Sentences found there, whole and fitting.
+	takes = map[int][]interval{}
+	type acc struct {
+		words  int
+		llr    float64
+		frames int
+	}
+	per := map[int]*acc{}
+	for _, sg := range segs {
+		if sg.Word < 0 {
 			continue
 		}
-		bounds[si].start = prevEnd
-		prevEnd = a.found[si].end
-	}
-	nextStart := a.duration
-	for si := len(a.found) - 1; si >= 0; si-- {
-		if a.found[si].missing {
-			continue
+		si := a.sentOf[sg.Word+w0]
+		if per[si] == nil {
+			per[si] = &acc{}
 		}
-		bounds[si].end = nextStart
-		nextStart = a.found[si].start
+		p := per[si]
+		p.words++
+		p.llr += float64(sg.LLR) * float64(sg.End-sg.Start)
+		p.frames += sg.End - sg.Start
+		takes[si] = append(takes[si], interval{float64(sg.Start+st.from) * frameSec, float64(sg.End+st.from) * frameSec})
 	}
-	out := make([]sentenceTiming, len(a.found))
-	again := func(si int) bool {
-		if a.found[si].fit < lowFit {
-			return true
-		}
-		for k := max(0, si-1); k <= min(len(a.found)-1, si+1); k++ {
-			if a.moved != nil && a.moved[k] {
-				return true
+	// The first run of consecutive sentences found whole, fitting better
+	// than the garbage model's threshold.
+	first, last = -1, -1
+	for si := s0; si < s1; si++ {
+		p := per[si]
+		whole := p != nil && p.words == a.first[si+1]-a.first[si]
+		if whole && p.llr/float64(max(1, p.frames)) >= llrMid {
+			if first < 0 {
+				first = si
 			}
+			last = si
+			continue
 		}
-		return false
+		if first >= 0 && a.first[si] < a.first[si+1] {
+			break
+		}
 	}
-	parallel(len(a.found), func(si int) {
-		st := a.found[si]
-		out[si] = st
-		rs := a.ref.sentences[si]
-		if st.missing || rs.words == 0 || !again(si) {
-			return
-		}
-		// Between the neighbours, and near where the sentence is: the
-		// stretch may hold a first take of it that must stay out.
-		i0 := max(0, int(max(bounds[si].start, st.start-retimeRoom)*100))
-		i1 := min(a.rec.n, int(math.Ceil(min(bounds[si].end, st.end+retimeRoom)*100)))
-		path := refine(a.rec, a.ref.feat, a.ref.filler, i0, i1, rs.span.start, rs.span.end)
-		if len(path) == 0 {
-			return
-		}
-		if nt := a.timeCells(si, path); nt.fit >= st.fit-0.1 {
-			out[si] = nt
-		}
-	})
-	a.found = out
+	return first, last, takes, first >= 0
 }
 
 // reportSentences reports missing and doubtful sentences.
@@ -813,10 +521,10 @@ func (a *aligner) reportSentences() {
 		switch {
 		case st.missing:
 			a.report.add(Issue{Kind: IssueSkipped, Sentence: si + 1, Last: si + 1, Start: st.window.start, End: st.window.end,
-				Message: fmt.Sprintf("sentence %d not found between %s and %s: %s", si+1, clock(st.window.start), clock(st.window.end), text)})
+				Message: fmt.Sprintf("sentence %d not found between %s and %s: record it and insert it there: %s", si+1, clock(st.window.start), clock(st.window.end), text)})
 		case st.confidence < lowConfidence:
 			a.report.add(Issue{Kind: IssueUncertain, Sentence: si + 1, Last: si + 1, Start: st.start, End: st.end,
-				Message: fmt.Sprintf("sentence %d at %s–%s is uncertain (confidence %.2f): misread, or too noisy? %s",
+				Message: fmt.Sprintf("sentence %d at %s–%s is uncertain (confidence %.2f): misread, or too noisy? listen and re-record it if so: %s",
 					si+1, clock(st.start), clock(st.end), st.confidence, text)})
 		}
 	}
@@ -841,17 +549,14 @@ func (a *aligner) countConfident() int {
 	return n
 }
 
-// medianConfidence is the median confidence of the sentences picked, or
-// of all of them.
-func (a *aligner) medianConfidence(pick []int) float64 {
+// medianConfidence is the median confidence of the sentences.
+func (a *aligner) medianConfidence() float64 {
 	var c []float64
-	if pick == nil {
-		for _, st := range a.found {
+	for _, st := range a.found {
+		if st.missing {
+			c = append(c, 0)
+		} else {
 			c = append(c, st.confidence)
-		}
-	} else {
-		for _, si := range pick {
-			c = append(c, a.found[si].confidence)
 		}
 	}
 	if len(c) == 0 {
@@ -876,7 +581,10 @@ func (a *aligner) timingMap() *timing.Map {
 		out.End = max(out.Start, clamp(st.end))
 		at := out.Start
 		for wi, w := range s.Words {
-			ws := st.words[wi]
+			var ws interval
+			if wi < len(st.words) {
+				ws = st.words[wi]
+			}
 			start := min(out.End, max(at, clamp(ws.start)))
 			end := min(out.End, max(start, clamp(ws.end)))
 			out.Words = append(out.Words, timing.Word{Start: start, End: end, Text: w})

@@ -26,32 +26,6 @@ func BenchmarkFrontEnd(b *testing.B) {
 	}
 }
 
-// BenchmarkWarp: coarse-to-fine DTW of ten minutes against ten minutes of
-// random unit frames, slightly stretched (b.N alignments).
-func BenchmarkWarp(b *testing.B) {
-	const n = 60000
-	rng := rand.New(rand.NewPCG(3, 4))
-	ref := newFeatures(n, false)
-	for i := range ref.mfcc {
-		ref.mfcc[i] = float32(rng.NormFloat64())
-	}
-	ref.normalize()
-	rec := newFeatures(n*11/10, false)
-	for f := range rec.n {
-		copy(rec.frame(f), ref.frame(min(ref.n-1, f*10/11)))
-	}
-	filler := make([]float32, n)
-	for j := range filler {
-		filler[j] = float32(math.Inf(1))
-	}
-	filler[0], filler[n-1] = fillerCost, fillerCost
-	for b.Loop() {
-		if warp(rec, ref, filler) == nil {
-			b.Fatal("no path")
-		}
-	}
-}
-
 // BenchmarkAlignEpisode: the whole alignment of a seed episode (2:21),
 // decoding and espeak-ng included.
 func BenchmarkAlignEpisode(b *testing.B) {

@@ -224,3 +224,6 @@ func pump(ctx context.Context, p *audio.PCM, fe *frontEnd, g0 int64, report func
 	fe.finish()
 	return nil
 }
+
+// span is a run of frames [start, end).
+type span struct{ start, end int }

@@ -4,15 +4,16 @@
 // recording must be aligned).
 //
 // The method (README.md has the parameters and the measured accuracy):
-// the text is spoken by a synthetic voice (espeak-ng), each word on its
-// own, and the words are laid end to end into a reference; the recording
-// is decoded through internal/audio, on all cores, straight into MFCC
-// frames (nothing else of the audio is kept); the two are aligned by
-// coarse-to-fine DTW with pause frames where untranscribed sound can be
-// absorbed; sentence boundaries are snapped to the pauses an energy VAD
-// finds; every sentence gets a confidence, and skipped sentences, retakes
-// and untranscribed stretches go into a report a narrator can act on.
+// the recording is decoded through internal/audio, on all cores, straight
+// into the cepstra of the embedded acoustic model's front end (nothing
+// else of the audio is kept); the text's words get their pronunciations
+// from internal/align/lexicon; internal/align/hmm finds the most likely
+// path of their triphone HMMs through the recording, with silence, noise
+// and a garbage model between words and a skip for every sentence; every
+// sentence gets a confidence from its words' fit against a phone loop, and
+// skipped sentences, retakes, false starts and untranscribed stretches go
+// into a report a narrator can act on.
 //
 // Everything runs at one sample rate, Rate (16 kHz): the recording is
-// resampled while it is decoded, the voice's clips when they are made.
+// resampled while it is decoded.
 package align

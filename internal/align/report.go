@@ -102,3 +102,10 @@ func quote(s string) string {
 	}
 	return "“" + s + "”"
 }
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

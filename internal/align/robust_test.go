@@ -1,7 +1,6 @@
 package align
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/readcast/readcast/internal/audio"
-	"github.com/readcast/readcast/internal/narrate"
 	"github.com/readcast/readcast/internal/testtool"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -118,21 +116,7 @@ func TestRobustTempo(t *testing.T) {
 func TestRobustNoise(t *testing.T) {
 	e, x, rate := robustCase(t)
 	// White noise 20 dB under the speech: the power of the loud frames.
-	var sum float64
-	n := 0
-	for i := 0; i+rate/100 <= len(x); i += rate / 100 {
-		var p float64
-		for _, v := range x[i : i+rate/100] {
-			p += float64(v) * float64(v)
-		}
-		p /= float64(rate / 100)
-		if p > 1e-5 {
-			sum += p
-			n++
-		}
-	}
-	speech := sum / float64(n)
-	sd := math.Sqrt(speech / 100)
+	sd := math.Sqrt(speechPower(x, rate) / 100)
 	rng := rand.New(rand.NewPCG(20, 20))
 	y := make([]float32, len(x))
 	for i, v := range x {
@@ -148,33 +132,8 @@ func TestRobustNoise(t *testing.T) {
 // words that are not in the text over it.
 func intro(t *testing.T, rate int) []float32 {
 	t.Helper()
-	testtool.Require(t, "festival", "festival festvox-us-slt-hts")
-	eng, err := narrate.NewEngine(narrate.Festival)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var voice []float32
-	err = eng.Synthesize(context.Background(), []string{
-		"Welcome to the show. Today we begin a new series, read for you by a volunteer. Stay with us after the music.",
-	}, func(_ int, s narrate.Speech) error {
-		voice = audio.Resample(s.Samples, s.Rate, rate)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]float32, 30*rate)
-	chords := [][]float64{{220, 277.2, 329.6}, {196, 246.9, 293.7}, {174.6, 220, 261.6}, {196, 246.9, 311.1}}
-	for i := range y {
-		tt := float64(i) / float64(rate)
-		c := chords[int(tt/2)%len(chords)]
-		beat := 0.5 + 0.5*math.Exp(-8*math.Mod(tt, 0.5))
-		var v float64
-		for _, f := range c {
-			v += math.Sin(2 * math.Pi * f * tt)
-		}
-		y[i] = float32(0.05 * beat * v)
-	}
+	voice := festivalSays(t, "Welcome to the show. Today we begin a new series, read for you by a volunteer. Stay with us after the music.", rate)
+	y := chords(30*rate, rate)
 	for i, v := range voice {
 		if at := 3*rate + i; at < len(y) {
 			y[at] += 0.8 * v

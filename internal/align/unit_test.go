@@ -1,13 +1,11 @@
 package align
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/readcast/readcast/internal/narrate"
 	"github.com/readcast/readcast/internal/segment"
 )
 
@@ -35,31 +33,6 @@ func TestWordsAndLines(t *testing.T) {
 	}
 	if lines[0].Paragraph == lines[1].Paragraph {
 		t.Error("lines share a paragraph")
-	}
-}
-
-func TestPunctuationAfter(t *testing.T) {
-	s := Sentence{Text: "In each election, the ballot had only one name: Brezhnev’s (re-elected).", Words: Words("In each election, the ballot had only one name: Brezhnev’s (re-elected).")}
-	got := punctuationAfter(s)
-	want := make([]bool, len(s.Words))
-	want[2], want[8], want[9] = true, true, true // election, | name: | Brezhnev’s (
-	if !slices.Equal(got, want) {
-		t.Errorf("punctuationAfter = %v, want %v", got, want)
-	}
-}
-
-func TestSplitOnSilence(t *testing.T) {
-	x := make([]float32, 100)
-	for _, i := range []int{10, 11, 12, 40, 60, 61} {
-		x[i] = 0.5
-	}
-	got := splitOnSilence(x, 10)
-	want := [][2]int{{10, 13}, {40, 41}, {60, 62}}
-	if !slices.Equal(got, want) {
-		t.Errorf("splitOnSilence = %v, want %v", got, want)
-	}
-	if got := splitOnSilence(x, 25); !slices.Equal(got, [][2]int{{10, 13}, {40, 62}}) {
-		t.Errorf("with a longer gap: %v", got)
 	}
 }
 
@@ -103,21 +76,5 @@ func TestEpisodeSentences(t *testing.T) {
 		if all[i].Paragraph < all[i-1].Paragraph {
 			t.Fatalf("paragraph numbers go back at sentence %d", i+1)
 		}
-	}
-}
-
-// TestEngineVoice: a narrate engine speaks the reference's words too.
-func TestEngineVoice(t *testing.T) {
-	needEspeak(t)
-	eng, err := narrate.NewEngine(narrate.EspeakNG)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clips, rate, err := EngineVoice{eng}.Words(context.Background(), []string{"Trotsky", "1965", "…"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rate <= 0 || len(clips) != 3 || len(clips[0]) == 0 || len(clips[1]) <= len(clips[0]) || len(clips[2]) != 0 {
-		t.Errorf("rate %d, clip lengths %d, %d, %d", rate, len(clips[0]), len(clips[1]), len(clips[2]))
 	}
 }

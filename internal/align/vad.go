@@ -20,11 +20,6 @@ const (
 	// must not count as speech. 50 dB under speech is where a listener
 	// stops hearing it (narrate's "audible" is −66 dBFS).
 	vadDepth = 50.0
-	// onsetDepth is how far under the level of speech an onset or offset
-	// is followed down the energy slope.
-	onsetDepth = 55.0
-	// minPause is the shortest silence a sentence boundary snaps to.
-	minPause = 0.1 // seconds
 )
 
 // vad is the silence of a recording, per energy step.
@@ -53,42 +48,6 @@ func newVAD(energy []float32) *vad {
 	return v
 }
 
-// onsetSlope is how far back from where energy crosses the threshold the
-// onset of speech is looked for: the energy rises from the floor over a few
-// steps, and the first of them is where the sound begins.
-const onsetSlope = 0.06 // seconds
-
-// onset refines a speech onset at t (where energy crossed the threshold):
-// it moves back over the steps whose energy still falls going backwards
-// and is above the floor by a few dB.
-func (v *vad) onset(t float64) float64 {
-	e := int(t*Rate/energyStep + 0.5)
-	if e <= 0 || e >= len(v.energy) {
-		return t
-	}
-	low := max(v.floor+3, v.level-onsetDepth)
-	limit := max(0, e-int(onsetSlope*Rate/energyStep))
-	for e > limit && v.energy[e-1] > float32(low) && v.energy[e-1] < v.energy[e] {
-		e--
-	}
-	return stepTime(e)
-}
-
-// offset is onset's mirror for the end of speech at t.
-func (v *vad) offset(t float64) float64 {
-	e := int(t*Rate/energyStep+0.5) - 1 // the last step of speech
-	if e < 0 || e+1 >= len(v.energy) {
-		return t
-	}
-	low := max(v.floor+3, v.level-onsetDepth)
-	limit := min(len(v.energy)-1, e+int(onsetSlope*Rate/energyStep))
-	for e < limit && v.energy[e+1] > float32(low) && v.energy[e+1] < v.energy[e] {
-		e++
-	}
-	// The sound ends inside the last loud step's window, half a step on.
-	return stepTime(e) + energyStep/2/float64(Rate)
-}
-
 // speechFraction is the share of steps that are not silent.
 func (v *vad) speechFraction() float64 {
 	n := 0
@@ -100,27 +59,15 @@ func (v *vad) speechFraction() float64 {
 	return float64(n) / float64(max(1, len(v.silent)))
 }
 
-// pause is a run of silent energy steps [start, end).
-type pause struct{ start, end int }
-
-// pauses returns the silent runs at least minLen steps long.
-func (v *vad) pauses(minLen int) []pause {
-	var out []pause
-	start := -1
-	for i := 0; i <= len(v.silent); i++ {
-		quiet := i < len(v.silent) && v.silent[i]
-		switch {
-		case quiet && start < 0:
-			start = i
-		case !quiet && start >= 0:
-			if i-start >= minLen {
-				out = append(out, pause{start, i})
-			}
-			start = -1
+// sound is the seconds of non-silent audio in [from, to).
+func (v *vad) sound(from, to float64) float64 {
+	e0 := max(0, int(from*Rate/energyStep))
+	e1 := min(len(v.silent), int(to*Rate/energyStep))
+	n := 0
+	for e := e0; e < e1; e++ {
+		if !v.silent[e] {
+			n++
 		}
 	}
-	return out
+	return float64(n) * energyStep / Rate
 }
-
-// stepTime is the time of energy step e: the start of the step's centre.
-func stepTime(e int) float64 { return float64(e) * energyStep / Rate }

@@ -47,7 +47,7 @@ func wordErrorRate(tb testing.TB, name string) float64 {
 		tb.Fatalf("pocketsphinx: %v", err)
 	}
 	ref, hyp := words(strings.Join(paragraph, " ")), words(string(out))
-	wer := float64(editDistance(ref, hyp)) / float64(len(ref))
+	wer := float64(testtool.EditDistance(ref, hyp)) / float64(len(ref))
 	tb.Logf("%s: WER %.2f (%d reference words)\n  heard: %s", name, wer, len(ref), strings.Join(hyp, " "))
 	return wer
 }
@@ -56,27 +56,6 @@ func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
 	})
-}
-
-// editDistance is the word-level Levenshtein distance.
-func editDistance(a, b []string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // TestDefaultVoiceIsMostIntelligible is why festival's HTS voice is the
@@ -108,16 +87,5 @@ func BenchmarkIntelligibility(b *testing.B) {
 			}
 			b.ReportMetric(wer, "WER")
 		})
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{{"a b c", "a b c", 0}, {"a b c", "a c", 1}, {"a b", "a x b y", 2}, {"", "a", 1}} {
-		if got := editDistance(strings.Fields(tt.a), strings.Fields(tt.b)); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
 	}
 }

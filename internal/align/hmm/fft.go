@@ -1,4 +1,4 @@
-package align
+package hmm
 
 import (
 	"math"
@@ -20,7 +20,7 @@ type fft struct {
 
 func newFFT(n int) *fft {
 	if n < 2 || n&(n-1) != 0 {
-		panic("align: fft size must be a power of two")
+		panic("hmm: fft size must be a power of two")
 	}
 	f := &fft{n: n, rev: make([]int, n), cos: make([]float32, n/2), sin: make([]float32, n/2),
 		re: make([]float32, n), im: make([]float32, n), postCos: make([]float32, n), postSin: make([]float32, n)}

@@ -1,0 +1,225 @@
+package hmm
+
+import (
+	"math"
+	"slices"
+)
+
+// Features are a recording's cepstra after batch mean normalization; the
+// deltas and double deltas of the model's 1s_c_d_dd feature are computed
+// from them frame by frame, so an hour costs 13 floats a frame (19 MB).
+type Features struct {
+	N   int
+	Cep []float32 // N × Ceps
+}
+
+// NewFeatures takes ownership of cep (n × Ceps cepstra) and applies batch
+// mean normalization, with the median rather than the mean of the frames
+// with positive C0 (frames of digital silence would drag it down): a
+// recording that opens with 30 s of music moved the mean so far from the
+// speech's that no sentence was recognised, and the median stays with
+// the speech and its pauses while they are most of the recording.
+func NewFeatures(cep []float32) *Features {
+	n := len(cep) / Ceps
+	ft := &Features{N: n, Cep: cep[:n*Ceps]}
+	col := make([]float32, 0, n)
+	var mean [Ceps]float32
+	for i := range Ceps {
+		col = col[:0]
+		for t := range n {
+			if c := ft.Cep[t*Ceps : (t+1)*Ceps]; c[0] >= 0 {
+				col = append(col, c[i])
+			}
+		}
+		if len(col) == 0 {
+			return ft
+		}
+		slices.Sort(col)
+		mean[i] = col[len(col)/2]
+	}
+	for t := range n {
+		c := ft.Cep[t*Ceps : (t+1)*Ceps]
+		for i := range c {
+			c[i] -= mean[i]
+		}
+	}
+	return ft
+}
+
+// Slice returns the frames [from, to) as features of their own (sharing
+// the cepstra, normalized with the whole recording's mean).
+func (ft *Features) Slice(from, to int) *Features {
+	from, to = max(0, from), min(ft.N, to)
+	if to < from {
+		to = from
+	}
+	return &Features{N: to - from, Cep: ft.Cep[from*Ceps : to*Ceps]}
+}
+
+func (ft *Features) cep(t int) []float32 {
+	t = min(max(t, 0), ft.N-1)
+	return ft.Cep[t*Ceps : (t+1)*Ceps]
+}
+
+// vector writes frame t's three streams: cepstra, deltas (c[t+2]-c[t-2])
+// and double deltas ((c[t+3]-c[t-1]) - (c[t+1]-c[t-3])), the frames
+// beyond the ends repeating the first and last.
+func (ft *Features) vector(t int, out *[3 * Ceps]float32) {
+	c := ft.cep(t)
+	p2, m2 := ft.cep(t+2), ft.cep(t-2)
+	p3, m1, p1, m3 := ft.cep(t+3), ft.cep(t-1), ft.cep(t+1), ft.cep(t-3)
+	for i := range Ceps {
+		out[i] = c[i]
+		out[Ceps+i] = p2[i] - m2[i]
+		out[2*Ceps+i] = (p3[i] - m1[i]) - (p1[i] - m3[i])
+	}
+}
+
+// topN is how many Gaussians of a codebook's stream score a frame (as
+// PocketSphinx's -topn).
+const topN = 4
+
+// scorer computes senone log likelihoods frame by frame, evaluating only
+// the codebooks that the senones asked for need.
+type scorer struct {
+	m     *Model
+	ft    *Features
+	frame int
+	x     [3 * Ceps]float32
+	// per codebook: the frame its top Gaussians were computed for, and
+	// them (stream, rank).
+	cbFrame []int
+	topIdx  [][3][topN]int32
+	topVal  [][3][topN]float32
+	// per senone: the frame its score was computed for, and it.
+	senFrame []int
+	senScore []float32
+	// Evals counts codebook evaluations, for the benchmarks.
+	Evals int
+}
+
+func newScorer(m *Model, ft *Features) *scorer {
+	s := &scorer{m: m, ft: ft, frame: -1,
+		cbFrame: make([]int, m.nCB), topIdx: make([][3][topN]int32, m.nCB), topVal: make([][3][topN]float32, m.nCB),
+		senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
+	for i := range s.cbFrame {
+		s.cbFrame[i] = -1
+	}
+	for i := range s.senFrame {
+		s.senFrame[i] = -1
+	}
+	return s
+}
+
+// setFrame makes t the frame senones are scored for.
+func (s *scorer) setFrame(t int) {
+	if t != s.frame {
+		s.frame = t
+		s.ft.vector(t, &s.x)
+	}
+}
+
+// codebook computes the top Gaussians of codebook cb for the frame. As
+// PocketSphinx does, the previous frame's best Gaussians are scored first:
+// they set a bar that most others fall under after a few dimensions, and
+// those are abandoned there.
+func (s *scorer) codebook(cb int) {
+	s.Evals++
+	s.codebookOnly(cb)
+}
+
+// codebookOnly is codebook without the count (safe to run for different
+// codebooks at once).
+func (s *scorer) codebookOnly(cb int) {
+	warm := s.cbFrame[cb] == s.frame-1
+	s.cbFrame[cb] = s.frame
+	m := s.m
+	for f := range 3 {
+		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
+		mean, ivar, det := m.mean[cb][f], m.ivar[cb][f], m.det[cb][f]
+		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		prev := *idx
+		for k := range topN {
+			idx[k], val[k] = -1, negInf
+		}
+		insert := func(d int32, v float32) {
+			k := topN - 1
+			for k > 0 && val[k-1] < v {
+				val[k], idx[k] = val[k-1], idx[k-1]
+				k--
+			}
+			val[k], idx[k] = v, d
+		}
+		if warm {
+			for _, d := range prev {
+				if d >= 0 {
+					insert(d, gauss(x, mean, ivar, det, int(d), negInf))
+				}
+			}
+		}
+		for d := range m.nDens {
+			if warm && (int32(d) == prev[0] || int32(d) == prev[1] || int32(d) == prev[2] || int32(d) == prev[3]) {
+				continue
+			}
+			worst := val[topN-1]
+			if v := gauss(x, mean, ivar, det, d, worst); v > worst {
+				insert(int32(d), v)
+			}
+		}
+	}
+}
+
+// gauss is the log density of Gaussian d at x, or something at or under
+// bar as soon as it is known to fall under it.
+func gauss(x *[Ceps]float32, mean, ivar, det []float32, d int, bar float32) float32 {
+	mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
+	iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
+	e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
+	v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
+	if v <= bar {
+		return v
+	}
+	e0, e1, e2, e3 = x[4]-mu[4], x[5]-mu[5], x[6]-mu[6], x[7]-mu[7]
+	v -= e0*e0*iv[4] + e1*e1*iv[5] + e2*e2*iv[6] + e3*e3*iv[7]
+	if v <= bar {
+		return v
+	}
+	e0, e1, e2, e3 = x[8]-mu[8], x[9]-mu[9], x[10]-mu[10], x[11]-mu[11]
+	e4 := x[12] - mu[12]
+	return v - (e0*e0*iv[8] + e1*e1*iv[9] + e2*e2*iv[10] + e3*e3*iv[11] + e4*e4*iv[12])
+}
+
+// senone returns the log likelihood of senone sen for the frame.
+func (s *scorer) senone(sen int32) float32 {
+	if s.senFrame[sen] == s.frame {
+		return s.senScore[sen]
+	}
+	m := s.m
+	cb := int(m.senCB[sen])
+	if s.cbFrame[cb] != s.frame {
+		s.codebook(cb)
+	}
+	var total float32
+	for f := range 3 {
+		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		best := val[0] + m.mixw[f][idx[0]][sen]
+		var sum float32 = 1
+		for k := 1; k < topN; k++ {
+			if idx[k] < 0 {
+				break
+			}
+			v := val[k] + m.mixw[f][idx[k]][sen]
+			if v > best {
+				sum = sum*expf(best-v) + 1
+				best = v
+			} else {
+				sum += expf(v - best)
+			}
+		}
+		total += best + float32(math.Log(float64(sum)))
+	}
+	s.senFrame[sen], s.senScore[sen] = s.frame, total
+	return total
+}
+
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
