@@ -71,6 +71,9 @@ func (b *backgroundAligner) add(key string, work any, slug string, queued func()
 
 // Run works through the queue until ctx is done.
 func (b *backgroundAligner) Run(ctx context.Context) {
+	if err := catalog.CleanTagged(b.dir); err != nil {
+		b.log.Warn("cannot remove what an interrupted write of an ID3-tagged copy left", "err", err)
+	}
 	for {
 		select {
 		case <-ctx.Done():

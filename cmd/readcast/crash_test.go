@@ -120,13 +120,21 @@ func consistent(tb *testing.T, p *process, dir string, allowed ...string) string
 	if strings.Contains(p.log.String(), "show problem") {
 		tb.Errorf("the restarted server reports problems:\n%s", p.log)
 	}
+	// The restarted server may be writing an ID3-tagged copy right now:
+	// its temporary file is renamed within moments; a leftover stays.
 	var junk []string
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && (strings.HasPrefix(d.Name(), ".upload-") || strings.HasPrefix(d.Name(), ".publish-") || strings.HasSuffix(d.Name(), ".tmp")) {
-			junk = append(junk, path)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		junk = junk[:0]
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && (strings.HasPrefix(d.Name(), ".upload-") || strings.HasPrefix(d.Name(), ".publish-") || strings.HasSuffix(d.Name(), ".tmp")) {
+				junk = append(junk, path)
+			}
+			return nil
+		})
+		if len(junk) == 0 || time.Now().After(deadline) {
+			break
 		}
-		return nil
-	})
+	}
 	if len(junk) > 0 {
 		tb.Errorf("temporary files leaked: %v", junk)
 	}

@@ -22,6 +22,22 @@ import (
 // episode's CHAP and CTOC frames. The recording itself is never rewritten.
 const TaggedDir = "tagged"
 
+// CleanTagged removes what a WriteTagged cut off by a crash left in the
+// show's tagged directory (its hidden temporary files). Call it before any
+// WriteTagged of this process runs: a copy being written looks the same.
+func CleanTagged(dir string) error {
+	tmps, err := filepath.Glob(filepath.Join(dir, AudioDir, TaggedDir, ".*.tmp"))
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	for _, p := range tmps {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("catalog: removing a leftover of an interrupted write: %w", err)
+		}
+	}
+	return nil
+}
+
 // TextKey names the text of an episode as a timing map depends on it: the
 // digest of its sentence IDs in order (each ID is derived from its
 // sentence's words). An edit elsewhere in the source leaves it unchanged;
