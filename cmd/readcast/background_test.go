@@ -38,7 +38,7 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 	base := "http://" + l.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &testtool.Buffer{}
 	go serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},
 		serveConfig{addr: l.Addr().String(), dir: dir, baseURL: base}, l)
 	waitFor(t, "the server", func() bool {

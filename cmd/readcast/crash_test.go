@@ -46,7 +46,7 @@ func buildReadcast(t *testing.T) string {
 // process is a running readcast serve.
 type process struct {
 	cmd  *exec.Cmd
-	log  *syncBuffer
+	log  *testtool.Buffer
 	base string
 	// exited is closed once cmd.Wait has returned.
 	exited <-chan struct{}

@@ -21,6 +21,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/readcast/readcast/internal/testtool"
 )
 
 var listening = regexp.MustCompile(`msg=serving .* url=(http://127\.0\.0\.1:[0-9]+)/`)
@@ -35,7 +36,7 @@ func startServe(t *testing.T, bin, dir string, args ...string) *process {
 // startServeEnv is startServe with more environment variables.
 func startServeEnv(t *testing.T, bin, dir string, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{log: &syncBuffer{}}
+	p := &process{log: &testtool.Buffer{}}
 	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0", "-dir", dir}, args...)...)
 	p.cmd.Env = append(append(os.Environ(), "READCAST_BASE_URL=", "READCAST_ADMIN_TOKEN="), env...)
 	p.cmd.Stderr = p.log

@@ -29,6 +29,7 @@ import (
 	"github.com/readcast/readcast/internal/bucket"
 	"github.com/readcast/readcast/internal/bucket/buckettest"
 	"github.com/readcast/readcast/internal/export"
+	"github.com/readcast/readcast/internal/testtool"
 )
 
 // retakeShow copies the seed show and gives episode 02 a new recording:
@@ -271,7 +272,7 @@ func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin strin
 
 			cmd := exec.Command(bin, append([]string{"publish", "-dir", retake, "-prune", "1ns"}, args...)...)
 			cmd.Env = append(append(os.Environ(), srv.Env(buckettest.AccessKey, buckettest.SecretKey)...), publishPauseEnv+"="+tt.step)
-			log := &syncBuffer{}
+			log := &testtool.Buffer{}
 			cmd.Stdout, cmd.Stderr = log, log
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

@@ -9,28 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/readcast/readcast/internal/testtool"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
@@ -87,7 +70,7 @@ func TestServeReloadsAndKeepsTheLastGoodShow(t *testing.T) {
 	}
 	base := "http://" + l.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testtool.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},

@@ -138,7 +138,7 @@ func TestYourOwnShowDoc(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	serveLog := &syncBuffer{}
+	serveLog := &testtool.Buffer{}
 	served := make(chan error, 1)
 	serving := false
 	defer func() {

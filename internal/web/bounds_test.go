@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/testtool"
 )
 
 // The tests of the connection bounds talk to a running server over real
@@ -31,30 +32,12 @@ func testLimits() Limits {
 	}
 }
 
-// lockedBuffer collects log output from concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // boundedShow is a served copy of the seed show.
 type boundedShow struct {
 	addr string
 	dir  string
 	srv  *Server
-	log  *lockedBuffer
+	log  *testtool.Buffer
 	// reloads counts the reloads the server asked for.
 	mu      sync.Mutex
 	reloads []string
@@ -95,7 +78,7 @@ func newBoundedShow(t *testing.T, lim Limits, big bool) *boundedShow {
 	if snap.Episodes[0].Audio == nil {
 		t.Fatalf("the first episode has no recording: %v", snap.Problems)
 	}
-	b := &boundedShow{addr: l.Addr().String(), dir: dir, log: &lockedBuffer{}}
+	b := &boundedShow{addr: l.Addr().String(), dir: dir, log: &testtool.Buffer{}}
 	b.srv, err = New(snap, slog.New(slog.NewTextHandler(b.log, nil)))
 	if err != nil {
 		t.Fatal(err)

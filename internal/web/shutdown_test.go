@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/testtool"
 )
 
 // TestShutdownGrace is issue 13's acceptance 4 on a recording too long to
@@ -38,7 +39,7 @@ func TestShutdownGrace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			log := &lockedBuffer{}
+			log := &testtool.Buffer{}
 			srv, err := New(snap, slog.New(slog.NewTextHandler(log, nil)))
 			if err != nil {
 				t.Fatal(err)
