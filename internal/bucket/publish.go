@@ -282,6 +282,9 @@ func each(ctx context.Context, files []export.File, n int, fn func(context.Conte
 	for range min(n, len(files)) {
 		wg.Go(func() {
 			for f := range work {
+				if ctx.Err() != nil {
+					continue // drain: an upload failed, start no more
+				}
 				if err := fn(ctx, f); err != nil {
 					cancel(err)
 				}
@@ -290,6 +293,11 @@ func each(ctx context.Context, files []export.File, n int, fn func(context.Conte
 	}
 feed:
 	for _, f := range files {
+		// select picks at random among ready cases: check first, so no
+		// more work is handed out once an upload failed.
+		if ctx.Err() != nil {
+			break
+		}
 		select {
 		case work <- f:
 		case <-ctx.Done():
