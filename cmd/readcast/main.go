@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/readcast/readcast/internal/show"
@@ -34,10 +35,17 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "readcast:", err)
+		// One line, whatever the error: a service manager's journal and
+		// a log shipper keep it whole (a show's problems are listed
+		// with "; " between them).
+		fmt.Fprintln(os.Stderr, "readcast:", oneLine.Replace(err.Error()))
 		os.Exit(1)
 	}
 }
+
+// oneLine folds a multi-line error (a show's problems, one a line) into
+// one line.
+var oneLine = strings.NewReplacer(":\n  - ", ": ", "\n  - ", "; ", "\n", "; ")
 
 // env is how commands read the environment; tests pass their own.
 type env struct {

@@ -216,6 +216,13 @@ func TestStartWithABrokenShowAndNoCopy(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, "../../episodes", dir)
 	brokenEdit(t, dir)
+	// A second problem: the list of them is one line too.
+	meta := filepath.Join(dir, "show.json")
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, os.WriteFile(meta, regexp.MustCompile(`"language": "[^"]*"`).ReplaceAll(data, []byte(`"language": "english!!"`)), 0o644))
 	for _, format := range []string{"text", "json"} {
 		cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-dir", dir, "-log-format", format)
 		cmd.Env = append(os.Environ(), "READCAST_BASE_URL=")
@@ -230,7 +237,7 @@ func TestStartWithABrokenShowAndNoCopy(t *testing.T) {
 			t.Errorf("%s: %d lines on stderr, want one:\n%s", format, len(lines), stderr.String())
 			continue
 		}
-		if !strings.Contains(lines[0], "show.json") || !strings.Contains(lines[0], "weekly") {
+		if !strings.Contains(lines[0], "show.json") || !strings.Contains(lines[0], "weekly") || !strings.Contains(lines[0], "english!!") {
 			t.Errorf("%s: the line does not say what is wrong: %s", format, lines[0])
 		}
 	}
