@@ -76,10 +76,10 @@ func runInit(ctx context.Context, e env, args []string) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if err := writeAside(dst, text); err != nil {
+	if err := writeAtomic(dst, text); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if err := writeAside(meta, data.Bytes()); err != nil {
+	if err := writeAtomic(meta, data.Bytes()); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
 
@@ -137,20 +137,6 @@ func newShow(o *segment.Outline, source, title, author, email, lang string, now 
 		// FirstPublished is today: episode n is dated n-1 days later.
 		FirstPublished: now.UTC().Format(time.DateOnly),
 	}
-}
-
-// writeAside writes a file whole or not at all: to a temporary name, then
-// renamed over path.
-func writeAside(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
 
 // shellWord quotes s for a shell command line when it needs it.
