@@ -182,20 +182,21 @@ func newItem(it *podcast.Item, s Show, e Episode, desc string) item {
 	if e.Number > 0 {
 		x.IEpisode = strconv.Itoa(e.Number)
 	}
-	for _, t := range e.Transcripts {
+	x.Transcripts = make([]transcript, len(e.Transcripts))
+	for i, t := range e.Transcripts {
 		lang := t.Language
 		if lang == "" {
 			lang = s.Language
 		}
-		x.Transcripts = append(x.Transcripts, transcript{URL: t.URL, Type: t.Type, Language: lang, Rel: transcriptRel(t)})
+		x.Transcripts[i] = transcript{URL: t.URL, Type: t.Type, Language: lang, Rel: transcriptRel(t)}
 	}
 	if e.ChaptersURL != "" {
 		x.ChaptersLink = &chaptersLink{URL: e.ChaptersURL, Type: TypeChapters}
 	}
 	if len(e.Chapters) > 0 {
-		x.Chapters = &pscChapters{Version: "1.2"}
-		for _, c := range e.Chapters {
-			x.Chapters.Chapters = append(x.Chapters.Chapters, pscChapter{Start: normalPlayTime(c.Start), Title: c.Title})
+		x.Chapters = &pscChapters{Version: "1.2", Chapters: make([]pscChapter, len(e.Chapters))}
+		for i, c := range e.Chapters {
+			x.Chapters.Chapters[i] = pscChapter{Start: normalPlayTime(c.Start), Title: c.Title}
 		}
 	}
 	if s.Synthetic || e.Synthetic {
