@@ -51,6 +51,25 @@ type serveConfig struct {
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
+	cfg, err := parseServeFlags(e, args)
+	if err != nil {
+		return err
+	}
+	softMemoryLimit(e, serveMemoryLimit)
+	l, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer l.Close()
+	if cfg.baseURL == "" {
+		cfg.baseURL = "http://" + l.Addr().String()
+	}
+	return serve(ctx, e, cfg, l)
+}
+
+// parseServeFlags reads serve's flags and their environment variables,
+// and checks them.
+func parseServeFlags(e env, args []string) (serveConfig, error) {
 	fs := newFlags(e, "serve")
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", envOr(e, "READCAST_ADDR", "127.0.0.1:8080"), "listen on `host:port` (env READCAST_ADDR)")
@@ -73,11 +92,33 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&lim.MaxHeaderBytes, "max-header-bytes", lim.MaxHeaderBytes, "largest request header accepted, in bytes")
 	fs.IntVar(&lim.MaxConns, "max-conns", lim.MaxConns, "most connections open at once; further clients wait in the listen queue (logged when reached); 0 for no cap")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if err := checkLimits(cfg.limits); err != nil {
+		return cfg, err
+	}
+	var err error
+	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
+		return cfg, fmt.Errorf("serve: -max-upload: %w", err)
+	}
+	if cfg.trusted, err = web.ParseTrustedProxies(*trusted); err != nil {
+		return cfg, fmt.Errorf("serve: -trusted-proxies: %w", err)
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return cfg, fmt.Errorf("serve: -log-format is text or json, not %q", cfg.logFormat)
+	}
+	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
+		return cfg, fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
+	}
+	return cfg, nil
+}
+
+// checkLimits says which connection limit given on the command line cannot
+// work.
+func checkLimits(lim web.Limits) error {
 	for name, d := range map[string]time.Duration{"header-timeout": lim.ReadHeader, "body-stall": lim.BodyStall, "write-stall": lim.WriteStall, "idle-timeout": lim.Idle} {
 		if d <= 0 {
 			return fmt.Errorf("serve: -%s must be a positive duration like 30s, got %v", name, d)
@@ -89,29 +130,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if lim.MaxConns < 0 {
 		return fmt.Errorf("serve: -max-conns must be 0 (no cap) or more, got %d", lim.MaxConns)
 	}
-	var err error
-	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
-		return fmt.Errorf("serve: -max-upload: %w", err)
-	}
-	if cfg.trusted, err = web.ParseTrustedProxies(*trusted); err != nil {
-		return fmt.Errorf("serve: -trusted-proxies: %w", err)
-	}
-	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return fmt.Errorf("serve: -log-format is text or json, not %q", cfg.logFormat)
-	}
-	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
-		return fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
-	}
-	softMemoryLimit(e, serveMemoryLimit)
-	l, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	defer l.Close()
-	if cfg.baseURL == "" {
-		cfg.baseURL = "http://" + l.Addr().String()
-	}
-	return serve(ctx, e, cfg, l)
+	return nil
 }
 
 // serve loads the show and serves it on l until ctx is done. SIGHUP
