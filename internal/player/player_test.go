@@ -328,3 +328,21 @@ func TestChapterTitleNeverRepeatsItsSentence(t *testing.T) {
 		t.Error("a chapter's own title is not shown as its heading")
 	}
 }
+
+// BenchmarkSite measures what a swap adds to a reload: building and
+// rendering every page of the seed show.
+func BenchmarkSite(b *testing.B) {
+	p, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := catalog.Load(b.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := p.Site(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
