@@ -245,14 +245,7 @@ func TestRenderShow(t *testing.T) {
 // with the static files. (Rendering once per snapshot, when it is made, is
 // internal/web's TestPagesRenderedOncePerSnapshot.)
 func TestSite(t *testing.T) {
-	p, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := catalog.Load(t.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, snap := pagesOfSeed(t)
 	site, err := p.Site(snap)
 	if err != nil {
 		t.Fatal(err)
@@ -332,17 +325,25 @@ func TestChapterTitleNeverRepeatsItsSentence(t *testing.T) {
 // BenchmarkSite measures what a swap adds to a reload: building and
 // rendering every page of the seed show.
 func BenchmarkSite(b *testing.B) {
-	p, err := New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	snap, err := catalog.Load(b.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p, snap := pagesOfSeed(b)
 	for b.Loop() {
 		if _, err := p.Site(snap); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// pagesOfSeed makes the player's pages and loads the seed show under
+// https://example.org/show.
+func pagesOfSeed(tb testing.TB) (*Pages, *catalog.Snapshot) {
+	tb.Helper()
+	p, err := New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap, err := catalog.Load(tb.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p, snap
 }
