@@ -405,7 +405,7 @@ func (s *Snapshot) loadCover(dir string, cache *Cache) error {
 		return err
 	}
 	sum := sha(body)
-	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
+	s.Cover = s.add(NewAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
 	return nil
 }
 
@@ -742,14 +742,14 @@ func (s *Snapshot) render(e *Episode, doc transcript.Doc) error {
 		if err != nil {
 			return fmt.Errorf("catalog: episode %s: %s transcript: %w", slug, f.format, err)
 		}
-		a := s.add(newMemAsset("/transcripts/"+contentName(slug, sha(body), f.ext), f.typ, body, modTime, true, true))
+		a := s.add(NewAsset("/transcripts/"+contentName(slug, sha(body), f.ext), f.typ, body, modTime, true, true))
 		e.Transcripts = append(e.Transcripts, Transcript{Format: f.format, Asset: a})
 	}
 	body, err := transcript.Chapters(doc)
 	if err != nil {
 		return fmt.Errorf("catalog: episode %s: chapters: %w", slug, err)
 	}
-	e.ChaptersDoc = s.add(newMemAsset("/chapters/"+contentName(slug, sha(body), ".json"), TypeChapters, body, modTime, true, true))
+	e.ChaptersDoc = s.add(NewAsset("/chapters/"+contentName(slug, sha(body), ".json"), TypeChapters, body, modTime, true, true))
 	return nil
 }
 
@@ -820,7 +820,7 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("catalog: feed: %w", err)
 	}
-	s.Feed = s.add(newMemAsset(FeedPath, TypeFeed, body, fs.LastBuild, false, true))
+	s.Feed = s.add(NewAsset(FeedPath, TypeFeed, body, fs.LastBuild, false, true))
 	return nil
 }
 
