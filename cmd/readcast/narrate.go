@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/artwork"
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/narrate"
 	"github.com/readcast/readcast/internal/publish"
@@ -133,8 +134,7 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 
 // coverFor returns the show's cover: the author's file when there is one
 // (show.json's "cover", else cover.jpg), used as it is; otherwise one drawn
-// from the show metadata and written as cover.jpg (write aside, then
-// rename), so a fresh clone serves it without drawing it at startup.
+// from the show metadata and written as cover.jpg (atomically), so a fresh clone serves it without drawing it at startup.
 func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	path, err := catalog.CoverPath(dir, sh)
 	if err != nil {
@@ -149,11 +149,7 @@ func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("narrate: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, img, 0o644); err != nil {
-		return nil, fmt.Errorf("narrate: cover: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, img, 0o644); err != nil {
 		return nil, fmt.Errorf("narrate: cover: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "the show had no cover: drew %s from show.json\n", path)

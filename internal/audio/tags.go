@@ -7,11 +7,12 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/bogem/id3v2/v2"
+
+	"github.com/readcast/readcast/internal/atomicfile"
 )
 
 // ErrBadTag is wrapped by errors about an ID3v2 tag that cannot be read, or
@@ -80,7 +81,7 @@ func WriteTagsTo(src, dst string, t Tags) error {
 // replaceTag writes tag followed by the audio of the MP3 at from, without
 // its old tags, to a temporary file in path's directory and renames it over
 // path.
-func replaceTag(from, path string, tag []byte) (err error) {
+func replaceTag(from, path string, tag []byte) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -103,42 +104,18 @@ func replaceTag(from, path string, tag []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := atomicfile.Create(path, st.Mode().Perm())
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Cleanup()
 	if _, err := tmp.Write(tag); err != nil {
 		return err
 	}
 	if _, err := io.Copy(tmp, io.NewSectionReader(src, audioStart, audioEnd-audioStart)); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The rename is durable only once the directory is synced.
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return tmp.Commit()
 }
 
 // encodeTag builds the ID3v2.4 tag for t. bogem/id3v2 encodes the frame

@@ -678,10 +678,14 @@ func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info
 // of its episode.
 var errOtherText = errors.New("the text changed since the recording was timed")
 
+// TimingsPath is the directory of the episodes directory dir where timing
+// maps are kept by recording hash.
+func TimingsPath(dir string) string { return filepath.Join(dir, AudioDir, TimingsDir) }
+
 // TimingPath is where the timing map of the recording with the given
 // content hash is kept.
 func TimingPath(dir, audioSHA256 string) string {
-	return filepath.Join(dir, AudioDir, TimingsDir, audioSHA256+".json")
+	return filepath.Join(TimingsPath(dir), audioSHA256+".json")
 }
 
 // Untimed describes a recording that has no valid timing map: the input an
