@@ -8,7 +8,6 @@ import (
 	"image"
 	_ "image/jpeg" // covers
 	_ "image/png"
-	"io"
 	"io/fs"
 	"math"
 	"net/url"
@@ -272,16 +271,10 @@ func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
 			return h, nil
 		}
 	}
-	f, err := os.Open(path)
+	h, err := timing.HashFile(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	hw := sha256.New()
-	if _, err := io.Copy(hw, f); err != nil {
-		return "", err
-	}
-	h := hex.EncodeToString(hw.Sum(nil))
 	if c != nil {
 		c.mu.Lock()
 		c.hashes[k] = h
