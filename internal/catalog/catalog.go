@@ -8,7 +8,6 @@ import (
 	"image"
 	_ "image/jpeg" // covers
 	_ "image/png"
-	"io"
 	"io/fs"
 	"math"
 	"net/url"
@@ -272,16 +271,10 @@ func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
 			return h, nil
 		}
 	}
-	f, err := os.Open(path)
+	h, err := timing.HashFile(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	hw := sha256.New()
-	if _, err := io.Copy(hw, f); err != nil {
-		return "", err
-	}
-	h := hex.EncodeToString(hw.Sum(nil))
 	if c != nil {
 		c.mu.Lock()
 		c.hashes[k] = h
@@ -678,10 +671,14 @@ func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info
 // of its episode.
 var errOtherText = errors.New("the text changed since the recording was timed")
 
+// TimingsPath is the directory of the episodes directory dir where timing
+// maps are kept by recording hash.
+func TimingsPath(dir string) string { return filepath.Join(dir, AudioDir, TimingsDir) }
+
 // TimingPath is where the timing map of the recording with the given
 // content hash is kept.
 func TimingPath(dir, audioSHA256 string) string {
-	return filepath.Join(dir, AudioDir, TimingsDir, audioSHA256+".json")
+	return filepath.Join(TimingsPath(dir), audioSHA256+".json")
 }
 
 // Untimed describes a recording that has no valid timing map: the input an
