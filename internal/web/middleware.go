@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/readcast/readcast/internal/metrics"
 )
 
 // statusWriter remembers the status and byte count for the access log and
@@ -19,9 +21,9 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
-	// route is the name of the route that answered, for the metrics
-	// (metrics.go); empty when none matched.
-	route string
+	// route is the metrics of the route that answered (metrics.go); nil
+	// when none matched.
+	route *metrics.Route
 	stall time.Duration
 	// conn sets the connection's write deadline (net/http's response
 	// does); nil where the writer underneath cannot.
@@ -172,11 +174,7 @@ func (s *Server) track(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := sw.route
-		if route == "" {
-			route = routeUnmatched
-		}
-		s.count(route, r.Method, r.URL.Path, s.clientAddr(r), r.UserAgent(), status, sw.bytes, took)
+		s.count(sw.route, r, status, sw.bytes, took)
 		s.logRequest(r, id, rangeHeader, status, sw.bytes, took, sw.completed(r))
 	})
 }
