@@ -169,13 +169,14 @@ func (s *Server) track(next http.Handler) http.Handler {
 		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
-		took := time.Since(start)
+		end := time.Now()
+		took := end.Sub(start)
 		status := sw.status
 		if status == 0 {
 			status = http.StatusOK
 		}
 		s.count(sw.route, r, status, sw.bytes, took)
-		s.logRequest(r, id, rangeHeader, status, sw.bytes, took, sw.completed(r))
+		s.logRequest(r, id, rangeHeader, status, sw.bytes, end, took, sw.completed(r))
 	})
 }
 
