@@ -30,6 +30,9 @@ type statusWriter struct {
 	conn writeDeadliner
 	// err is the first write error: the client went away or stalled.
 	err error
+	// chunk is the reader of a file's next chunk (sendFile), kept here
+	// so that sending a file allocates nothing.
+	chunk io.LimitedReader
 }
 
 type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
@@ -102,7 +105,8 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 // what it sent.
 func (w *statusWriter) sendFile(src io.Reader, f *os.File, remain int64) (int64, error) {
 	var sent int64
-	chunk := &io.LimitedReader{R: f}
+	chunk := &w.chunk
+	chunk.R = f
 	for remain != 0 {
 		chunk.N = sendChunk
 		if remain > 0 && remain < sendChunk {
