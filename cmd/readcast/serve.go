@@ -108,6 +108,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	cfg.pauseStep = e.getenv("READCAST_TEST_PUBLISH_PAUSE")
 	softMemoryLimit(e, serveMemoryLimit)
+	serveGC(e)
 	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
