@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gorilla/mux"
 )
@@ -49,7 +50,10 @@ var (
 
 func (s *Server) registerRoutes(r *mux.Router) {
 	for _, rt := range routes {
-		r.Handle(rt.path, s.routeHandler(rt.name, rt.handler)).Name(rt.name).Methods(rt.methods...)
+		// A copy: mux upper-cases the methods it is given in place, and
+		// every Server registers these same slices (the race detector saw one
+		// write them while another matched).
+		r.Handle(rt.path, s.routeHandler(rt.name, rt.handler)).Name(rt.name).Methods(slices.Clone(rt.methods)...)
 	}
 	// cleanPaths has redirected any path that is not clean.
 	r.SkipClean(true)
