@@ -56,6 +56,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	softMemoryLimit(e, serveMemoryLimit)
+	serveGC(e)
 	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -49,20 +49,23 @@ func (a *Asset) Open() (*os.File, error) {
 	if a.File == "" {
 		return nil, fmt.Errorf("catalog: %s is not a file", a.Path)
 	}
-	f, err := openFile(a.File)
+	f, now, err := openFile(a.File)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	if fi.Size() != a.Size || !fi.ModTime().Equal(a.ModTime) || identity(fi) != a.id {
+	if now.size != a.Size || !now.mod.Equal(a.ModTime) || now.id != a.id {
 		f.Close()
 		return nil, fmt.Errorf("catalog: %s: %w", a.File, ErrChanged)
 	}
 	return f, nil
+}
+
+// fileStamp is what an open file is: size, modification time and
+// identity.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+	id   fileID
 }
 
 // ErrChanged means a file on disk is no longer the one the snapshot

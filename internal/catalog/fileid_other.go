@@ -10,4 +10,16 @@ type fileID struct{}
 
 func identity(os.FileInfo) fileID { return fileID{} }
 
-func openFile(path string) (*os.File, error) { return os.Open(path) }
+// openFile opens path for reading and returns what the file is now.
+func openFile(path string) (*os.File, fileStamp, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileStamp{}, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fileStamp{}, err
+	}
+	return f, fileStamp{size: fi.Size(), mod: fi.ModTime(), id: identity(fi)}, nil
+}

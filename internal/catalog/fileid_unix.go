@@ -5,6 +5,7 @@ package catalog
 import (
 	"os"
 	"syscall"
+	"time"
 )
 
 // fileID is what tells one file from another at the same path.
@@ -21,11 +22,18 @@ func identity(fi os.FileInfo) fileID {
 // poller: a regular file is never pollable, and os.Open would still try, at
 // four fcntl(2) calls and a failing epoll_ctl(2) an open, on every request
 // for a recording. The file reads, seeks and is sent with sendfile(2) as
-// any other.
-func openFile(path string) (*os.File, error) {
+// any other. It returns what the file is now, from one fstat(2) into a
+// struct on the stack (os.File.Stat would allocate a FileInfo a request).
+func openFile(path string) (*os.File, fileStamp, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, fileStamp{}, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	return os.NewFile(uintptr(fd), path), nil
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return nil, fileStamp{}, &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	stamp := fileStamp{size: st.Size, mod: time.Unix(st.Mtim.Unix()), id: fileID{uint64(st.Dev), uint64(st.Ino)}}
+	return os.NewFile(uintptr(fd), path), stamp, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"io"
 	"sync"
 	"time"
 )
@@ -29,8 +28,11 @@ type listener struct {
 type downloads struct {
 	now func() time.Time
 
-	mu       sync.Mutex
-	day      string
+	mu  sync.Mutex
+	day string
+	// date is day as a number (year, month, day), which a request
+	// compares without formatting the time.
+	date     int
 	salt     [32]byte
 	seen     map[[16]byte]*listener
 	overflow uint64
@@ -51,11 +53,7 @@ func (d *downloads) add(episode, addr, userAgent string, n, threshold int64) boo
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.rollover()
-	h := sha256.New()
-	h.Write(d.salt[:])
-	io.WriteString(h, addr+"\x00"+userAgent+"\x00"+episode)
-	var k [16]byte
-	copy(k[:], h.Sum(nil))
+	k := d.key(episode, addr, userAgent)
 	l := d.seen[k]
 	if l == nil {
 		if len(d.seen) >= MaxListenersPerDay {
@@ -81,15 +79,38 @@ func (d *downloads) add(episode, addr, userAgent string, n, threshold int64) boo
 	return false
 }
 
+// key is a listener-episode pair's key: the first 16 bytes of the
+// SHA-256 of the day's salt, the address, the user agent and the episode,
+// separated by NULs. It is put together on the stack: a request for audio
+// allocates nothing here.
+func (d *downloads) key(episode, addr, userAgent string) [16]byte {
+	var stack [256]byte
+	b := append(stack[:0], d.salt[:]...)
+	b = append(b, addr...)
+	b = append(b, 0)
+	b = append(b, userAgent...)
+	b = append(b, 0)
+	b = append(b, episode...)
+	sum := sha256.Sum256(b)
+	return [16]byte(sum[:16])
+}
+
+// dateOf is t's UTC date as a number: 20261203.
+func dateOf(t time.Time) int {
+	y, m, day := t.UTC().Date()
+	return (y*100+int(m))*100 + day
+}
+
 // rollover starts a new day when the date changed: every listener is
 // forgotten and a new salt drawn, so nothing links today's to yesterday's.
 // d.mu is held.
 func (d *downloads) rollover() {
-	day := d.now().UTC().Format(time.DateOnly)
-	if day == d.day {
+	now := d.now()
+	date := dateOf(now)
+	if date == d.date {
 		return
 	}
-	d.day = day
+	d.date, d.day = date, now.UTC().Format(time.DateOnly)
 	clear(d.seen)
 	if _, err := rand.Read(d.salt[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
@@ -118,7 +139,8 @@ func (d *downloads) restore(data []byte) error {
 		return errors.New("metrics: not a readcast download state, or a truncated one")
 	}
 	day := string(data[len(stateMagic) : len(stateMagic)+10])
-	if day != d.now().UTC().Format(time.DateOnly) {
+	now := d.now()
+	if day != now.UTC().Format(time.DateOnly) {
 		return nil // yesterday's listeners are not today's
 	}
 	seen := map[[16]byte]*listener{}
@@ -128,7 +150,7 @@ func (d *downloads) restore(data []byte) error {
 		v := binary.BigEndian.Uint64(rec[16:24])
 		seen[k] = &listener{bytes: int64(v &^ (1 << 63)), counted: v&(1<<63) != 0}
 	}
-	d.day = day
+	d.date, d.day = dateOf(now), day
 	copy(d.salt[:], data[len(stateMagic)+10:head])
 	d.seen = seen
 	return nil

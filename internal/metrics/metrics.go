@@ -37,6 +37,10 @@ type Registry struct {
 	episodes   prometheus.Gauge
 	dlTotal    *prometheus.CounterVec
 
+	// routes are the request series of each route (Route).
+	routesMu sync.Mutex
+	routes   map[string]*Route
+
 	dl *downloads
 	// minute is one minute of audio in bytes, by episode slug, of the show
 	// being served.
@@ -52,7 +56,7 @@ func New(now func() time.Time, routes []string) *Registry {
 	if now == nil {
 		now = time.Now
 	}
-	r := &Registry{reg: prometheus.NewRegistry(), dl: newDownloads(now), minute: map[string]int64{}}
+	r := &Registry{reg: prometheus.NewRegistry(), dl: newDownloads(now), minute: map[string]int64{}, routes: map[string]*Route{}}
 	f := func(c prometheus.Collector) { r.reg.MustRegister(c) }
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -121,10 +125,7 @@ func New(now func() time.Time, routes []string) *Registry {
 		r.alignments.WithLabelValues(res)
 	}
 	for _, route := range routes {
-		r.requests.WithLabelValues(route, "200")
-		r.respBytes.WithLabelValues(route)
-		r.errors.WithLabelValues(route)
-		r.duration.WithLabelValues(route)
+		r.routes[route] = newRoute(r, route)
 	}
 	return r
 }
@@ -137,16 +138,84 @@ func (r *Registry) Handler() http.Handler {
 // Gatherer is the registry, for tests and other exporters.
 func (r *Registry) Gatherer() prometheus.Gatherer { return r.reg }
 
-// Request counts one answered request of a named route.
-func (r *Registry) Request(route string, status int, n int64, took time.Duration) {
-	r.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+// Route is one route's request series, resolved when the registry is
+// made: counting a request through it hashes no label values and looks
+// up no series but, the first time, its status code's. Get it with
+// Registry.Route.
+type Route struct {
+	name     string
+	requests *prometheus.CounterVec
+	bytes    prometheus.Counter
+	errors   prometheus.Counter
+	duration prometheus.Observer
+	// codes are the route's request counters of the status codes seen
+	// so far, a handful: copied on write, read without a lock.
+	codes   atomic.Pointer[[]codeCounter]
+	codesMu sync.Mutex
+}
+
+type codeCounter struct {
+	code int
+	c    prometheus.Counter
+}
+
+func newRoute(r *Registry, name string) *Route {
+	rt := &Route{name: name, requests: r.requests,
+		bytes: r.respBytes.WithLabelValues(name), errors: r.errors.WithLabelValues(name),
+		duration: r.duration.WithLabelValues(name)}
+	rt.codes.Store(&[]codeCounter{})
+	rt.counter(http.StatusOK) // the zero-valued series of a route
+	return rt
+}
+
+// Route returns the series of a named route: those of a route New was
+// given, or new ones.
+func (r *Registry) Route(name string) *Route {
+	r.routesMu.Lock()
+	defer r.routesMu.Unlock()
+	rt := r.routes[name]
+	if rt == nil {
+		rt = newRoute(r, name)
+		r.routes[name] = rt
+	}
+	return rt
+}
+
+// Name is the route's name, its label value.
+func (rt *Route) Name() string { return rt.name }
+
+// Request counts one answered request of the route: its status, body
+// bytes and duration.
+func (rt *Route) Request(status int, n int64, took time.Duration) {
+	rt.counter(status).Inc()
 	if n > 0 {
-		r.respBytes.WithLabelValues(route).Add(float64(n))
+		rt.bytes.Add(float64(n))
 	}
 	if status >= 500 {
-		r.errors.WithLabelValues(route).Inc()
+		rt.errors.Inc()
 	}
-	r.duration.WithLabelValues(route).Observe(took.Seconds())
+	rt.duration.Observe(took.Seconds())
+}
+
+// counter returns the route's request counter of a status code.
+func (rt *Route) counter(status int) prometheus.Counter {
+	for _, c := range *rt.codes.Load() {
+		if c.code == status {
+			return c.c
+		}
+	}
+	rt.codesMu.Lock()
+	defer rt.codesMu.Unlock()
+	codes := *rt.codes.Load()
+	for _, c := range codes {
+		if c.code == status {
+			return c.c
+		}
+	}
+	c := rt.requests.WithLabelValues(rt.name, strconv.Itoa(status))
+	next := append(codes[:len(codes):len(codes)], codeCounter{status, c})
+	rt.codes.Store(&next)
+	return c
 }
 
 // Episode is what the download count needs to know of an episode.

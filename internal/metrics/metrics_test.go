@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,5 +123,50 @@ readcast_show_problems 2
 `
 	if err := testutil.GatherAndCompare(r.Gatherer(), strings.NewReader(want), "readcast_show_problems"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRouteRequest counts requests through a route's pre-resolved series,
+// as the server does: by status code (new codes as they come, from many
+// goroutines at once), body bytes, 5xx errors and duration.
+func TestRouteRequest(t *testing.T) {
+	r := New(nil, []string{"audio"})
+	audio := r.Route("audio")
+	if r.Route("audio") != audio {
+		t.Error("Route made a second set of series for a route New was given")
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for range 100 {
+				audio.Request(206, 65536, time.Millisecond)
+				audio.Request(200+i%2, 0, time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	r.Route("admin").Request(503, 10, 2*time.Second)
+	want := `
+# HELP readcast_http_requests_total HTTP requests answered, by route and status code.
+# TYPE readcast_http_requests_total counter
+readcast_http_requests_total{code="200",route="admin"} 0
+readcast_http_requests_total{code="200",route="audio"} 400
+readcast_http_requests_total{code="201",route="audio"} 400
+readcast_http_requests_total{code="206",route="audio"} 800
+readcast_http_requests_total{code="503",route="admin"} 1
+# HELP readcast_http_response_bytes_total Body bytes sent, by route.
+# TYPE readcast_http_response_bytes_total counter
+readcast_http_response_bytes_total{route="admin"} 10
+readcast_http_response_bytes_total{route="audio"} 5.24288e+07
+# HELP readcast_http_errors_total Requests answered with a 5xx status, by route.
+# TYPE readcast_http_errors_total counter
+readcast_http_errors_total{route="admin"} 1
+readcast_http_errors_total{route="audio"} 0
+`
+	if err := testutil.GatherAndCompare(r.Gatherer(), strings.NewReader(want), "readcast_http_requests_total", "readcast_http_response_bytes_total", "readcast_http_errors_total"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(r.duration, "readcast_http_request_duration_seconds"); n != 2 {
+		t.Errorf("%d duration series, want 2", n)
 	}
 }

@@ -82,10 +82,11 @@ func (s *Server) withAdmin(next http.Handler) http.Handler {
 	if s.admin == nil {
 		return next
 	}
+	route := s.metrics.Route(routeAdmin)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAdmin(cleanPath(r.URL.Path)) {
 			if sw, ok := w.(*statusWriter); ok {
-				sw.route = routeAdmin
+				sw.route = route
 			}
 			s.admin.ServeHTTP(w, r)
 			return

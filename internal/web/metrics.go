@@ -28,29 +28,28 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 // alignments in it.
 func (s *Server) Metrics() *metrics.Registry { return s.metrics }
 
-// routeNames are the routes the metrics create zero-valued series of.
-var routeNames = []string{RouteFeed, RouteShow, RouteEpisode, RouteAudio, RouteTranscript, RouteChapters,
-	RouteCover, RouteHealth, RouteReady, RouteStatic, RouteMetrics, routeAdmin, routeUnmatched}
+// routeNames are the routes the metrics create zero-valued series of:
+// the router's, and the admin API and no route at all.
+var routeNames = func() []string {
+	names := []string{routeAdmin, routeUnmatched}
+	for _, rt := range routes {
+		names = append(names, rt.name)
+	}
+	return names
+}()
 
-// nameRoute records the route's name on the statusWriter that track put
-// around the request, for the metrics.
-func nameRoute(name string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sw, ok := w.(*statusWriter); ok {
-			sw.route = name
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// count records an answered request, by route,
-// status, body bytes and duration, and the audio bytes a listener (client,
-// the address from clientAddr) received, towards a download.
-func (s *Server) count(route, method, path, client, userAgent string, status int, bytes int64, took time.Duration) {
-	s.metrics.Request(route, status, bytes, took)
-	if route == RouteAudio && method == http.MethodGet && (status == http.StatusOK || status == http.StatusPartialContent) {
-		if slug, ok := audioSlug(path); ok {
-			s.metrics.Download(slug, bytes, client, userAgent)
+// count records an answered request of a route (nil: none matched), by
+// status, body bytes and duration, and the audio bytes a listener (the
+// address from clientAddr and the user agent) received, towards a
+// download.
+func (s *Server) count(route *metrics.Route, r *http.Request, status int, bytes int64, took time.Duration) {
+	if route == nil {
+		route = s.metrics.Route(routeUnmatched)
+	}
+	route.Request(status, bytes, took)
+	if route.Name() == RouteAudio && r.Method == http.MethodGet && (status == http.StatusOK || status == http.StatusPartialContent) {
+		if slug, ok := audioSlug(r.URL.Path); ok {
+			s.metrics.Download(slug, bytes, s.clientAddr(r), r.UserAgent())
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/readcast/readcast/internal/metrics"
 )
 
 // statusWriter remembers the status and byte count for the access log and
@@ -19,15 +21,18 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
-	// route is the name of the route that answered, for the metrics
-	// (metrics.go); empty when none matched.
-	route string
+	// route is the metrics of the route that answered (metrics.go); nil
+	// when none matched.
+	route *metrics.Route
 	stall time.Duration
 	// conn sets the connection's write deadline (net/http's response
 	// does); nil where the writer underneath cannot.
 	conn writeDeadliner
 	// err is the first write error: the client went away or stalled.
 	err error
+	// chunk is the reader of a file's next chunk (sendFile), kept here
+	// so that sending a file allocates nothing.
+	chunk io.LimitedReader
 }
 
 type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
@@ -100,7 +105,8 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 // what it sent.
 func (w *statusWriter) sendFile(src io.Reader, f *os.File, remain int64) (int64, error) {
 	var sent int64
-	chunk := &io.LimitedReader{R: f}
+	chunk := &w.chunk
+	chunk.R = f
 	for remain != 0 {
 		chunk.N = sendChunk
 		if remain > 0 && remain < sendChunk {
@@ -167,17 +173,14 @@ func (s *Server) track(next http.Handler) http.Handler {
 		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
-		took := time.Since(start)
+		end := time.Now()
+		took := end.Sub(start)
 		status := sw.status
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := sw.route
-		if route == "" {
-			route = routeUnmatched
-		}
-		s.count(route, r.Method, r.URL.Path, s.clientAddr(r), r.UserAgent(), status, sw.bytes, took)
-		s.logRequest(r, id, rangeHeader, status, sw.bytes, took, sw.completed(r))
+		s.count(sw.route, r, status, sw.bytes, took)
+		s.logRequest(r, id, rangeHeader, status, sw.bytes, end, took, sw.completed(r))
 	})
 }
 

@@ -30,14 +30,12 @@ func checkRange(r *http.Request) {
 // ranges, none reversed.
 func validRange(h string) bool {
 	spec, ok := strings.CutPrefix(h, "bytes=")
-	if !ok {
+	if !ok || strings.Count(spec, ",") >= maxRanges {
 		return false
 	}
-	parts := strings.Split(spec, ",")
-	if len(parts) > maxRanges {
-		return false
-	}
-	for _, p := range parts {
+	for more := true; more; {
+		var p string
+		p, spec, more = strings.Cut(spec, ",")
 		p = strings.TrimSpace(p)
 		first, last, ok := strings.Cut(p, "-")
 		if !ok || (first == "" && last == "") {

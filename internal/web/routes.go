@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gorilla/mux"
 )
@@ -21,26 +22,39 @@ const (
 	RouteMetrics    = "metrics"
 )
 
+// routes are the site's routes, the most requested first (mux tries them
+// in order): the one list of their names, for the router and for the
+// metrics (routeNames).
+var routes = []struct {
+	name, path string
+	methods    []string
+	handler    func(*Server, http.ResponseWriter, *http.Request)
+}{
+	{RouteAudio, "/audio/{name}", withOptions, (*Server).handleAsset},
+	{RouteFeed, "/feed.xml", withOptions, (*Server).handleAsset},
+	{RouteTranscript, "/transcripts/{name}", withOptions, (*Server).handleAsset},
+	{RouteChapters, "/chapters/{name}", withOptions, (*Server).handleAsset},
+	{RouteEpisode, "/episodes/{slug}", get, (*Server).handleEpisodePage},
+	{RouteShow, "/", get, (*Server).handleShowPage},
+	{RouteStatic, "/static/{name}", get, (*Server).handleStatic},
+	{RouteCover, "/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", withOptions, (*Server).handleAsset},
+	{RouteHealth, "/healthz", get, (*Server).handleHealth},
+	{RouteReady, "/readyz", get, (*Server).handleReady},
+	{RouteMetrics, "/metrics", get, (*Server).handleMetrics},
+}
+
+var (
+	get         = []string{http.MethodGet, http.MethodHead}
+	withOptions = []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+)
+
 func (s *Server) registerRoutes(r *mux.Router) {
-	get := []string{http.MethodGet, http.MethodHead}
-	// handle registers a named route whose handler records its name for
-	// the metrics (nameRoute).
-	handle := func(path, name string, h http.HandlerFunc) *mux.Route {
-		return r.Handle(path, nameRoute(name, h)).Name(name)
+	for _, rt := range routes {
+		// A copy: mux upper-cases the methods it is given in place, and
+		// every Server registers these same slices (the race detector saw one
+		// write them while another matched).
+		r.Handle(rt.path, s.routeHandler(rt.name, rt.handler)).Name(rt.name).Methods(slices.Clone(rt.methods)...)
 	}
-	withOptions := append(get, http.MethodOptions)
-	// The most requested first: mux tries the routes in order.
-	handle("/audio/{name}", RouteAudio, s.handleAsset).Methods(withOptions...)
-	handle("/feed.xml", RouteFeed, s.handleAsset).Methods(withOptions...)
-	handle("/transcripts/{name}", RouteTranscript, s.handleAsset).Methods(withOptions...)
-	handle("/chapters/{name}", RouteChapters, s.handleAsset).Methods(withOptions...)
-	handle("/episodes/{slug}", RouteEpisode, s.handleEpisodePage).Methods(get...)
-	handle("/", RouteShow, s.handleShowPage).Methods(get...)
-	handle("/static/{name}", RouteStatic, s.handleStatic).Methods(get...)
-	handle("/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", RouteCover, s.handleAsset).Methods(withOptions...)
-	handle("/healthz", RouteHealth, s.handleHealth).Methods(get...)
-	handle("/readyz", RouteReady, s.handleReady).Methods(get...)
-	handle("/metrics", RouteMetrics, s.handleMetrics).Methods(get...)
 	// cleanPaths has redirected any path that is not clean.
 	r.SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,5 +62,18 @@ func (s *Server) registerRoutes(r *mux.Router) {
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+	})
+}
+
+// routeHandler is a route's handler, which hands the route's metrics,
+// looked up once here, to the statusWriter that track put around the
+// request.
+func (s *Server) routeHandler(name string, h func(*Server, http.ResponseWriter, *http.Request)) http.Handler {
+	m := s.metrics.Route(name)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.route = m
+		}
+		h(s, w, r)
 	})
 }

@@ -3,9 +3,10 @@
 -- own count; done() adds them up) and prints one machine-readable line that
 -- bench-serve parses:
 --
---   BENCH requests=N seconds=S rps=R p50_us=A p99_us=B errors=E bad=K bytes=Y
+--   BENCH requests=N seconds=S rps=R p50_us=A p99_us=B errors=E timeouts=T bad=K bytes=Y
 --
--- errors counts wrk's socket errors, timeouts and HTTP statuses >= 400; bad
+-- errors counts wrk's socket errors, timeouts and HTTP statuses >= 400,
+-- timeouts the requests among them that got no answer within wrk's 2 s; bad
 -- counts responses the script's check() rejected, when BENCH_CHECK=1 turns
 -- checking on. Checking makes wrk copy every body into Lua, which costs wrk
 -- CPU it would otherwise spend sending requests, so bench-serve checks in the
@@ -41,7 +42,7 @@ function done(summary, latency, requests)
   local errors = e.connect + e.read + e.write + e.status + e.timeout
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "BENCH requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d errors=%d bad=%d bytes=%d\n",
+    "BENCH requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d errors=%d timeouts=%d bad=%d bytes=%d\n",
     summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(99), errors, bad, summary.bytes))
+    latency:percentile(50), latency:percentile(99), errors, e.timeout, bad, summary.bytes))
 end
