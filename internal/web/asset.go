@@ -19,17 +19,14 @@ func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodOptions {
 		if a.CORS {
-			setCORS(w.Header())
+			setFields(w.Header(), corsFields)
+			setFields(w.Header(), preflightFields)
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	s.serveAsset(w, r, a, assetFields(a))
 }
-
-// setCORS lets web players on other sites fetch the feed, transcripts and
-// chapters, and read the headers a ranged player needs.
-func setCORS(h http.Header) { setFields(h, corsFields) }
 
 // serveAsset answers with a's bytes and the header fields through
 // http.ServeContent, which does HEAD, single and multiple ranges, 416,

@@ -25,12 +25,21 @@ func newField(name, value string) field {
 }
 
 // corsFields let web players on other sites fetch the feed, transcripts and
-// chapters, and read the headers a ranged player needs.
+// chapters, and read the headers a ranged player needs. They go on every
+// answer with such an asset.
 var corsFields = []field{
 	newField("Access-Control-Allow-Origin", "*"),
+	newField("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag"),
+}
+
+// preflightFields answer a CORS preflight (OPTIONS) only: browsers read
+// Allow-Methods, Allow-Headers and Max-Age from a preflight's answer and
+// ignore them on a GET's (Fetch standard, "CORS-preflight fetch"), so
+// sending them on every feed poll would cost each request and tell nobody
+// anything.
+var preflightFields = []field{
 	newField("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
 	newField("Access-Control-Allow-Headers", "Range, If-None-Match, If-Range, If-Modified-Since"),
-	newField("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag"),
 	newField("Access-Control-Max-Age", "86400"),
 }
 
