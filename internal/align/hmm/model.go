@@ -45,10 +45,8 @@ type Model struct {
 	nCB    int     // codebooks
 	nDens  int     // Gaussians per codebook and stream
 	stream [3]int  // stream widths: 13, 13, 13
-	// Gaussians, per codebook, stream, density: means and the
-	// precomputed 1/(2 var); det is log(1/sqrt(2 pi var)) summed.
-	mean, ivar [][3][]float32
-	det        [][3][]float32
+	// Gaussians, per codebook and stream, in groups of four (packGaussians).
+	gau [][3][]float32
 	// mixw[stream][density][senone] is the natural log of a mixture
 	// weight.
 	mixw [3][][]float32
@@ -474,28 +472,17 @@ func (m *Model) readGaussians(means, vars []byte) error {
 	}
 	m.nCB, m.nDens = nCB, nDens
 	copy(m.stream[:], veclen)
-	m.mean = make([][3][]float32, nCB)
-	m.ivar = make([][3][]float32, nCB)
-	m.det = make([][3][]float32, nCB)
+	if nDens > maxDens {
+		return fmt.Errorf("%d Gaussians per codebook; at most %d are supported", nDens, maxDens)
+	}
+	m.gau = make([][3][]float32, nCB)
 	const varFloor = 1e-4
 	l := 0
 	for c := range nCB {
 		for f := range 3 {
-			w := veclen[f]
-			m.mean[c][f] = make([]float32, nDens*w)
-			m.ivar[c][f] = make([]float32, nDens*w)
-			m.det[c][f] = make([]float32, nDens)
-			for d := range nDens {
-				var det float64
-				for k := range w {
-					v := max(float64(va[l]), varFloor)
-					m.mean[c][f][d*w+k] = mu[l]
-					m.ivar[c][f][d*w+k] = float32(1 / (2 * v))
-					det += math.Log(1 / math.Sqrt(2*math.Pi*v))
-					l++
-				}
-				m.det[c][f][d] = float32(det)
-			}
+			n := nDens * veclen[f]
+			m.gau[c][f] = packGaussians(mu[l:l+n], va[l:l+n], nDens, varFloor)
+			l += n
 		}
 	}
 	for _, c := range m.senCB {

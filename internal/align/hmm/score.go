@@ -119,90 +119,46 @@ func (s *scorer) setFrame(t int) {
 	}
 }
 
-// codebook computes the top Gaussians of codebook cb for the frame. As
-// PocketSphinx does, the previous frame's best Gaussians are scored first:
-// they set a bar that most others fall under after a few dimensions, and
-// those are abandoned there.
+// codebook computes the top Gaussians of codebook cb for the frame.
 func (s *scorer) codebook(cb int) {
 	s.Evals++
 	s.codebookOnly(cb)
 }
 
+// maxDens bounds the Gaussians of a codebook's stream (the model has 128).
+const maxDens = 256
+
 // codebookOnly is codebook without the count (safe to run for different
 // codebooks at once).
 func (s *scorer) codebookOnly(cb int) {
-	warm := s.cbFrame[cb] == s.frame-1
 	s.cbFrame[cb] = s.frame
-	m := s.m
+	var buf [maxDens]float32
 	for f := range 3 {
 		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
-		mean, ivar, det := m.mean[cb][f], m.ivar[cb][f], m.det[cb][f]
-		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
-		prev := *idx
-		for k := range topN {
-			idx[k], val[k] = -1, negInf
-		}
-		insert := func(d int32, v float32) {
-			k := topN - 1
-			for k > 0 && val[k-1] < v {
-				val[k], idx[k] = val[k-1], idx[k-1]
-				k--
-			}
-			val[k], idx[k] = v, d
-		}
-		if warm {
-			for _, d := range prev {
-				if d >= 0 {
-					insert(d, gauss(x, mean, ivar, det, int(d), negInf))
-				}
+		densities(x, s.m.gau[cb][f], buf[:])
+		top := topList{idx: [topN]int32{-1, -1, -1, -1}, val: [topN]float32{negInf, negInf, negInf, negInf}}
+		for d, v := range buf[:s.m.nDens] {
+			if v > top.val[topN-1] {
+				top.insert(int32(d), v)
 			}
 		}
-		for d := range m.nDens {
-			if warm && (int32(d) == prev[0] || int32(d) == prev[1] || int32(d) == prev[2] || int32(d) == prev[3]) {
-				continue
-			}
-			// The first four dimensions inline: most Gaussians fall
-			// under the bar there, and a call for each costs a fifth of
-			// the scoring.
-			worst := val[topN-1]
-			mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
-			iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
-			e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
-			v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
-			if v <= worst {
-				continue
-			}
-			if v = gaussRest(x, mu, iv, v, worst); v > worst {
-				insert(int32(d), v)
-			}
-		}
+		s.topIdx[cb][f], s.topVal[cb][f] = top.idx, top.val
 	}
 }
 
-// gauss is the log density of Gaussian d at x, or something at or under
-// bar as soon as it is known to fall under it.
-func gauss(x *[Ceps]float32, mean, ivar, det []float32, d int, bar float32) float32 {
-	mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
-	iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
-	e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
-	v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
-	if v <= bar {
-		return v
-	}
-	return gaussRest(x, mu, iv, v, bar)
+// topList is the best topN Gaussians of a stream, best first.
+type topList struct {
+	idx [topN]int32
+	val [topN]float32
 }
 
-// gaussRest finishes gauss from v, the density's value over the first four
-// dimensions.
-func gaussRest(x, mu, iv *[Ceps]float32, v, bar float32) float32 {
-	e0, e1, e2, e3 := x[4]-mu[4], x[5]-mu[5], x[6]-mu[6], x[7]-mu[7]
-	v -= e0*e0*iv[4] + e1*e1*iv[5] + e2*e2*iv[6] + e3*e3*iv[7]
-	if v <= bar {
-		return v
+func (t *topList) insert(d int32, v float32) {
+	k := topN - 1
+	for k > 0 && t.val[k-1] < v {
+		t.val[k], t.idx[k] = t.val[k-1], t.idx[k-1]
+		k--
 	}
-	e0, e1, e2, e3 = x[8]-mu[8], x[9]-mu[9], x[10]-mu[10], x[11]-mu[11]
-	e4 := x[12] - mu[12]
-	return v - (e0*e0*iv[8] + e1*e1*iv[9] + e2*e2*iv[10] + e3*e3*iv[11] + e4*e4*iv[12])
+	t.val[k], t.idx[k] = v, d
 }
 
 // senone returns the log likelihood of senone sen for the frame.

@@ -135,6 +135,9 @@ func (f *Frame) Decode() []byte {
 }
 
 func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
+	if f.mainData.Is[gr][ch][is_pos] == 0 { // readcast: zero stays zero, without math.Pow
+		return
+	}
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -153,6 +156,9 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 }
 
 func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
+	if f.mainData.Is[gr][ch][is_pos] == 0 { // readcast: zero stays zero, without math.Pow
+		return
+	}
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -459,8 +465,17 @@ func (f *Frame) hybridSynthesis(gr int, ch int) {
 		}
 		// Do the inverse modified DCT and windowing
 		in := make([]float32, 18)
+		zero := true // readcast: a silent subband's IMDCT is zero
 		for i := range in {
 			in[i] = f.mainData.Is[gr][ch][sb*18+i]
+			zero = zero && in[i] == 0
+		}
+		if zero {
+			for i := 0; i < 18; i++ {
+				f.mainData.Is[gr][ch][sb*18+i] = f.store[ch][sb][i]
+				f.store[ch][sb][i] = 0
+			}
+			continue
 		}
 		rawout := imdct.Win(in, bt)
 		// Overlapp add with stored vector into main_data vector
@@ -630,12 +645,17 @@ func (f *Frame) subbandSynthesis(gr int, ch int, out []byte) {
 	for ss := 0; ss < 18; ss++ { // Loop through 18 samples in 32 subbands
 		copy(f.v_vec[ch][64:1024], f.v_vec[ch][0:1024-64])
 		d := f.mainData.Is[gr][ch]
+		// readcast: the subbands above the last non-zero one add nothing.
+		nz := 0
 		for i := 0; i < 32; i++ { // Copy next 32 time samples to a temp vector
 			s_vec[i] = d[i*18+ss]
+			if s_vec[i] != 0 {
+				nz = i + 1
+			}
 		}
 		for i := 0; i < 64; i++ { // Matrix multiply input with n_win[][] matrix
 			sum := float32(0)
-			for j := 0; j < 32; j++ {
+			for j := 0; j < nz; j++ {
 				sum += synthNWin[i][j] * s_vec[j]
 			}
 			f.v_vec[ch][i] = sum
