@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/readcast/readcast/internal/align/hmm"
@@ -199,27 +198,6 @@ func progressReporter(f func(Progress)) func(Progress) {
 		last[p.Stage] = p.Done
 		f(p)
 	}
-}
-
-// parallel calls f(0)…f(n-1) on all cores.
-func parallel(n int, f func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // collect runs the garbage collector between the stages of an alignment.

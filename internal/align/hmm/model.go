@@ -47,9 +47,11 @@ type Model struct {
 	stream [3]int  // stream widths: 13, 13, 13
 	// Gaussians, per codebook and stream, in groups of four (packGaussians).
 	gau [][3][]float32
-	// mixw[stream][density][senone] is the natural log of a mixture
-	// weight.
-	mixw [3][][]float32
+	// mixw holds the quantized mixture weights, senone by senone, then
+	// stream and density (a senone's weights in one stretch of 384
+	// bytes); weightLog[q] is the natural log of weight q.
+	mixw      []uint8
+	weightLog [256]float32
 
 	tmat [][States][States + 1]float32 // log transition probabilities
 
@@ -361,10 +363,8 @@ func (m *Model) readMdef(b []byte) error {
 	m.senCB = make([]int16, nSen)
 	m.triphones = make(map[triKey]unit, nPhone-nCI)
 	for i := range phones {
-		base := int(nCI)
-		if i < int(nCI) {
-			base = i
-		} else {
+		base := i // a context-independent phone is its own base
+		if i >= int(nCI) {
 			base = int(phones[i].info[1])
 		}
 		if base >= int(nCI) {
@@ -544,18 +544,25 @@ func (m *Model) readSendump(b []byte) error {
 	if r.off+3*rows*cols > len(b) {
 		return errors.New("truncated weights")
 	}
+	for q := range m.weightLog {
+		m.weightLog[q] = float32(-float64(q) * logUnit)
+	}
+	m.mixw = make([]uint8, 3*rows*cols)
 	for f := range 3 {
-		m.mixw[f] = make([][]float32, rows)
 		for d := range rows {
-			row := make([]float32, cols)
-			for s := range cols {
-				row[s] = float32(-float64(b[r.off+s]) * logUnit)
+			for sen, q := range b[r.off : r.off+cols] {
+				m.mixw[(sen*3+f)*rows+d] = q
 			}
-			m.mixw[f][d] = row
 			r.off += cols
 		}
 	}
 	return nil
+}
+
+// weight is the natural log of the weight of Gaussian d of stream f in
+// senone sen.
+func (m *Model) weight(sen, f, d int) float32 {
+	return m.weightLog[m.mixw[(sen*3+f)*m.nDens+d]]
 }
 
 func (m *Model) readTmat(b []byte) error {

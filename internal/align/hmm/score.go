@@ -131,14 +131,24 @@ const maxDens = 256
 // codebookOnly is codebook without the count (safe to run for different
 // codebooks at once).
 func (s *scorer) codebookOnly(cb int) {
+	// The previous frame's best go in first: they set a bar that most
+	// Gaussians fall under, so few are inserted.
+	warm := s.frame > 0 && s.cbFrame[cb] == s.frame-1
 	s.cbFrame[cb] = s.frame
 	var buf [maxDens]float32
 	for f := range 3 {
 		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
 		densities(x, s.m.gau[cb][f], buf[:])
 		top := topList{idx: [topN]int32{-1, -1, -1, -1}, val: [topN]float32{negInf, negInf, negInf, negInf}}
+		if warm {
+			for _, d := range s.topIdx[cb][f] {
+				if d >= 0 {
+					top.insert(d, buf[d])
+				}
+			}
+		}
 		for d, v := range buf[:s.m.nDens] {
-			if v > top.val[topN-1] {
+			if v > top.val[topN-1] && !top.has(int32(d)) {
 				top.insert(int32(d), v)
 			}
 		}
@@ -161,6 +171,10 @@ func (t *topList) insert(d int32, v float32) {
 	t.val[k], t.idx[k] = v, d
 }
 
+func (t *topList) has(d int32) bool {
+	return t.idx[0] == d || t.idx[1] == d || t.idx[2] == d || t.idx[3] == d
+}
+
 // senone returns the log likelihood of senone sen for the frame.
 func (s *scorer) senone(sen int32) float32 {
 	if s.senFrame[sen] == s.frame {
@@ -174,13 +188,14 @@ func (s *scorer) senone(sen int32) float32 {
 	var total float32
 	for f := range 3 {
 		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
-		best := val[0] + m.mixw[f][idx[0]][sen]
+		w := m.mixw[(int(sen)*3+f)*m.nDens:][:m.nDens]
+		best := val[0] + m.weightLog[w[idx[0]]]
 		var sum float32 = 1
 		for k := 1; k < topN; k++ {
 			if idx[k] < 0 {
 				break
 			}
-			v := val[k] + m.mixw[f][idx[k]][sen]
+			v := val[k] + m.weightLog[w[idx[k]]]
 			if v > best {
 				sum = sum*expNeg(best-v) + 1
 				best = v

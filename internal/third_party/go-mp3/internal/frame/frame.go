@@ -654,6 +654,16 @@ func (f *Frame) subbandSynthesis(gr int, ch int, out []byte) {
 			}
 		}
 		for i := 0; i < 64; i++ { // Matrix multiply input with n_win[][] matrix
+			// readcast: rows 17-32 are rows 15-0 negated and rows 49-63
+			// rows 47-33 (exactly, in float32): half the products.
+			if i > 16 && i <= 32 {
+				f.v_vec[ch][i] = -f.v_vec[ch][32-i]
+				continue
+			}
+			if i > 48 {
+				f.v_vec[ch][i] = f.v_vec[ch][96-i]
+				continue
+			}
 			sum := float32(0)
 			for j := 0; j < nz; j++ {
 				sum += synthNWin[i][j] * s_vec[j]
