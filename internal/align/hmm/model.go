@@ -256,37 +256,90 @@ func (r *reader) f32s(n int) []float32 {
 	return out
 }
 
+// mdefCounts are the sizes a binary mdef declares.
+type mdefCounts struct{ nCI, nPhone, nSen, nTmat, nSseq, nTree int32 }
+
+// mdefPhone is a phone's entry in the mdef: its senone sequence, its
+// transition matrix and (word position, base, left, right) for triphones,
+// (filler, …) for context-independent phones.
+type mdefPhone struct {
+	ssid, tmat int32
+	info       [4]byte
+}
+
+// readMdef reads a binary mdef (bin_mdef.c): header, phone names, context
+// tree (skipped), phones, senone sequences.
 func (m *Model) readMdef(b []byte) error {
+	r, c, err := readMdefHeader(b)
+	if err != nil {
+		return err
+	}
+	if err := m.readPhoneNames(r, int(c.nCI)); err != nil {
+		return err
+	}
+	r.off += int(c.nTree) * 8
+	if r.off > len(b) {
+		return errors.New("truncated context tree")
+	}
+	phones := make([]mdefPhone, c.nPhone)
+	for i := range phones {
+		phones[i].ssid = r.i32()
+		phones[i].tmat = r.i32()
+		if r.err == nil && r.off+4 <= len(b) {
+			copy(phones[i].info[:], b[r.off:r.off+4])
+		}
+		r.off += 4
+	}
+	sseq, err := readSenoneSeqs(r, c)
+	if err != nil {
+		return err
+	}
+	if err := m.contextIndependent(phones, sseq, c); err != nil {
+		return err
+	}
+	return m.triphoneUnits(phones, sseq, c)
+}
+
+// readMdefHeader checks the magic and version and reads the counts.
+func readMdefHeader(b []byte) (*reader, mdefCounts, error) {
 	r := &reader{b: b}
 	if len(b) < 4 {
-		return errors.New("truncated")
+		return nil, mdefCounts{}, errors.New("truncated")
 	}
 	switch binary.LittleEndian.Uint32(b) {
 	case 0x46444d42: // "BMDF" little-endian
 	case 0x424d4446:
 		r.swap = true
 	default:
-		return errors.New("not a binary mdef")
+		return nil, mdefCounts{}, errors.New("not a binary mdef")
 	}
 	r.off = 4
 	if v := r.i32(); v > 1 {
-		return fmt.Errorf("format version %d", v)
+		return nil, mdefCounts{}, fmt.Errorf("format version %d", v)
 	}
 	hl := r.i32()
 	if hl < 0 || r.off+int(hl) > len(b) {
-		return errors.New("truncated header")
+		return nil, mdefCounts{}, errors.New("truncated header")
 	}
 	r.off += int(hl)
-	nCI, nPhone, nEmit, _, nSen, nTmat, nSseq, _, nTree, _ := r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+	var c mdefCounts
+	var nEmit int32
+	c.nCI, c.nPhone, nEmit, _, c.nSen, c.nTmat, c.nSseq, _, c.nTree, _ = r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 	if r.err != nil {
-		return r.err
+		return nil, c, r.err
 	}
-	if nEmit != States || nCI <= 0 || nCI > 255 || nPhone < nCI || nSen <= 0 || nSen > 65535 || nTmat <= 0 || nSseq <= 0 || nTree < 0 ||
-		int64(nPhone)*12 > int64(len(b)) || int64(nTree)*8 > int64(len(b)) || int64(nSseq)*2*States > int64(len(b)) {
-		return fmt.Errorf("unsupported layout (%d emitting states, %d phones)", nEmit, nCI)
+	if nEmit != States || c.nCI <= 0 || c.nCI > 255 || c.nPhone < c.nCI || c.nSen <= 0 || c.nSen > 65535 || c.nTmat <= 0 || c.nSseq <= 0 || c.nTree < 0 ||
+		int64(c.nPhone)*12 > int64(len(b)) || int64(c.nTree)*8 > int64(len(b)) || int64(c.nSseq)*2*States > int64(len(b)) {
+		return nil, c, fmt.Errorf("unsupported layout (%d emitting states, %d phones)", nEmit, c.nCI)
 	}
-	start := r.off
-	for range nCI {
+	return r, c, nil
+}
+
+// readPhoneNames reads the n context-independent phones' names, each
+// ending in a zero byte, the list padded to four bytes.
+func (m *Model) readPhoneNames(r *reader, n int) error {
+	b, start := r.b, r.off
+	for range n {
 		if r.off >= len(b) {
 			return errors.New("truncated phone names")
 		}
@@ -298,26 +351,15 @@ func (m *Model) readMdef(b []byte) error {
 		r.off += end + 1
 	}
 	r.off = start + (r.off-start+3)&^3
-	r.off += int(nTree) * 8
-	if r.off > len(b) {
-		return errors.New("truncated context tree")
-	}
-	type entry struct {
-		ssid, tmat int32
-		info       [4]byte
-	}
-	phones := make([]entry, nPhone)
-	for i := range phones {
-		phones[i].ssid = r.i32()
-		phones[i].tmat = r.i32()
-		if r.err == nil && r.off+4 <= len(b) {
-			copy(phones[i].info[:], b[r.off:r.off+4])
-		}
-		r.off += 4
-	}
+	return nil
+}
+
+// readSenoneSeqs reads the senone sequences (States senones each).
+func readSenoneSeqs(r *reader, c mdefCounts) ([]int32, error) {
+	b := r.b
 	size := r.i32()
-	if r.err != nil || size != nSseq*States || r.off+2*int(size) > len(b) {
-		return errors.New("truncated senone sequences")
+	if r.err != nil || size != c.nSseq*States || r.off+2*int(size) > len(b) {
+		return nil, errors.New("truncated senone sequences")
 	}
 	sseq := make([]int32, size)
 	for i := range sseq {
@@ -327,27 +369,35 @@ func (m *Model) readMdef(b []byte) error {
 			sseq[i] = int32(binary.LittleEndian.Uint16(b[r.off:]))
 		}
 		r.off += 2
-		if sseq[i] >= nSen {
-			return errors.New("senone out of range")
+		if sseq[i] >= c.nSen {
+			return nil, errors.New("senone out of range")
 		}
 	}
-	mk := func(e entry) (unit, error) {
-		if e.ssid < 0 || e.ssid >= nSseq || e.tmat < 0 || e.tmat >= nTmat {
-			return unit{}, errors.New("phone out of range")
-		}
-		var u unit
-		copy(u.sen[:], sseq[e.ssid*States:])
-		u.tmat = e.tmat
-		return u, nil
+	return sseq, nil
+}
+
+// unitOf is phone e's HMM: its senones and transition matrix.
+func unitOf(e mdefPhone, sseq []int32, c mdefCounts) (unit, error) {
+	if e.ssid < 0 || e.ssid >= c.nSseq || e.tmat < 0 || e.tmat >= c.nTmat {
+		return unit{}, errors.New("phone out of range")
 	}
+	var u unit
+	copy(u.sen[:], sseq[e.ssid*States:])
+	u.tmat = e.tmat
+	return u, nil
+}
+
+// contextIndependent sets up the context-independent phones: names,
+// fillers, units, SIL.
+func (m *Model) contextIndependent(phones []mdefPhone, sseq []int32, c mdefCounts) error {
 	m.phoneID = map[string]int{}
-	m.Fillers = make([]bool, nCI)
-	m.ci = make([]unit, nCI)
+	m.Fillers = make([]bool, c.nCI)
+	m.ci = make([]unit, c.nCI)
 	m.Sil = -1
 	for i, name := range m.Phones {
 		m.phoneID[name] = i
 		m.Fillers[i] = phones[i].info[0] != 0
-		u, err := mk(phones[i])
+		u, err := unitOf(phones[i], sseq, c)
 		if err != nil {
 			return err
 		}
@@ -359,31 +409,38 @@ func (m *Model) readMdef(b []byte) error {
 	if m.Sil < 0 {
 		return errors.New("no SIL phone")
 	}
-	m.nSen = int(nSen)
-	m.senCB = make([]int16, nSen)
-	m.triphones = make(map[triKey]unit, nPhone-nCI)
-	for i := range phones {
+	return nil
+}
+
+// triphoneUnits maps every senone to its codebook (its base phone) and
+// every triphone to its unit.
+func (m *Model) triphoneUnits(phones []mdefPhone, sseq []int32, c mdefCounts) error {
+	nCI := int(c.nCI)
+	m.nSen = int(c.nSen)
+	m.senCB = make([]int16, c.nSen)
+	m.triphones = make(map[triKey]unit, len(phones)-nCI)
+	for i, e := range phones {
 		base := i // a context-independent phone is its own base
-		if i >= int(nCI) {
-			base = int(phones[i].info[1])
+		if i >= nCI {
+			base = int(e.info[1])
 		}
-		if base >= int(nCI) {
+		if base >= nCI {
 			return errors.New("phone context out of range")
 		}
-		u, err := mk(phones[i])
+		u, err := unitOf(e, sseq, c)
 		if err != nil {
 			return err
 		}
 		for _, s := range u.sen {
 			m.senCB[s] = int16(base)
 		}
-		if i >= int(nCI) {
-			e := phones[i]
-			if int(e.info[2]) >= int(nCI) || int(e.info[3]) >= int(nCI) || e.info[0] > PosSingle {
-				return errors.New("phone context out of range")
-			}
-			m.triphones[triKey{int16(e.info[1]), int16(e.info[2]), int16(e.info[3]), e.info[0]}] = u
+		if i < nCI {
+			continue
 		}
+		if int(e.info[2]) >= nCI || int(e.info[3]) >= nCI || e.info[0] > PosSingle {
+			return errors.New("phone context out of range")
+		}
+		m.triphones[triKey{int16(e.info[1]), int16(e.info[2]), int16(e.info[3]), e.info[0]}] = u
 	}
 	return nil
 }
