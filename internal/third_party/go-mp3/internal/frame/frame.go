@@ -36,6 +36,24 @@ func init() {
 	for i := range powtab34 {
 		powtab34[i] = math.Pow(float64(i), 4.0/3.0)
 	}
+	for i := range pow2tab {
+		pow2tab[i] = math.Pow(2.0, float64(i-pow2min)/4)
+	}
+}
+
+// readcast: the requantizer's gains are powers of 2 in steps of 1/4 (a
+// scale factor times 1/2 or 1, a global gain and subblock gain times 1/4):
+// math.Pow of the same arguments, from a table.
+const pow2min = 512
+
+var pow2tab [pow2min + 256]float64
+
+func pow2(idx float64) float64 {
+	k := idx * 4
+	if i := int(k); float64(i) == k && i >= -pow2min && i < len(pow2tab)-pow2min {
+		return pow2tab[i+pow2min]
+	}
+	return math.Pow(2.0, idx)
 }
 
 type Frame struct {
@@ -145,7 +163,7 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 	pf_x_pt := float64(f.sideInfo.Preflag[gr][ch]) * pretab[sfb]
 	idx := -(sf_mult * (float64(f.mainData.ScalefacL[gr][ch][sfb]) + pf_x_pt)) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210)
-	tmp1 := math.Pow(2.0, idx)
+	tmp1 := pow2(idx)
 	tmp2 := 0.0
 	if f.mainData.Is[gr][ch][is_pos] < 0.0 {
 		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
@@ -166,7 +184,7 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 	idx := -(sf_mult * float64(f.mainData.ScalefacS[gr][ch][sfb][win])) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210.0-
 			8.0*float64(f.sideInfo.SubblockGain[gr][ch][win]))
-	tmp1 := math.Pow(2.0, idx)
+	tmp1 := pow2(idx)
 	tmp2 := 0.0
 	if f.mainData.Is[gr][ch][is_pos] < 0 {
 		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
