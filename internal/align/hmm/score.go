@@ -86,11 +86,13 @@ type scorer struct {
 	ft    *Features
 	frame int
 	x     [3 * Ceps]float32
-	// per codebook: the frame its top Gaussians were computed for, and
-	// them (stream, rank).
-	cbFrame []int
-	topIdx  [][3][topN]int32
-	topVal  [][3][topN]float32
+	// per parity of the frame, per codebook: the frame its top Gaussians
+	// were computed for, and them (stream, rank). Two frames are held so
+	// that the search's second core can score frame t+1 while the
+	// senones of frame t are read (search.prescore).
+	cbFrame [2][]int
+	topIdx  [2][][3][topN]int32
+	topVal  [2][][3][topN]float32
 	// per senone: the frame its score was computed for, and it.
 	senFrame []int
 	senScore []float32
@@ -99,11 +101,14 @@ type scorer struct {
 }
 
 func newScorer(m *Model, ft *Features) *scorer {
-	s := &scorer{m: m, ft: ft, frame: -1,
-		cbFrame: make([]int, m.nCB), topIdx: make([][3][topN]int32, m.nCB), topVal: make([][3][topN]float32, m.nCB),
-		senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
-	for i := range s.cbFrame {
-		s.cbFrame[i] = -1
+	s := &scorer{m: m, ft: ft, frame: -1, senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
+	for p := range 2 {
+		s.cbFrame[p] = make([]int, m.nCB)
+		s.topIdx[p] = make([][3][topN]int32, m.nCB)
+		s.topVal[p] = make([][3][topN]float32, m.nCB)
+		for i := range s.cbFrame[p] {
+			s.cbFrame[p][i] = -1
+		}
 	}
 	for i := range s.senFrame {
 		s.senFrame[i] = -1
@@ -119,29 +124,33 @@ func (s *scorer) setFrame(t int) {
 	}
 }
 
+// scored reports whether codebook cb is computed for the frame.
+func (s *scorer) scored(cb int) bool { return s.cbFrame[s.frame&1][cb] == s.frame }
+
 // codebook computes the top Gaussians of codebook cb for the frame.
 func (s *scorer) codebook(cb int) {
 	s.Evals++
-	s.codebookOnly(cb)
+	s.codebookAt(cb, s.frame, &s.x)
 }
 
 // maxDens bounds the Gaussians of a codebook's stream (the model has 128).
 const maxDens = 256
 
-// codebookOnly is codebook without the count (safe to run for different
-// codebooks at once).
-func (s *scorer) codebookOnly(cb int) {
+// codebookAt computes the top Gaussians of codebook cb for frame t, whose
+// feature vector is x. It writes only the state of t's parity: a second
+// goroutine may score frame t+1 while the senones of t are read.
+func (s *scorer) codebookAt(cb, t int, x *[3 * Ceps]float32) {
 	// The previous frame's best go in first: they set a bar that most
 	// Gaussians fall under, so few are inserted.
-	warm := s.frame > 0 && s.cbFrame[cb] == s.frame-1
-	s.cbFrame[cb] = s.frame
+	p := t & 1
+	warm := t > 0 && s.cbFrame[p^1][cb] == t-1
+	s.cbFrame[p][cb] = t
 	var buf [maxDens]float32
 	for f := range 3 {
-		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
-		densities(x, s.m.gau[cb][f], buf[:])
+		densities((*[Ceps]float32)(x[f*Ceps:(f+1)*Ceps]), s.m.gau[cb][f], buf[:])
 		top := topList{idx: [topN]int32{-1, -1, -1, -1}, val: [topN]float32{negInf, negInf, negInf, negInf}}
 		if warm {
-			for _, d := range s.topIdx[cb][f] {
+			for _, d := range s.topIdx[p^1][cb][f] {
 				if d >= 0 {
 					top.insert(d, buf[d])
 				}
@@ -152,7 +161,7 @@ func (s *scorer) codebookOnly(cb int) {
 				top.insert(int32(d), v)
 			}
 		}
-		s.topIdx[cb][f], s.topVal[cb][f] = top.idx, top.val
+		s.topIdx[p][cb][f], s.topVal[p][cb][f] = top.idx, top.val
 	}
 }
 
@@ -182,12 +191,13 @@ func (s *scorer) senone(sen int32) float32 {
 	}
 	m := s.m
 	cb := int(m.senCB[sen])
-	if s.cbFrame[cb] != s.frame {
+	if !s.scored(cb) {
 		s.codebook(cb)
 	}
+	p := s.frame & 1
 	var total float32
 	for f := range 3 {
-		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
+		idx, val := &s.topIdx[p][cb][f], &s.topVal[p][cb][f]
 		w := m.mixw[(int(sen)*3+f)*m.nDens:][:m.nDens]
 		best := val[0] + m.weightLog[w[idx[0]]]
 		var sum float32 = 1

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -160,8 +161,9 @@ type search struct {
 	// codebooks to evaluate this frame, and the second core's work
 	need      []int
 	needStamp []int
-	work      chan []int
+	work      chan lookahead
 	done      chan int
+	ahead     bool // the second core is scoring the next frame
 	// the final gap at the last frame
 	last     int32
 	finalV   float32
@@ -432,7 +434,7 @@ func (s *search) emit(t int32) float32 {
 		best = max(best, s.advance(n, t, e))
 	}
 	if len(garbage) > 0 {
-		g := s.sc.localGarbage() - s.garbagePen
+		g := s.sc.localGarbage(s.need) - s.garbagePen
 		e := [States]float32{g, g, g}
 		for _, n := range garbage {
 			best = max(best, s.advance(n, t, e))
@@ -696,10 +698,18 @@ func (s *search) garbage(segs []Segment, nodes [][]int32, garbageStride int) {
 	wg.Wait()
 }
 
-// prescore evaluates the codebooks the active nodes need for the frame,
-// half of them on a second core, before the nodes ask for their senones.
+// prescore evaluates the codebooks the active nodes need for the frame
+// before the nodes ask for their senones. A second core scores the next
+// frame's codebooks (this frame's set, which seldom changes from one frame
+// to the next) while this frame's nodes advance; what it did not score is
+// scored here.
 func (s *search) prescore() {
 	sc := s.sc
+	t := sc.frame
+	if s.ahead {
+		sc.Evals += <-s.done
+		s.ahead = false
+	}
 	need := s.need[:0]
 	for _, n := range s.active {
 		u := &s.nodes[n].u
@@ -708,43 +718,52 @@ func (s *search) prescore() {
 		}
 		for _, sen := range u.sen {
 			cb := int(s.m.senCB[sen])
-			if sc.cbFrame[cb] != sc.frame && s.needStamp[cb] != sc.frame {
-				s.needStamp[cb] = sc.frame
+			if s.needStamp[cb] != t {
+				s.needStamp[cb] = t
 				need = append(need, cb)
 			}
 		}
 	}
 	s.need = need
-	if len(need) < 4 {
-		for _, cb := range need {
+	for _, cb := range need {
+		if !sc.scored(cb) {
 			sc.codebook(cb)
 		}
+	}
+	if t+1 >= sc.ft.N || len(need) == 0 || runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	if s.work == nil {
-		s.work = make(chan []int)
+		s.work = make(chan lookahead)
 		s.done = make(chan int)
 		go func() {
-			for list := range s.work {
-				evals := 0
-				for _, cb := range list {
-					sc.codebookOnly(cb)
-					evals++
+			var x [3 * Ceps]float32
+			for job := range s.work {
+				sc.ft.vector(job.frame, &x)
+				for _, cb := range job.cbs {
+					sc.codebookAt(cb, job.frame, &x)
 				}
-				s.done <- evals
+				s.done <- len(job.cbs)
 			}
 		}()
 	}
-	half := len(need) / 2
-	s.work <- need[:half]
-	for _, cb := range need[half:] {
-		sc.codebook(cb)
-	}
-	sc.Evals += <-s.done
+	// need is left alone until the next frame's prescore has the result.
+	s.work <- lookahead{frame: t + 1, cbs: need}
+	s.ahead = true
+}
+
+// lookahead is the second core's work: codebooks to score for a frame.
+type lookahead struct {
+	frame int
+	cbs   []int
 }
 
 // stop ends the second core's goroutine.
 func (s *search) stop() {
+	if s.ahead {
+		<-s.done
+		s.ahead = false
+	}
 	if s.work != nil {
 		close(s.work)
 		s.work = nil
