@@ -86,13 +86,14 @@ type scorer struct {
 	ft    *Features
 	frame int
 	x     [3 * Ceps]float32
-	// per parity of the frame, per codebook: the frame its top Gaussians
-	// were computed for, and them (stream, rank). Two frames are held so
-	// that the search's second core can score frame t+1 while the
-	// senones of frame t are read (search.prescore).
-	cbFrame [2][]int
-	topIdx  [2][][3][topN]int32
-	topVal  [2][][3][topN]float32
+	// per frame of a ring of ringFrames (t % ringFrames), per codebook:
+	// the frame its top Gaussians were computed for, and them (stream,
+	// rank). A ring, so that the search's second core can score frames
+	// ahead while the senones of the current one are read
+	// (search.prescore).
+	cbFrame []int
+	topIdx  [][3][topN]int32
+	topVal  [][3][topN]float32
 	// per senone: the frame its score was computed for, and it.
 	senFrame []int
 	senScore []float32
@@ -100,15 +101,17 @@ type scorer struct {
 	Evals int
 }
 
+// ringFrames is how many frames of codebook scores a scorer holds: the
+// frame the search is at, the one before (the warm start) and two batches
+// of lookahead.
+const ringFrames = 2*lookaheadFrames + 2
+
 func newScorer(m *Model, ft *Features) *scorer {
-	s := &scorer{m: m, ft: ft, frame: -1, senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
-	for p := range 2 {
-		s.cbFrame[p] = make([]int, m.nCB)
-		s.topIdx[p] = make([][3][topN]int32, m.nCB)
-		s.topVal[p] = make([][3][topN]float32, m.nCB)
-		for i := range s.cbFrame[p] {
-			s.cbFrame[p][i] = -1
-		}
+	n := ringFrames * m.nCB
+	s := &scorer{m: m, ft: ft, frame: -1, senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen),
+		cbFrame: make([]int, n), topIdx: make([][3][topN]int32, n), topVal: make([][3][topN]float32, n)}
+	for i := range s.cbFrame {
+		s.cbFrame[i] = -1
 	}
 	for i := range s.senFrame {
 		s.senFrame[i] = -1
@@ -124,33 +127,41 @@ func (s *scorer) setFrame(t int) {
 	}
 }
 
+// at is the index of codebook cb of frame t in the ring.
+func (s *scorer) at(t, cb int) int { return (t%ringFrames)*s.m.nCB + cb }
+
 // scored reports whether codebook cb is computed for the frame.
-func (s *scorer) scored(cb int) bool { return s.cbFrame[s.frame&1][cb] == s.frame }
+func (s *scorer) scored(cb int) bool { return s.cbFrame[s.at(s.frame, cb)] == s.frame }
 
 // codebook computes the top Gaussians of codebook cb for the frame.
 func (s *scorer) codebook(cb int) {
 	s.Evals++
-	s.codebookAt(cb, s.frame, &s.x)
+	s.codebookAt(cb, s.frame, &s.x, true)
 }
 
 // maxDens bounds the Gaussians of a codebook's stream (the model has 128).
 const maxDens = 256
 
 // codebookAt computes the top Gaussians of codebook cb for frame t, whose
-// feature vector is x. It writes only the state of t's parity: a second
-// goroutine may score frame t+1 while the senones of t are read.
-func (s *scorer) codebookAt(cb, t int, x *[3 * Ceps]float32) {
-	// The previous frame's best go in first: they set a bar that most
-	// Gaussians fall under, so few are inserted.
-	p := t & 1
-	warm := t > 0 && s.cbFrame[p^1][cb] == t-1
-	s.cbFrame[p][cb] = t
+// feature vector is x. It writes only frame t's place in the ring, and
+// reads frame t-1's if warm: the previous frame's best go in first, to set
+// a bar that most Gaussians fall under, so that few are inserted (the
+// result is the same without).
+func (s *scorer) codebookAt(cb, t int, x *[3 * Ceps]float32, warm bool) {
+	i := s.at(t, cb)
+	prev := -1
+	if t > 0 && warm {
+		if j := s.at(t-1, cb); s.cbFrame[j] == t-1 {
+			prev = j
+		}
+	}
+	s.cbFrame[i] = t
 	var buf [maxDens]float32
 	for f := range 3 {
 		densities((*[Ceps]float32)(x[f*Ceps:(f+1)*Ceps]), s.m.gau[cb][f], buf[:])
 		top := topList{idx: [topN]int32{-1, -1, -1, -1}, val: [topN]float32{negInf, negInf, negInf, negInf}}
-		if warm {
-			for _, d := range s.topIdx[p^1][cb][f] {
+		if prev >= 0 {
+			for _, d := range s.topIdx[prev][f] {
 				if d >= 0 {
 					top.insert(d, buf[d])
 				}
@@ -161,7 +172,7 @@ func (s *scorer) codebookAt(cb, t int, x *[3 * Ceps]float32) {
 				top.insert(int32(d), v)
 			}
 		}
-		s.topIdx[p][cb][f], s.topVal[p][cb][f] = top.idx, top.val
+		s.topIdx[i][f], s.topVal[i][f] = top.idx, top.val
 	}
 }
 
@@ -194,10 +205,10 @@ func (s *scorer) senone(sen int32) float32 {
 	if !s.scored(cb) {
 		s.codebook(cb)
 	}
-	p := s.frame & 1
+	i := s.at(s.frame, cb)
 	var total float32
 	for f := range 3 {
-		idx, val := &s.topIdx[p][cb][f], &s.topVal[p][cb][f]
+		idx, val := &s.topIdx[i][f], &s.topVal[i][f]
 		w := m.mixw[(int(sen)*3+f)*m.nDens:][:m.nDens]
 		best := val[0] + m.weightLog[w[idx[0]]]
 		var sum float32 = 1

@@ -163,7 +163,8 @@ type search struct {
 	needStamp []int
 	work      chan lookahead
 	done      chan int
-	ahead     bool // the second core is scoring the next frame
+	ahead     bool  // the second core is scoring the next batch
+	jobCBs    []int // the codebooks it scores
 	// the final gap at the last frame
 	last     int32
 	finalV   float32
@@ -698,15 +699,21 @@ func (s *search) garbage(segs []Segment, nodes [][]int32, garbageStride int) {
 	wg.Wait()
 }
 
+// lookaheadFrames is how many frames the second core scores at a time.
+// Handing it work costs a wake-up, which on a loaded machine can cost
+// more than a frame's scoring: batches keep the handovers few.
+const lookaheadFrames = 8
+
 // prescore evaluates the codebooks the active nodes need for the frame
-// before the nodes ask for their senones. A second core scores the next
-// frame's codebooks (this frame's set, which seldom changes from one frame
-// to the next) while this frame's nodes advance; what it did not score is
-// scored here.
+// before the nodes ask for their senones. A second core scores the frames
+// of the next batch (the codebooks needed at the start of this one: the
+// set changes a phone or two at a time) while the search advances through
+// this batch; what it did not score is scored here.
 func (s *search) prescore() {
 	sc := s.sc
 	t := sc.frame
-	if s.ahead {
+	start := t%lookaheadFrames == 0
+	if start && s.ahead {
 		sc.Evals += <-s.done
 		s.ahead = false
 	}
@@ -730,32 +737,41 @@ func (s *search) prescore() {
 			sc.codebook(cb)
 		}
 	}
-	if t+1 >= sc.ft.N || len(need) == 0 || runtime.GOMAXPROCS(0) < 2 {
+	if !start || t+lookaheadFrames >= sc.ft.N || len(need) == 0 || runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	if s.work == nil {
 		s.work = make(chan lookahead)
 		s.done = make(chan int)
-		go func() {
-			var x [3 * Ceps]float32
-			for job := range s.work {
-				sc.ft.vector(job.frame, &x)
-				for _, cb := range job.cbs {
-					sc.codebookAt(cb, job.frame, &x)
-				}
-				s.done <- len(job.cbs)
-			}
-		}()
+		go s.scoreAhead()
 	}
-	// need is left alone until the next frame's prescore has the result.
-	s.work <- lookahead{frame: t + 1, cbs: need}
+	s.jobCBs = append(s.jobCBs[:0], need...) // the worker's until done
+	s.work <- lookahead{from: t + lookaheadFrames, to: min(t+2*lookaheadFrames, sc.ft.N), cbs: s.jobCBs}
 	s.ahead = true
 }
 
-// lookahead is the second core's work: codebooks to score for a frame.
+// lookahead is the second core's work: codebooks to score for frames
+// [from, to).
 type lookahead struct {
-	frame int
-	cbs   []int
+	from, to int
+	cbs      []int
+}
+
+// scoreAhead is the second core's goroutine. Its first frame does not
+// warm-start from the frame before, which the search may still be
+// scoring.
+func (s *search) scoreAhead() {
+	sc := s.sc
+	var x [3 * Ceps]float32
+	for job := range s.work {
+		for t := job.from; t < job.to; t++ {
+			sc.ft.vector(t, &x)
+			for _, cb := range job.cbs {
+				sc.codebookAt(cb, t, &x, t > job.from)
+			}
+		}
+		s.done <- (job.to - job.from) * len(job.cbs)
+	}
 }
 
 // stop ends the second core's goroutine.
