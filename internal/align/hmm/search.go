@@ -104,10 +104,12 @@ type Stats struct {
 	Frames, MaxActive int
 	CodebookEvals     int
 	Records           int // backpointer records alive at the end
-	// Scoring is the wall time of the Gaussians the search asked for
-	// (the rest of the search is the Viterbi itself); Confidence the
-	// garbage model's scoring of the words afterwards.
-	Scoring, Confidence time.Duration
+	// Scoring is the wall time the search spent on the Gaussians it
+	// asked for (what the second core had not scored, and waiting for
+	// it); ScoringAhead the second core's scoring, which runs while the
+	// search advances. Confidence is the garbage model's scoring of the
+	// words afterwards.
+	Scoring, ScoringAhead, Confidence time.Duration
 }
 
 // ErrNoPath is returned when no path through all the words fits the
@@ -162,9 +164,10 @@ type search struct {
 	need      []int
 	needStamp []int
 	work      chan lookahead
-	done      chan int
-	ahead     bool  // the second core is scoring the next batch
-	jobCBs    []int // the codebooks it scores
+	done      chan scored
+	aheadTime time.Duration // the second core's scoring time so far
+	ahead     bool          // the second core is scoring the next batch
+	jobCBs    []int         // the codebooks it scores
 	// the final gap at the last frame
 	last     int32
 	finalV   float32
@@ -408,6 +411,7 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	if s.finalV == negInf {
 		return nil, st, ErrNoPath
 	}
+	st.ScoringAhead = s.aheadTime
 	st.CodebookEvals = s.sc.Evals
 	st.Records = len(s.recs)
 	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
@@ -714,7 +718,9 @@ func (s *search) prescore() {
 	t := sc.frame
 	start := t%lookaheadFrames == 0
 	if start && s.ahead {
-		sc.Evals += <-s.done
+		r := <-s.done
+		sc.Evals += r.evals
+		s.aheadTime += r.took
 		s.ahead = false
 	}
 	need := s.need[:0]
@@ -742,7 +748,7 @@ func (s *search) prescore() {
 	}
 	if s.work == nil {
 		s.work = make(chan lookahead)
-		s.done = make(chan int)
+		s.done = make(chan scored)
 		go s.scoreAhead()
 	}
 	s.jobCBs = append(s.jobCBs[:0], need...) // the worker's until done
@@ -757,6 +763,13 @@ type lookahead struct {
 	cbs      []int
 }
 
+// scored is what the second core reports of a batch: codebooks scored
+// and the time it took.
+type scored struct {
+	evals int
+	took  time.Duration
+}
+
 // scoreAhead is the second core's goroutine. Its first frame does not
 // warm-start from the frame before, which the search may still be
 // scoring.
@@ -764,13 +777,14 @@ func (s *search) scoreAhead() {
 	sc := s.sc
 	var x [3 * Ceps]float32
 	for job := range s.work {
+		began := time.Now()
 		for t := job.from; t < job.to; t++ {
 			sc.ft.vector(t, &x)
 			for _, cb := range job.cbs {
 				sc.codebookAt(cb, t, &x, t > job.from)
 			}
 		}
-		s.done <- (job.to - job.from) * len(job.cbs)
+		s.done <- scored{evals: (job.to - job.from) * len(job.cbs), took: time.Since(began)}
 	}
 }
 
