@@ -116,16 +116,13 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 	if err != nil {
 		return nil, 0, err
 	}
-	nf := &Frame{
-		header:       h,
-		sideInfo:     si,
-		mainData:     md,
-		mainDataBits: mdb,
+	// readcast: the previous frame is reused, its filterbank state in
+	// place, rather than copied into a new one (13 KB a frame).
+	nf := prev
+	if nf == nil {
+		nf = &Frame{}
 	}
-	if prev != nil {
-		nf.store = prev.store
-		nf.v_vec = prev.v_vec
-	}
+	nf.header, nf.sideInfo, nf.mainData, nf.mainDataBits = h, si, md, mdb
 	return nf, pos, nil
 }
 
