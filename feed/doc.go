@@ -2,8 +2,9 @@
 //
 // It owns everything a podcast app reads from the feed: the RSS core, made
 // by github.com/eduncan911/podcast (the only importer of that module in
-// readcast), and the tags that library cannot express, which feed writes
-// itself and splices into the library's output:
+// readcast), and the tags that library cannot express, which feed adds as
+// encoding/xml structs that embed the library's channel and items
+// (render.go), so that encoding/xml escapes every text and attribute:
 //
 //   - Apple's itunes:type, itunes:episode, itunes:episodeType, integer
 //     itunes:duration, itunes:explicit true/false, nested itunes:category

@@ -168,16 +168,12 @@ func Build(s Show, eps []Episode) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lib bytes.Buffer
-	lib.Grow(2048 + 2048*len(eps))
-	if err := p.Encode(&lib); err != nil {
-		return nil, fmt.Errorf("feed: encode: %w", err)
-	}
-	out, err := splice(lib.Bytes(), s, eps, descs)
-	if err != nil {
+	var out bytes.Buffer
+	out.Grow(4096 + 3072*len(eps))
+	if err := encode(&out, p, s, eps, descs); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.Bytes(), nil
 }
 
 // core builds the part of the feed that eduncan911/podcast can express.
@@ -225,7 +221,7 @@ func core(s Show, eps []Episode) (*podcast.Podcast, error) {
 			GUID:  e.GUID,
 			Title: e.Title,
 			Link:  e.Link,
-			// Replaced by CDATA HTML in splice; the library only takes
+			// Replaced by CDATA HTML in encode; the library only takes
 			// escaped text, and requires a description.
 			Description: e.Title,
 			IAuthor:     s.Author,

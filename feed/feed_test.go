@@ -81,12 +81,6 @@ func TestBuildDeterministic(t *testing.T) {
 	}
 }
 
-// Namespaces, for decoding.
-const (
-	nsITunes  = feed.NamespaceITunes + " "
-	nsPodcast = feed.NamespacePodcast + " "
-)
-
 // rssDoc is what TestBuildParses decodes: every element the feed must have,
 // by namespace URI, so a wrong or missing declaration fails.
 type rssDoc struct {

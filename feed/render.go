@@ -1,325 +1,208 @@
 package feed
 
 import (
-	"bytes"
-	"errors"
+	"encoding/xml"
 	"fmt"
 	"html"
+	"io"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/eduncan911/podcast"
 )
 
-// rssStart replaces the library's rss start tag, which declares only the
-// atom and itunes namespaces.
-const rssStart = `<rss version="2.0"` +
-	` xmlns:atom="` + NamespaceAtom + `"` +
-	` xmlns:content="` + NamespaceContent + `"` +
-	` xmlns:itunes="` + NamespaceITunes + `"` +
-	` xmlns:podcast="` + NamespacePodcast + `"` +
-	` xmlns:psc="` + NamespacePSC + `">`
+// The document is encoding/xml structs that embed the library's channel and
+// items: the library writes every element it can, encoding/xml escapes all
+// text, and the structs here add what the library cannot write. Of two
+// fields with the same element name, encoding/xml writes the shallower one,
+// so a field here replaces the embedded library field of that name.
 
-// Indentation of the library's output, which the spliced elements follow.
-const (
-	channelIndent = "    "   // children of channel
-	itemIndent    = "      " // children of item
-)
-
-// splice adds to the library's document lib what the library cannot write;
-// descs are the items' HTML descriptions. It copies lib through, except
-// that it
-//   - replaces the rss start tag by one declaring every namespace,
-//   - inserts the channel's extra elements before the first item,
-//   - adds isPermaLink="false" to each item guid,
-//   - replaces each item description (escaped text) by CDATA HTML,
-//   - appends each item's extra elements after the item's last child.
-func splice(lib []byte, s Show, eps []Episode, descs []string) ([]byte, error) {
-	// The tag scanner relies on every "<" in lib starting a tag: the
-	// library escapes all text and attributes, and no field it writes as
-	// CDATA (itunes:summary) is set.
-	if bytes.Contains(lib, []byte("<!")) {
-		return nil, errors.New("feed: the library wrote CDATA or a comment, which splice cannot walk")
-	}
-	var out bytes.Buffer
-	out.Grow(len(lib) + 2048 + 3*1024*len(eps))
-	ex := extraWriter{b: &out}
-
-	var (
-		copied      int // lib[:copied] is in out
-		depth       int // 1 inside rss, 2 inside channel, 3 inside item
-		item        = -1
-		lastEnd     int // offset just after the latest end tag
-		descStart   int // offset of the current item's description
-		channelDone bool
-	)
-	copyTo := func(off int) {
-		out.Write(lib[copied:off])
-		copied = off
-	}
-	channelExtras := func() {
-		copyTo(lastEnd)
-		channelDone = true
-		ex.channel(s, eps)
-	}
-	for sc := (tagScanner{b: lib}); sc.next(); {
-		switch sc.kind {
-		case startTag:
-			depth++
-			switch {
-			case depth == 1 && sc.is("rss"):
-				copyTo(sc.start)
-				out.WriteString(rssStart)
-				copied = sc.end
-			case depth == 3 && sc.is("item"):
-				if !channelDone {
-					channelExtras()
-				}
-				item++
-				if item >= len(eps) {
-					return nil, fmt.Errorf("feed: the library wrote more than the %d items given", len(eps))
-				}
-			case depth == 4 && item >= 0 && sc.is("guid"):
-				copyTo(sc.start)
-				out.WriteString(`<guid isPermaLink="false">`)
-				copied = sc.end
-			case depth == 4 && item >= 0 && sc.is("description"):
-				descStart = sc.start
-			}
-		case endTag:
-			switch {
-			case depth == 4 && item >= 0 && sc.is("description"):
-				copyTo(descStart)
-				out.WriteString("<description>")
-				cdata(&out, descs[item])
-				out.WriteString("</description>")
-				copied = sc.end
-			case depth == 3 && sc.is("item"):
-				copyTo(lastEnd)
-				ex.item(s, eps[item], descs[item])
-			case depth == 2 && sc.is("channel") && !channelDone:
-				channelExtras()
-			}
-			depth--
-			lastEnd = sc.end
-		}
-	}
-	copyTo(len(lib))
-	if item+1 != len(eps) || !channelDone || depth != 0 {
-		return nil, fmt.Errorf("feed: the library wrote %d items, not the %d given", item+1, len(eps))
-	}
-	return out.Bytes(), nil
+// rss is the document element, declaring every namespace the feed uses
+// (the library's declares only atom and itunes).
+type rss struct {
+	XMLName xml.Name `xml:"rss"`
+	Version string   `xml:"version,attr"`
+	Atom    string   `xml:"xmlns:atom,attr"`
+	Content string   `xml:"xmlns:content,attr"`
+	ITunes  string   `xml:"xmlns:itunes,attr"`
+	Podcast string   `xml:"xmlns:podcast,attr"`
+	PSC     string   `xml:"xmlns:psc,attr"`
+	Channel channel
 }
 
-// Kinds of tag tagScanner finds.
-const (
-	startTag = iota + 1
-	endTag
-)
-
-// tagScanner walks the tags of a document in which every "<" starts a tag
-// or the XML declaration. An empty-element tag counts as a start and an end.
-type tagScanner struct {
-	b          []byte
-	pos        int
-	kind       int
-	name       []byte // qualified name, such as "item" or "itunes:image"
-	start, end int    // the tag is b[start:end]
-	pendingEnd bool   // the tag just returned was <x/>: return its end next
+// channel is the library's channel, then the extensions, then the items.
+type channel struct {
+	*podcast.Podcast
+	IType  string      `xml:"itunes:type"`
+	GUID   string      `xml:"podcast:guid"`
+	Locked locked      `xml:"podcast:locked"`
+	Txt    *disclosure `xml:"podcast:txt"`
+	// Items replaces the library's Items (an untagged field of that name).
+	Items []item
 }
 
-// is reports whether the current tag is named name.
-func (sc *tagScanner) is(name string) bool { return string(sc.name) == name }
+// item is the library's item with its guid (which lacks isPermaLink) and
+// description (escaped text, not CDATA HTML) replaced, then the extensions.
+type item struct {
+	XMLName xml.Name `xml:"item"`
+	GUID    guid     `xml:"guid"`
+	// Title and Link repeat the library's so that the RSS order (guid,
+	// title, link, description) holds with the description replaced.
+	Title       string `xml:"title"`
+	Link        string `xml:"link"`
+	Description cdata  `xml:"description"`
+	*podcast.Item
+	IEpisode     string        `xml:"itunes:episode,omitempty"`
+	IEpisodeType string        `xml:"itunes:episodeType"`
+	Content      cdata         `xml:"content:encoded"`
+	Transcripts  []transcript  `xml:"podcast:transcript"`
+	ChaptersLink *chaptersLink `xml:"podcast:chapters"`
+	Chapters     *pscChapters  `xml:"psc:chapters"`
+	Txt          *disclosure   `xml:"podcast:txt"`
+}
 
-// next advances to the next tag and reports whether there was one.
-func (sc *tagScanner) next() bool {
-	if sc.pendingEnd {
-		sc.pendingEnd = false
-		sc.kind = endTag
-		return true
+// guid is an item guid that says it is an identifier, not a URL.
+type guid struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+// cdata is HTML, written as a CDATA section so that the raw feed reads as
+// HTML. encoding/xml writes CDATA as given, so the HTML must have been
+// made XML-safe by xmlSafe.
+type cdata struct {
+	HTML string `xml:",cdata"`
+}
+
+// locked is podcast:locked with the owner's email.
+type locked struct {
+	Owner string `xml:"owner,attr"`
+	Value string `xml:",chardata"` // "yes" or "no"
+}
+
+// disclosure is podcast:txt purpose="ai-content".
+type disclosure struct {
+	Purpose string `xml:"purpose,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// transcript is podcast:transcript.
+type transcript struct {
+	URL      string `xml:"url,attr"`
+	Type     string `xml:"type,attr"`
+	Language string `xml:"language,attr"`
+	Rel      string `xml:"rel,attr,omitempty"`
+}
+
+// chaptersLink is podcast:chapters, the JSON chapters file.
+type chaptersLink struct {
+	URL  string `xml:"url,attr"`
+	Type string `xml:"type,attr"`
+}
+
+// pscChapters is Podlove Simple Chapters.
+type pscChapters struct {
+	Version  string       `xml:"version,attr"`
+	Chapters []pscChapter `xml:"psc:chapter"`
+}
+
+// pscChapter is one psc:chapter.
+type pscChapter struct {
+	Start string `xml:"start,attr"` // normal play time, HH:MM:SS.mmm
+	Title string `xml:"title,attr"`
+}
+
+// encode writes the document: the library's channel p, holding one item
+// for each of eps, whose HTML descriptions are descs, with the extensions
+// of s and eps. It indents as the library indents its own output.
+func encode(w io.Writer, p *podcast.Podcast, s Show, eps []Episode, descs []string) error {
+	if len(p.Items) != len(eps) {
+		return fmt.Errorf("feed: the library holds %d items, not the %d given", len(p.Items), len(eps))
 	}
-	for {
-		i := bytes.IndexByte(sc.b[sc.pos:], '<')
-		if i < 0 {
-			return false
-		}
-		start := sc.pos + i
-		j := bytes.IndexByte(sc.b[start:], '>')
-		if j < 0 {
-			return false
-		}
-		sc.start, sc.end, sc.pos = start, start+j+1, start+j+1
-		tag := sc.b[start+1 : sc.end-1]
-		if len(tag) == 0 || tag[0] == '?' {
-			continue
-		}
-		sc.kind = startTag
-		if tag[0] == '/' {
-			sc.kind = endTag
-			tag = tag[1:]
-		} else if tag[len(tag)-1] == '/' {
-			sc.pendingEnd = true
-			tag = tag[:len(tag)-1]
-		}
-		if k := bytes.IndexAny(tag, " \t\r\n"); k >= 0 {
-			tag = tag[:k]
-		}
-		sc.name = tag
-		return true
+	doc := rss{
+		Version: "2.0",
+		Atom:    NamespaceAtom,
+		Content: NamespaceContent,
+		ITunes:  NamespaceITunes,
+		Podcast: NamespacePodcast,
+		PSC:     NamespacePSC,
+		Channel: newChannel(p, s, eps),
 	}
-}
-
-// extraWriter writes the elements the library lacks, indented and escaped
-// like the library's own output (which encoding/xml writes): text and
-// attribute values escaped as xml.EscapeText does, HTML in CDATA sections,
-// and no empty-element tags.
-type extraWriter struct {
-	b *bytes.Buffer
-}
-
-// open writes a start tag on a new line at indent; attrs are name, value
-// pairs.
-func (w extraWriter) open(indent, name string, attrs ...string) {
-	w.b.WriteByte('\n')
-	w.b.WriteString(indent)
-	w.b.WriteByte('<')
-	w.b.WriteString(name)
-	for i := 0; i+1 < len(attrs); i += 2 {
-		w.b.WriteByte(' ')
-		w.b.WriteString(attrs[i])
-		w.b.WriteString(`="`)
-		escape(w.b, attrs[i+1])
-		w.b.WriteByte('"')
+	for i, e := range eps {
+		doc.Channel.Items[i] = newItem(p.Items[i], s, e, descs[i])
 	}
-	w.b.WriteByte('>')
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("feed: encode: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("feed: encode: %w", err)
+	}
+	return nil
 }
 
-// close writes an end tag.
-func (w extraWriter) close(name string) {
-	w.b.WriteString("</")
-	w.b.WriteString(name)
-	w.b.WriteByte('>')
-}
-
-// text writes an element holding text.
-func (w extraWriter) text(indent, name, value string, attrs ...string) {
-	w.open(indent, name, attrs...)
-	escape(w.b, value)
-	w.close(name)
-}
-
-// empty writes an element with attributes and no content.
-func (w extraWriter) empty(indent, name string, attrs ...string) {
-	w.open(indent, name, attrs...)
-	w.close(name)
-}
-
-// channel writes the channel's extra elements.
-func (w extraWriter) channel(s Show, eps []Episode) {
+// newChannel is the channel of p with the extensions of s; its Items are
+// left for the caller to fill.
+func newChannel(p *podcast.Podcast, s Show, eps []Episode) channel {
 	guid := s.GUID
 	if guid == "" {
 		guid = GUID(s.FeedURL)
 	}
-	locked := "no"
+	c := channel{
+		Podcast: p,
+		IType:   s.Type,
+		GUID:    guid,
+		Locked:  locked{Owner: s.OwnerEmail, Value: "no"},
+		Items:   make([]item, len(p.Items)),
+	}
 	if s.Locked {
-		locked = "yes"
+		c.Locked.Value = "yes"
 	}
-	w.text(channelIndent, "itunes:type", s.Type)
-	w.text(channelIndent, "podcast:guid", guid)
-	w.text(channelIndent, "podcast:locked", locked, "owner", s.OwnerEmail)
 	if d := channelDisclosure(s, eps); d != "" {
-		w.text(channelIndent, "podcast:txt", d, "purpose", PurposeAIContent)
+		c.Txt = &disclosure{Purpose: PurposeAIContent, Text: d}
 	}
+	return c
 }
 
-// item writes an item's extra elements; desc is its HTML description.
-func (w extraWriter) item(s Show, e Episode, desc string) {
-	if e.Number > 0 {
-		w.text(itemIndent, "itunes:episode", strconv.Itoa(e.Number))
+// newItem is the library's item it of e, whose HTML description is desc,
+// with the extensions.
+func newItem(it *podcast.Item, s Show, e Episode, desc string) item {
+	x := item{
+		GUID:         guid{IsPermaLink: "false", Value: it.GUID},
+		Title:        it.Title,
+		Link:         it.Link,
+		Description:  cdata{desc},
+		Item:         it,
+		IEpisodeType: episodeType(e),
+		Content:      cdata{desc},
 	}
-	w.text(itemIndent, "itunes:episodeType", episodeType(e))
-	w.open(itemIndent, "content:encoded")
-	cdata(w.b, desc)
-	w.close("content:encoded")
-	for _, t := range e.Transcripts {
-		attrs := []string{"url", t.URL, "type", t.Type, "language", t.Language}
-		if t.Language == "" {
-			attrs[5] = s.Language
+	if e.Number > 0 {
+		x.IEpisode = strconv.Itoa(e.Number)
+	}
+	x.Transcripts = make([]transcript, len(e.Transcripts))
+	for i, t := range e.Transcripts {
+		lang := t.Language
+		if lang == "" {
+			lang = s.Language
 		}
-		if rel := transcriptRel(t); rel != "" {
-			attrs = append(attrs, "rel", rel)
-		}
-		w.empty(itemIndent, "podcast:transcript", attrs...)
+		x.Transcripts[i] = transcript{URL: t.URL, Type: t.Type, Language: lang, Rel: transcriptRel(t)}
 	}
 	if e.ChaptersURL != "" {
-		w.empty(itemIndent, "podcast:chapters", "url", e.ChaptersURL, "type", TypeChapters)
+		x.ChaptersLink = &chaptersLink{URL: e.ChaptersURL, Type: TypeChapters}
 	}
 	if len(e.Chapters) > 0 {
-		w.open(itemIndent, "psc:chapters", "version", "1.2")
-		for _, c := range e.Chapters {
-			w.empty(itemIndent+"  ", "psc:chapter", "start", normalPlayTime(c.Start), "title", c.Title)
+		x.Chapters = &pscChapters{Version: "1.2", Chapters: make([]pscChapter, len(e.Chapters))}
+		for i, c := range e.Chapters {
+			x.Chapters.Chapters[i] = pscChapter{Start: normalPlayTime(c.Start), Title: c.Title}
 		}
-		w.b.WriteByte('\n')
-		w.b.WriteString(itemIndent)
-		w.close("psc:chapters")
 	}
 	if s.Synthetic || e.Synthetic {
-		w.text(itemIndent, "podcast:txt", episodeDisclosure(s), "purpose", PurposeAIContent)
+		x.Txt = &disclosure{Purpose: PurposeAIContent, Text: episodeDisclosure(s)}
 	}
-}
-
-// escape writes s escaped as xml.EscapeText does, for text and attribute
-// values alike; what XML cannot hold becomes U+FFFD.
-func escape(b *bytes.Buffer, s string) {
-	last := 0
-	for i, r := range s {
-		var esc string
-		switch r {
-		case '"':
-			esc = "&#34;"
-		case '\'':
-			esc = "&#39;"
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			esc = "&#xA;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			if xmlRune(s, i, r) {
-				continue
-			}
-			esc = "\uFFFD"
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		_, width := utf8.DecodeRuneInString(s[i:])
-		last = i + width
-	}
-	b.WriteString(s[last:])
-}
-
-// cdata writes s (made XML-safe by xmlSafe) as a CDATA section, splitting
-// any "]]>" across two sections as encoding/xml does.
-func cdata(b *bytes.Buffer, s string) {
-	b.WriteString("<![CDATA[")
-	for {
-		i := strings.Index(s, "]]>")
-		if i < 0 {
-			break
-		}
-		b.WriteString(s[:i+2])
-		b.WriteString("]]><![CDATA[")
-		s = s[i+2:]
-	}
-	b.WriteString(s)
-	b.WriteString("]]>")
+	return x
 }
 
 // episodeType is itunes:episodeType, "full" unless set.

@@ -116,6 +116,7 @@ func validateShow(p *problems, s Show, eps []Episode) {
 	}
 }
 
+// validateEpisode checks episode i, e, whose HTML description is desc.
 func validateEpisode(p *problems, s Show, i int, e Episode, desc string) {
 	w := place{episode: i + 1, guid: e.GUID}
 	switch {
@@ -130,6 +131,30 @@ func validateEpisode(p *problems, s Show, i int, e Episode, desc string) {
 	} else if n := len(desc); n > maxDescription {
 		p.add(w, "description is %d bytes with the chapter list; Apple allows %d", n, maxDescription)
 	}
+	validateNumber(p, w, s, e)
+	if e.Published.IsZero() {
+		p.add(w, "Published is required")
+	}
+	if durationSeconds(e.Duration) < 1 {
+		p.add(w, "Duration %v must be at least 1 s (itunes:duration is whole seconds)", e.Duration)
+	}
+	validateEnclosure(p, w, e.Enclosure)
+	if e.Link != "" {
+		absolute(p, w, "Link", e.Link)
+	}
+	artwork(p, w, "ImageURL", e.ImageURL, false)
+	validateChapters(p, w, e)
+	if e.ChaptersURL != "" {
+		absolute(p, w, "ChaptersURL", e.ChaptersURL)
+	}
+	for j, t := range e.Transcripts {
+		validateTranscript(p, place{episode: w.episode, guid: w.guid, list: "Transcripts", index: j}, t)
+	}
+}
+
+// validateNumber checks the episode's type and its number, which a full
+// episode of a serial show needs.
+func validateNumber(p *problems, w place, s Show, e Episode) {
 	switch e.Type {
 	case "", "full":
 		if e.Number <= 0 && (s.Type == "serial" || e.Number < 0) {
@@ -142,23 +167,22 @@ func validateEpisode(p *problems, s Show, i int, e Episode, desc string) {
 	default:
 		p.add(w, "Type %q must be \"full\", \"trailer\" or \"bonus\"", e.Type)
 	}
-	if e.Published.IsZero() {
-		p.add(w, "Published is required")
+}
+
+// validateEnclosure checks the audio file's URL, size and type.
+func validateEnclosure(p *problems, w place, enc Enclosure) {
+	absolute(p, w, "Enclosure.URL", enc.URL)
+	if enc.Length <= 0 {
+		p.add(w, "Enclosure.Length %d must be the file's exact size in bytes", enc.Length)
 	}
-	if durationSeconds(e.Duration) < 1 {
-		p.add(w, "Duration %v must be at least 1 s (itunes:duration is whole seconds)", e.Duration)
+	if _, ok := enclosureTypes[enc.Type]; !ok {
+		p.add(w, "Enclosure.Type %q is not one Apple accepts (%s)", enc.Type, strings.Join(sortedKeys(enclosureTypes), ", "))
 	}
-	absolute(p, w, "Enclosure.URL", e.Enclosure.URL)
-	if e.Enclosure.Length <= 0 {
-		p.add(w, "Enclosure.Length %d must be the file's exact size in bytes", e.Enclosure.Length)
-	}
-	if _, ok := enclosureTypes[e.Enclosure.Type]; !ok {
-		p.add(w, "Enclosure.Type %q is not one Apple accepts (%s)", e.Enclosure.Type, strings.Join(sortedKeys(enclosureTypes), ", "))
-	}
-	if e.Link != "" {
-		absolute(p, w, "Link", e.Link)
-	}
-	artwork(p, w, "ImageURL", e.ImageURL, false)
+}
+
+// validateChapters checks that each chapter has a title and starts inside
+// the audio, after the one before.
+func validateChapters(p *problems, w place, e Episode) {
 	for j, c := range e.Chapters {
 		cw := place{episode: w.episode, guid: w.guid, list: "Chapters", index: j}
 		required(p, cw, "Title", c.Title)
@@ -171,24 +195,23 @@ func validateEpisode(p *problems, s Show, i int, e Episode, desc string) {
 			p.add(cw, "Start %v is not after the previous chapter's (%v)", c.Start, e.Chapters[j-1].Start)
 		}
 	}
-	if e.ChaptersURL != "" {
-		absolute(p, w, "ChaptersURL", e.ChaptersURL)
+}
+
+// validateTranscript checks a transcript link at tw: an absolute URL, a
+// known type, rel="captions" only on timed formats, and its language.
+func validateTranscript(p *problems, tw place, t Transcript) {
+	absolute(p, tw, "URL", t.URL)
+	if !transcriptTypes[t.Type] {
+		p.add(tw, "Type %q is not a transcript type (%s)", t.Type, strings.Join(sortedKeys(transcriptTypes), ", "))
 	}
-	for j, t := range e.Transcripts {
-		tw := place{episode: w.episode, guid: w.guid, list: "Transcripts", index: j}
-		absolute(p, tw, "URL", t.URL)
-		if !transcriptTypes[t.Type] {
-			p.add(tw, "Type %q is not a transcript type (%s)", t.Type, strings.Join(sortedKeys(transcriptTypes), ", "))
-		}
-		switch {
-		case t.Rel != "" && t.Rel != RelCaptions:
-			p.add(tw, "Rel %q must be empty or %q", t.Rel, RelCaptions)
-		case t.Rel == RelCaptions && transcriptTypes[t.Type] && !timedTypes[t.Type]:
-			p.add(tw, "Rel %q marks time codes, which %s has not", t.Rel, t.Type)
-		}
-		if t.Language != "" && !language.MatchString(t.Language) {
-			p.add(tw, "Language %q is not an ISO 639 code", t.Language)
-		}
+	switch {
+	case t.Rel != "" && t.Rel != RelCaptions:
+		p.add(tw, "Rel %q must be empty or %q", t.Rel, RelCaptions)
+	case t.Rel == RelCaptions && transcriptTypes[t.Type] && !timedTypes[t.Type]:
+		p.add(tw, "Rel %q marks time codes, which %s has not", t.Rel, t.Type)
+	}
+	if t.Language != "" && !language.MatchString(t.Language) {
+		p.add(tw, "Language %q is not an ISO 639 code", t.Language)
 	}
 }
 

@@ -372,10 +372,11 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 	a.settled(t, bin, p, given)
 
 	t.Log("SIGKILL at each step of a publish, and restart")
+	hooked := readcastWithHooks(t)
 	for _, step := range []string{"timing", "recording", "previous", "link", "reload"} {
 		take := append(append([]byte(nil), a.sonnet...), id3v1("take "+step)...)
 		p.kill(t)
-		p = startServer(t, bin, a.dir, "READCAST_TEST_PUBLISH_PAUSE="+step)
+		p = startServer(t, hooked, a.dir, pauseAt(step))
 		status, body := admin(t, "PUT", p.base+"/admin/episodes/"+ep2+"/audio", take)
 		if status != http.StatusAccepted {
 			t.Fatalf("upload before %s: %d %s", step, status, body)
@@ -383,7 +384,7 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 		var j map[string]any
 		json.Unmarshal([]byte(body), &j)
 		waitLong(t, "the publish to pause before "+step, func() bool {
-			if strings.Contains(p.log.String(), `step=`+step) {
+			if strings.Contains(p.log.String(), pausedAt(step)) {
 				return true
 			}
 			_, body := admin(t, "GET", p.base+"/admin/jobs/"+j["id"].(string), nil)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/align"
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -128,38 +129,12 @@ func (b *backgroundAligner) align(ctx context.Context, u catalog.Untimed) error 
 		return err
 	}
 	path := catalog.TimingPathFor(b.dir, u.AudioSHA256, u.TextKey)
-	if err := writeAtomic(path, data); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return err
 	}
 	b.log.Info("aligned", "episode", u.Slug, "sentences", len(res.Map.Sentences), "took", time.Since(start).Round(time.Millisecond), "timings", path)
 	return nil
-}
-
-// writeAtomic writes data to path through a synced temp file and a rename,
-// so a reader sees the old file or the whole new one.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -25,7 +23,7 @@ func serveShow(t *testing.T, dir string, wrap func(http.Handler, *catalog.Snapsh
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Snapshot: snap})
 	if err != nil {
 		t.Fatal(err)
 	}

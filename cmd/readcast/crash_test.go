@@ -221,7 +221,7 @@ func TestCrashInTheMiddleOfAnUpload(t *testing.T) {
 
 func TestCrashInTheMiddleOfAPublish(t *testing.T) {
 	t.Parallel()
-	bin := buildReadcast(t)
+	bin, hooked := buildReadcast(t), readcastWithHooks(t)
 	for _, tt := range []struct {
 		step  string
 		isNew bool // the symlink was already renamed
@@ -231,13 +231,13 @@ func TestCrashInTheMiddleOfAPublish(t *testing.T) {
 		t.Run("before "+tt.step, func(t *testing.T) {
 			t.Parallel()
 			dir, take, oldSum, newSum := crashShow(t)
-			p := startServer(t, bin, dir, "READCAST_TEST_PUBLISH_PAUSE="+tt.step)
+			p := startServer(t, hooked, dir, pauseAt(tt.step))
 			if status, body := upload(t, p.base, take); status != http.StatusAccepted {
 				t.Fatalf("upload: %d %s", status, body)
 			}
 			// The real aligner runs first: the pause comes after it.
 			waitLong(t, "the publish to pause before "+tt.step, func() bool {
-				return strings.Contains(p.log.String(), `msg="publish paused by READCAST_TEST_PUBLISH_PAUSE" step=`+tt.step)
+				return strings.Contains(p.log.String(), pausedAt(tt.step))
 			})
 			p.kill(t)
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/metrics"
 )
 
@@ -34,7 +36,11 @@ func keepDownloads(ctx context.Context, reg *metrics.Registry, path string, log 
 		mu.Lock()
 		defer mu.Unlock()
 		if st := reg.DownloadState(); st != nil {
-			if err := writeAtomic(path, st); err != nil {
+			err := os.MkdirAll(filepath.Dir(path), 0o755)
+			if err == nil {
+				err = atomicfile.Write(path, st, 0o644)
+			}
+			if err != nil {
 				log.Error("cannot save the day's download listeners; a restart would count them again", "path", path, "err", err)
 			}
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/readcast/readcast/internal/catalog"
@@ -45,7 +43,7 @@ func exportShow(ctx context.Context, e env, dir, baseURL, out string) ([]export.
 	for _, p := range snap.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
-	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Snapshot: snap})
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/show"
 )
@@ -76,10 +77,10 @@ func runInit(ctx context.Context, e env, args []string) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if err := writeAtomic(dst, text); err != nil {
+	if err := atomicfile.Write(dst, text, 0o644); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if err := writeAtomic(meta, data.Bytes()); err != nil {
+	if err := atomicfile.Write(meta, data.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/show"
 )
@@ -32,6 +33,9 @@ func lastGoodFiles(snap *catalog.Snapshot) []string {
 // changed since the last copy. A file the show does not have (no
 // overrides, no cover) is removed from the copy.
 func (g lastGood) save(dir string, snap *catalog.Snapshot) error {
+	if err := os.MkdirAll(g.dir, 0o755); err != nil {
+		return err
+	}
 	for _, name := range lastGoodFiles(snap) {
 		dst := filepath.Join(g.dir, name)
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -47,7 +51,7 @@ func (g lastGood) save(dir string, snap *catalog.Snapshot) error {
 		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, data) {
 			continue
 		}
-		if err := writeAtomic(dst, data); err != nil {
+		if err := atomicfile.Write(dst, data, 0o644); err != nil {
 			return err
 		}
 	}

@@ -31,16 +31,23 @@ import (
 )
 
 func main() {
+	os.Exit(runProcess(env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr}))
+}
+
+// runProcess is main with its env, returning the exit status: the tests
+// run their own binary through it, with test hooks in e.
+func runProcess(e env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := runEnv(ctx, e, os.Args[1:])
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		// One line, whatever the error: a service manager's journal and
 		// a log shipper keep it whole (a show's problems are listed
 		// with "; " between them).
-		fmt.Fprintln(os.Stderr, "readcast:", oneLine.Replace(err.Error()))
-		os.Exit(1)
+		fmt.Fprintln(e.stderr, "readcast:", oneLine.Replace(err.Error()))
+		return 1
 	}
+	return 0
 }
 
 // oneLine folds a multi-line error (a show's problems, one a line) into
@@ -52,6 +59,12 @@ type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	// pause is a test hook, nil in the readcast binary: a publish (the
+	// admin API's, publish.Config.Pause, or readcast publish's,
+	// bucket.Options.Pause) calls it before each of its steps, and a
+	// crash test's hook stops there until ctx is done, so that the test
+	// can kill the process at that step.
+	pause func(ctx context.Context, step string)
 }
 
 // command is one subcommand.
@@ -78,7 +91,11 @@ func commands() []command {
 // run is main without the process: tests call it with their own args,
 // environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, env{getenv: getenv, stdout: stdout, stderr: stderr}, args)
+}
+
+// runEnv runs the command args name with e.
+func runEnv(ctx context.Context, e env, args []string) error {
 	name := "serve"
 	if len(args) > 0 && (args[0] == "-version" || args[0] == "--version") {
 		name, args = "version", args[1:]
@@ -86,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		name, args = args[0], args[1:]
 	}
 	if name == "help" || isHelp(name) {
-		usage(stdout)
+		usage(e.stdout)
 		return nil
 	}
 	for _, c := range commands() {
@@ -94,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return c.run(ctx, e, args)
 		}
 	}
-	usage(stderr)
+	usage(e.stderr)
 	return fmt.Errorf("unknown command %q", name)
 }
 
@@ -137,4 +154,13 @@ func envOr(e env, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// pauseHook is e's pause hook bound to ctx, for publish.Config.Pause and
+// bucket.Options.Pause; nil when e has none.
+func (e env) pauseHook(ctx context.Context) func(step string) {
+	if e.pause == nil {
+		return nil
+	}
+	return func(step string) { e.pause(ctx, step) }
 }

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/artwork"
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/narrate"
 	"github.com/readcast/readcast/internal/publish"
+	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/show"
 )
 
@@ -27,12 +29,7 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	forced := map[string]bool{}
-	for _, a := range append(strings.Split(*force, ","), fs.Args()...) {
-		if a = strings.TrimSpace(a); a != "" {
-			forced[a] = true
-		}
-	}
+	forced := forcedSlugs(*force, fs.Args())
 	if *force == "" && fs.NArg() > 0 {
 		return fmt.Errorf("narrate: unexpected argument %q", fs.Arg(0))
 	}
@@ -52,56 +49,13 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	selected := o.Episodes
-	if *episode != "" {
-		selected = nil
-		want := map[string]bool{}
-		for _, s := range strings.Split(*episode, ",") {
-			want[s] = true
-		}
-		for _, ep := range o.Episodes {
-			if want[ep.Slug] {
-				selected = append(selected, ep)
-			}
-		}
+	selected, err := selectForNarration(o, *episode, forced)
+	if err != nil {
+		return err
 	}
-	known := map[string]bool{}
-	for _, ep := range o.Episodes {
-		known[ep.Slug] = true
-	}
-	for slug := range forced {
-		if !known[slug] {
-			return fmt.Errorf("narrate: -force names no episode of the show: %q", slug)
-		}
-	}
-	// A person's recording is never overwritten: skipped unless -force
-	// names it, and then kept in the store first.
-	var todo []string
-	for _, ep := range selected {
-		rec, err := catalog.ReadRecording(*dir, ep.Slug)
-		if err != nil {
-			return fmt.Errorf("narrate: %w", err)
-		}
-		if !rec.Person() {
-			todo = append(todo, ep.Slug)
-			continue
-		}
-		if !forced[ep.Slug] {
-			fmt.Fprintf(e.stdout, "%s: skipped: %s is a person's recording (%.12s…), not readcast's narration; narrate -force %s replaces it and keeps it in the store\n",
-				ep.Slug, rec.Path, rec.SHA256, ep.Slug)
-			continue
-		}
-		kept, err := keepRecording(*dir, ep.Slug)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s: kept the person's recording as %s (take %q; publish it again with POST /admin/episodes/%s/takes/%s/publish)\n",
-			ep.Slug, kept.path, kept.take, ep.Slug, kept.take)
-		todo = append(todo, ep.Slug)
-	}
-	if len(todo) == 0 {
-		fmt.Fprintln(e.stdout, "nothing to narrate: every selected episode has a person's recording")
-		return nil
+	todo, err := narratable(*dir, selected, forced, e)
+	if err != nil || len(todo) == 0 {
+		return err
 	}
 	cfg := narrate.Config{
 		Engine:   engine,
@@ -112,14 +66,92 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 			Artist: sh.Author, Album: sh.Title, Comment: sh.Narrator,
 			Year: yearOf(sh.FirstPublished), Cover: cover, CoverMIME: "image/jpeg",
 		},
+		Episodes: todo,
 	}
-	cfg.Episodes = todo
 	start := time.Now()
 	results, err := narrate.Run(ctx, cfg, o)
 	if err != nil {
 		return err
 	}
-	wall := time.Since(start)
+	reportNarration(e, engine.Name(), results, time.Since(start))
+	return nil
+}
+
+// forcedSlugs are the episodes -force names (and the arguments after it).
+func forcedSlugs(force string, args []string) map[string]bool {
+	forced := map[string]bool{}
+	for _, a := range append(strings.Split(force, ","), args...) {
+		if a = strings.TrimSpace(a); a != "" {
+			forced[a] = true
+		}
+	}
+	return forced
+}
+
+// selectForNarration returns the episodes -episode names (all when it is
+// ""), after checking that every forced slug is an episode of the show.
+func selectForNarration(o *segment.Outline, episode string, forced map[string]bool) ([]segment.Episode, error) {
+	known := map[string]bool{}
+	for _, ep := range o.Episodes {
+		known[ep.Slug] = true
+	}
+	for slug := range forced {
+		if !known[slug] {
+			return nil, fmt.Errorf("narrate: -force names no episode of the show: %q", slug)
+		}
+	}
+	if episode == "" {
+		return o.Episodes, nil
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(episode, ",") {
+		want[s] = true
+	}
+	var selected []segment.Episode
+	for _, ep := range o.Episodes {
+		if want[ep.Slug] {
+			selected = append(selected, ep)
+		}
+	}
+	return selected, nil
+}
+
+// narratable returns the slugs of the selected episodes narrate may
+// replace. A person's recording is never overwritten: skipped unless
+// -force names it, and then kept in the store first. It says so on
+// stdout, and when nothing is left to narrate.
+func narratable(dir string, selected []segment.Episode, forced map[string]bool, e env) ([]string, error) {
+	var todo []string
+	for _, ep := range selected {
+		rec, err := catalog.ReadRecording(dir, ep.Slug)
+		if err != nil {
+			return nil, fmt.Errorf("narrate: %w", err)
+		}
+		if !rec.Person() {
+			todo = append(todo, ep.Slug)
+			continue
+		}
+		if !forced[ep.Slug] {
+			fmt.Fprintf(e.stdout, "%s: skipped: %s is a person's recording (%.12s…), not readcast's narration; narrate -force %s replaces it and keeps it in the store\n",
+				ep.Slug, rec.Path, rec.SHA256, ep.Slug)
+			continue
+		}
+		kept, err := keepRecording(dir, ep.Slug)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(e.stdout, "%s: kept the person's recording as %s (take %q; publish it again with POST /admin/episodes/%s/takes/%s/publish)\n",
+			ep.Slug, kept.path, kept.take, ep.Slug, kept.take)
+		todo = append(todo, ep.Slug)
+	}
+	if len(todo) == 0 {
+		fmt.Fprintln(e.stdout, "nothing to narrate: every selected episode has a person's recording")
+	}
+	return todo, nil
+}
+
+// reportNarration prints a line per episode and the totals.
+func reportNarration(e env, engine string, results []narrate.Result, wall time.Duration) {
 	audioSec := 0.0
 	for _, r := range results {
 		audioSec += r.Duration
@@ -127,14 +159,12 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 			r.Slug, r.Duration, r.Sentences, r.Loudness, r.TruePeak, r.RealTimeFactor())
 	}
 	fmt.Fprintf(e.stdout, "narrated %d episodes with %s: %.1f s of audio in %.1f s (real-time factor %.3f)\n",
-		len(results), engine.Name(), audioSec, wall.Seconds(), wall.Seconds()/max(audioSec, 1e-9))
-	return nil
+		len(results), engine, audioSec, wall.Seconds(), wall.Seconds()/max(audioSec, 1e-9))
 }
 
 // coverFor returns the show's cover: the author's file when there is one
 // (show.json's "cover", else cover.jpg), used as it is; otherwise one drawn
-// from the show metadata and written as cover.jpg (write aside, then
-// rename), so a fresh clone serves it without drawing it at startup.
+// from the show metadata and written as cover.jpg (atomically), so a fresh clone serves it without drawing it at startup.
 func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	path, err := catalog.CoverPath(dir, sh)
 	if err != nil {
@@ -149,11 +179,7 @@ func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("narrate: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, img, 0o644); err != nil {
-		return nil, fmt.Errorf("narrate: cover: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, img, 0o644); err != nil {
 		return nil, fmt.Errorf("narrate: cover: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "the show had no cover: drew %s from show.json\n", path)

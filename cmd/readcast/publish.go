@@ -10,10 +10,6 @@ import (
 	"github.com/readcast/readcast/internal/bucket"
 )
 
-// publishPauseEnv names a step at which publish stops and waits to be
-// killed: the crash tests' hook (bucket.Options.Pause lists the steps).
-const publishPauseEnv = "READCAST_TEST_S3_PAUSE"
-
 func runPublish(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "publish")
 	dir := fs.String("dir", envOr(e, "READCAST_DIR", "episodes"), "the show's episodes `directory`")
@@ -54,15 +50,7 @@ func runPublish(ctx context.Context, e env, args []string) error {
 		return fail("publish", err)
 	}
 
-	opt := bucket.Options{DryRun: *dryRun, Prune: *prune, CORS: *cors, Progress: e.stderr}
-	if step := e.getenv(publishPauseEnv); step != "" {
-		opt.Pause = func(s string) {
-			if s == step {
-				fmt.Fprintf(e.stderr, "publish paused by %s step=%s\n", publishPauseEnv, s)
-				<-ctx.Done()
-			}
-		}
-	}
+	opt := bucket.Options{DryRun: *dryRun, Prune: *prune, CORS: *cors, Progress: e.stderr, Pause: e.pauseHook(ctx)}
 	rep, err := client.Publish(ctx, target, site, files, opt)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)

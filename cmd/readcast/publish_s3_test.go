@@ -159,7 +159,7 @@ func TestPublishS3(t *testing.T) {
 	srv := buckettest.Start(t)
 	bin := buildReadcast(t)
 	t.Run("publish", func(t *testing.T) { testPublishToS3(t, srv, bin) })
-	t.Run("killed", func(t *testing.T) { testPublishKilledAtEachStep(t, srv, bin) })
+	t.Run("killed", func(t *testing.T) { testPublishKilledAtEachStep(t, srv, bin, readcastWithHooks(t)) })
 	t.Run("fails", func(t *testing.T) { testPublishFailsCleanly(t, srv, bin) })
 }
 
@@ -253,7 +253,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // testPublishKilledAtEachStep kills a publish (SIGKILL) at each of its
 // steps: the bucket keeps serving a whole feed, the old one until the new
 // feed is up, with everything it links; the next publish completes.
-func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin string) {
+// The killed publishes are of readcastWithHooks, which stops at a step;
+// the others of bin.
+func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin, hooked string) {
 	retake := retakeShow(t)
 	for _, tt := range []struct {
 		step  string
@@ -270,8 +272,8 @@ func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin strin
 			site2, files2 := exportFor(t, retake, base)
 			mustPublish(t, bin, srv, append([]string{"-dir", "../../episodes"}, args...)...)
 
-			cmd := exec.Command(bin, append([]string{"publish", "-dir", retake, "-prune", "1ns"}, args...)...)
-			cmd.Env = append(append(os.Environ(), srv.Env(buckettest.AccessKey, buckettest.SecretKey)...), publishPauseEnv+"="+tt.step)
+			cmd := exec.Command(hooked, append([]string{"publish", "-dir", retake, "-prune", "1ns"}, args...)...)
+			cmd.Env = append(append(os.Environ(), srv.Env(buckettest.AccessKey, buckettest.SecretKey)...), pauseAt(tt.step))
 			log := &testtool.Buffer{}
 			cmd.Stdout, cmd.Stderr = log, log
 			if err := cmd.Start(); err != nil {
@@ -285,7 +287,7 @@ func testPublishKilledAtEachStep(t *testing.T, srv *buckettest.Server, bin strin
 					t.Fatalf("publish exited before pausing at %s:\n%s", tt.step, log)
 				default:
 				}
-				return strings.Contains(log.String(), "step="+tt.step+"\n")
+				return strings.Contains(log.String(), pausedAt(tt.step))
 			})
 			cmd.Process.Kill()
 			<-exited

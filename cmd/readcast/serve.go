@@ -48,13 +48,28 @@ type serveConfig struct {
 	grace time.Duration
 	// limits bound every connection (web.Limits).
 	limits web.Limits
-	// pauseStep is a test hook (READCAST_TEST_PUBLISH_PAUSE): a publish
-	// stops before this step until the process ends, so that a test can
-	// kill it there.
-	pauseStep string
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
+	cfg, err := parseServeFlags(e, args)
+	if err != nil {
+		return err
+	}
+	softMemoryLimit(e, serveMemoryLimit)
+	l, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer l.Close()
+	if cfg.baseURL == "" {
+		cfg.baseURL = "http://" + l.Addr().String()
+	}
+	return serve(ctx, e, cfg, l)
+}
+
+// parseServeFlags reads serve's flags and their environment variables,
+// and checks them.
+func parseServeFlags(e env, args []string) (serveConfig, error) {
 	fs := newFlags(e, "serve")
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", envOr(e, "READCAST_ADDR", "127.0.0.1:8080"), "listen on `host:port` (env READCAST_ADDR)")
@@ -77,11 +92,33 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&lim.MaxHeaderBytes, "max-header-bytes", lim.MaxHeaderBytes, "largest request header accepted, in bytes")
 	fs.IntVar(&lim.MaxConns, "max-conns", lim.MaxConns, "most connections open at once; further clients wait in the listen queue (logged when reached); 0 for no cap")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if err := checkLimits(cfg.limits); err != nil {
+		return cfg, err
+	}
+	var err error
+	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
+		return cfg, fmt.Errorf("serve: -max-upload: %w", err)
+	}
+	if cfg.trusted, err = web.ParseTrustedProxies(*trusted); err != nil {
+		return cfg, fmt.Errorf("serve: -trusted-proxies: %w", err)
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return cfg, fmt.Errorf("serve: -log-format is text or json, not %q", cfg.logFormat)
+	}
+	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
+		return cfg, fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
+	}
+	return cfg, nil
+}
+
+// checkLimits says which connection limit given on the command line cannot
+// work.
+func checkLimits(lim web.Limits) error {
 	for name, d := range map[string]time.Duration{"header-timeout": lim.ReadHeader, "body-stall": lim.BodyStall, "write-stall": lim.WriteStall, "idle-timeout": lim.Idle} {
 		if d <= 0 {
 			return fmt.Errorf("serve: -%s must be a positive duration like 30s, got %v", name, d)
@@ -93,206 +130,297 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if lim.MaxConns < 0 {
 		return fmt.Errorf("serve: -max-conns must be 0 (no cap) or more, got %d", lim.MaxConns)
 	}
-	var err error
-	if cfg.maxUpload, err = parseSize(*maxUpload); err != nil {
-		return fmt.Errorf("serve: -max-upload: %w", err)
-	}
-	if cfg.trusted, err = web.ParseTrustedProxies(*trusted); err != nil {
-		return fmt.Errorf("serve: -trusted-proxies: %w", err)
-	}
-	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return fmt.Errorf("serve: -log-format is text or json, not %q", cfg.logFormat)
-	}
-	if cfg.adminToken != "" && len(cfg.adminToken) < web.MinAdminToken {
-		return fmt.Errorf("serve: the admin token must be at least %d characters (it has %d); make one with: openssl rand -hex 24", web.MinAdminToken, len(cfg.adminToken))
-	}
-	cfg.pauseStep = e.getenv("READCAST_TEST_PUBLISH_PAUSE")
-	softMemoryLimit(e, serveMemoryLimit)
-	l, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	defer l.Close()
-	if cfg.baseURL == "" {
-		cfg.baseURL = "http://" + l.Addr().String()
-	}
-	return serve(ctx, e, cfg, l)
+	return nil
 }
 
 // serve loads the show and serves it on l until ctx is done. SIGHUP
 // reloads the show; a reload that fails keeps the last good one serving.
 func serve(ctx context.Context, e env, cfg serveConfig, l net.Listener) error {
-	logs := newLogBuffer(ctx, e.stderr)
-	defer logs.Flush()
-	var handler slog.Handler = slog.NewTextHandler(logs, nil)
-	if cfg.logFormat == "json" {
-		handler = slog.NewJSONHandler(logs, nil)
+	s := newServer(e, cfg)
+	defer s.Close()
+	if err := s.Open(ctx); err != nil {
+		// The show's own errors start with the file to fix and list its
+		// problems as every command does (issue 17).
+		return fail("serve", err)
 	}
-	log := slog.New(flushingHandler{handler, logs.Flush})
-	// fatal is why serve cannot start, as main prints it: the show's own
-	// errors start with the file to fix and list its problems as every
-	// command does (issue 17); one line when there is one problem.
-	fatal := func(err error) error { return fail("serve", err) }
+	return s.Serve(ctx, l)
+}
+
+// server is readcast serve: the show loaded and served, reloaded when it
+// changes, with the admin API when it has a token. Open starts it, step by
+// step; Serve serves it; Close stops what Open started.
+type server struct {
+	cfg    serveConfig
+	env    env
+	ctx    context.Context // of what Open starts; Close cancels it
+	cancel context.CancelFunc
+	logs   *logBuffer
+	log    *slog.Logger
+	start  time.Time
+
+	show       catalog.Config // how the show is loaded
+	cache      *catalog.Cache
+	good       lastGood
+	store      *publish.Store // nil without the admin API
+	pub        *publish.Publisher
+	background *backgroundAligner
+	web        *web.Server
+	// saveDownloads saves the day's download listeners for a restart.
+	saveDownloads func()
+	hup           chan os.Signal
+	// reloads are the reloads asked for and not started, at most one:
+	// another request meanwhile is the same reload.
+	reloads  chan string
+	reloadMu sync.Mutex // one reload at a time
+}
+
+func newServer(e env, cfg serveConfig) *server {
 	if cfg.stateDir == "" {
 		cfg.stateDir = filepath.Join(cfg.dir, ".readcast")
 	}
-	start := time.Now()
+	return &server{cfg: cfg, env: e, good: newLastGood(cfg.stateDir), reloads: make(chan string, 1)}
+}
+
+// Open loads the show and starts what keeps it served and up to date: the
+// background aligner, the publisher of the admin API, the reloads on
+// SIGHUP and on changes under the show's directory.
+func (s *server) Open(ctx context.Context) error {
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	s.start = time.Now()
+	s.openLog()
 	// The store is opened before the show is read: it removes what a crash
 	// in the middle of an upload or a publish left behind.
-	var store *publish.Store
-	if cfg.adminToken != "" {
-		var removed []string
-		var err error
-		if store, removed, err = publish.Open(cfg.dir); err != nil {
-			return fatal(err)
-		}
-		for _, p := range removed {
-			log.Info("removed a leftover of an interrupted upload or publish", "path", p)
-		}
+	if err := s.openStore(); err != nil {
+		return err
 	}
-	cache := catalog.NewCache()
-	background := newBackgroundAligner(cfg.dir, log)
-	ccfg := catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast", Untimed: background.Enqueue, Untagged: background.EnqueueTags}
-	good := newLastGood(cfg.stateDir)
-	snap, broken := catalog.Load(ctx, ccfg, cache)
-	if broken != nil {
-		if !good.has() {
-			return fatal(broken)
-		}
-		fcfg := ccfg
-		fcfg.ShowDir = good.dir
-		var err error
-		if snap, err = catalog.Load(ctx, fcfg, cache); err != nil {
-			return fatal(fmt.Errorf("%w; its last good copy does not load either: %w", broken, err))
-		}
-		log.Error("THE SHOW ON DISK IS BROKEN: serving the last good copy of it until a fixed show loads (readcast validate lists the problems; /readyz is 503 meanwhile)",
-			"err", strings.ReplaceAll(broken.Error(), "\n", "; "), "last_good", good.dir)
-	} else if err := os.MkdirAll(cfg.stateDir, 0o700); err != nil {
-		return fatal(fmt.Errorf("the state directory: %w", err))
-	} else if err := good.save(cfg.dir, snap); err != nil {
-		log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", good.dir, "err", err)
-	}
-	for _, p := range snap.Problems {
-		log.Warn("show problem", "err", p)
-	}
-	srv, err := web.New(snap, log)
+	s.cache = catalog.NewCache()
+	s.background = newBackgroundAligner(s.cfg.dir, s.log)
+	s.show = catalog.Config{Dir: s.cfg.dir, BaseURL: s.cfg.baseURL, Generator: "readcast", Untimed: s.background.Enqueue, Untagged: s.background.EnqueueTags}
+	snap, broken, err := s.loadShow()
 	if err != nil {
-		return fatal(err)
+		return err
 	}
+	if err := s.openWeb(snap, broken); err != nil {
+		return err
+	}
+	s.startWorkers()
+	s.watchForChanges()
+	return nil
+}
+
+// Serve serves the show on l until ctx is done, then shuts down gracefully.
+func (s *server) Serve(ctx context.Context, l net.Listener) error {
+	snap := s.web.Snapshot()
+	s.log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
+		"url", strings.TrimRight(s.cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(s.start).Round(time.Millisecond))
+	return s.web.Serve(ctx, l)
+}
+
+// Close stops what Open started, saves the day's download listeners and
+// writes out the log. It is safe after an Open that failed half way.
+func (s *server) Close() error {
+	if s.hup != nil {
+		signal.Stop(s.hup)
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.saveDownloads != nil {
+		s.saveDownloads()
+	}
+	if s.logs == nil {
+		return nil
+	}
+	return s.logs.Flush()
+}
+
+// openLog makes the server's logger: text or JSON, batched (logBuffer),
+// and written out at once for warnings and errors (flushingHandler).
+func (s *server) openLog() {
+	s.logs = newLogBuffer(s.ctx, s.env.stderr)
+	var h slog.Handler = slog.NewTextHandler(s.logs, nil)
+	if s.cfg.logFormat == "json" {
+		h = slog.NewJSONHandler(s.logs, nil)
+	}
+	s.log = slog.New(flushingHandler{h, s.logs.Flush})
+}
+
+// openStore opens the store of takes the admin API publishes from, when
+// it is on.
+func (s *server) openStore() error {
+	if s.cfg.adminToken == "" {
+		return nil
+	}
+	store, removed, err := publish.Open(s.cfg.dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range removed {
+		s.log.Info("removed a leftover of an interrupted upload or publish", "path", p)
+	}
+	s.store = store
+	return nil
+}
+
+// loadShow loads the show; when the show on disk is broken (broken says
+// why) it loads the last good copy of it instead, if one was kept.
+func (s *server) loadShow() (snap *catalog.Snapshot, broken, err error) {
+	snap, broken = catalog.Load(s.ctx, s.show, s.cache)
+	switch {
+	case broken != nil && !s.good.has():
+		return nil, nil, broken
+	case broken != nil:
+		fallback := s.show
+		fallback.ShowDir = s.good.dir
+		if snap, err = catalog.Load(s.ctx, fallback, s.cache); err != nil {
+			return nil, nil, fmt.Errorf("%w; its last good copy does not load either: %w", broken, err)
+		}
+		s.log.Error("THE SHOW ON DISK IS BROKEN: serving the last good copy of it until a fixed show loads (readcast validate lists the problems; /readyz is 503 meanwhile)",
+			"err", strings.ReplaceAll(broken.Error(), "\n", "; "), "last_good", s.good.dir)
+	default:
+		if err := os.MkdirAll(s.cfg.stateDir, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("the state directory: %w", err)
+		}
+		s.keepGood(snap)
+	}
+	s.logProblems(snap)
+	return snap, broken, nil
+}
+
+// keepGood keeps a copy of a show that loaded, for a restart after a
+// broken edit.
+func (s *server) keepGood(snap *catalog.Snapshot) {
+	if err := s.good.save(s.cfg.dir, snap); err != nil {
+		s.log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", s.good.dir, "err", err)
+	}
+}
+
+func (s *server) logProblems(snap *catalog.Snapshot) {
+	for _, p := range snap.Problems {
+		s.log.Warn("show problem", "err", p)
+	}
+}
+
+// openWeb makes the web server of snap, with the admin API when there is
+// a token, and takes up the day's download listeners a previous process
+// saved. broken, when set, is why snap is the last good copy.
+func (s *server) openWeb(snap *catalog.Snapshot, broken error) error {
+	if s.store != nil {
+		var err error
+		if s.pub, err = s.newPublisher(); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{
+		Snapshot: snap, Log: s.log, Limits: s.cfg.limits, ShutdownGrace: s.cfg.grace,
+		TrustedProxies: s.cfg.trusted, Reload: s.requestReload,
+		AdminToken: s.cfg.adminToken, Publisher: s.pub,
+	})
+	if err != nil {
+		return err
+	}
+	s.web = srv
 	if broken != nil {
 		srv.ServingFallback(broken.Error())
 		srv.Metrics().ReloadFailed()
 	}
-	srv.SetTrustedProxies(cfg.trusted)
-	if cfg.grace > 0 {
-		srv.SetShutdownGrace(cfg.grace)
-	}
-	saveDownloads := keepDownloads(ctx, srv.Metrics(), filepath.Join(cfg.stateDir, "downloads"), log)
-	srv.SetLimits(cfg.limits)
-	reloads := make(chan string, 1)
-	request := func(why string) {
-		select {
-		case reloads <- why:
-		default: // one is already pending
-		}
-	}
-	srv.SetReload(request)
+	s.saveDownloads = keepDownloads(s.ctx, srv.Metrics(), filepath.Join(s.cfg.stateDir, "downloads"), s.log)
+	return nil
+}
 
-	// reload rebuilds the show and serves it; one at a time, and a failed
-	// one keeps the last good show serving. The watcher and SIGHUP ask for
-	// it through the reloads channel; a publish calls it directly.
-	var reloadMu sync.Mutex
-	reload := func(ctx context.Context, why string) (*catalog.Snapshot, error) {
-		reloadMu.Lock()
-		defer reloadMu.Unlock()
-		start := time.Now()
-		next, err := catalog.Load(ctx, ccfg, cache)
-		if err != nil {
-			srv.ReloadFailed(err)
-			log.Error("reload failed; still serving the previous show", "reason", why, "err", strings.ReplaceAll(err.Error(), "\n", "; "))
-			return nil, err
-		}
-		for _, p := range next.Problems {
-			log.Warn("show problem", "err", p)
-		}
-		srv.Swap(next)
-		if err := good.save(cfg.dir, next); err != nil {
-			log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", good.dir, "err", err)
-		}
-		log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
-		return next, nil
-	}
+// newPublisher makes the admin API's publisher: it aligns an upload,
+// checks that the show still loads with it, swaps it in and reloads.
+func (s *server) newPublisher() (*publish.Publisher, error) {
+	verify := catalog.Config{Dir: s.cfg.dir, BaseURL: s.cfg.baseURL, Generator: "readcast"}
+	return publish.New(publish.Config{
+		Store: s.store, Aligner: aligner(), Reload: s.reload, MaxUpload: s.cfg.maxUpload, Log: s.log, KeepTakes: s.cfg.keepTakes,
+		Verify: func(ctx context.Context) error {
+			_, err := catalog.Load(ctx, verify, s.cache)
+			return err
+		},
+		Pause: s.env.pauseHook(s.ctx),
+		Ended: func(j publish.Job) {
+			var err error
+			if j.State == publish.JobFailed {
+				err = errors.New(j.Error)
+			}
+			s.web.PublishEnded(j.Episode, err)
+		},
+	})
+}
 
-	background.reload = func(ctx context.Context, why string) { reload(ctx, why) }
-	background.ended = func(err error) {
+// startWorkers starts the background aligner and the publisher.
+func (s *server) startWorkers() {
+	s.background.reload = func(ctx context.Context, why string) { s.reload(ctx, why) }
+	s.background.ended = func(err error) {
 		if err != nil {
-			srv.Metrics().Alignment(metrics.ResultError)
+			s.web.Metrics().Alignment(metrics.ResultError)
 		} else {
-			srv.Metrics().Alignment(metrics.ResultOK)
+			s.web.Metrics().Alignment(metrics.ResultOK)
 		}
 	}
-	go background.Run(ctx)
-
-	if store != nil {
-		pub, err := publish.New(publish.Config{
-			Store: store, Aligner: aligner(), Reload: reload, MaxUpload: cfg.maxUpload, Log: log, KeepTakes: cfg.keepTakes,
-			Verify: func(ctx context.Context) error {
-				_, err := catalog.Load(ctx, catalog.Config{Dir: cfg.dir, BaseURL: cfg.baseURL, Generator: "readcast"}, cache)
-				return err
-			},
-			Pause: pauseHook(ctx, log, cfg.pauseStep),
-			Ended: func(j publish.Job) {
-				var err error
-				if j.State == publish.JobFailed {
-					err = errors.New(j.Error)
-				}
-				srv.PublishEnded(j.Episode, err)
-			},
-		})
-		if err != nil {
-			return fatal(err)
-		}
-		if err := srv.EnableAdmin(cfg.adminToken, pub); err != nil {
-			return fatal(err)
-		}
-		go pub.Run(ctx)
-		if _, err := exec.LookPath("espeak-ng"); err != nil {
-			log.Warn("espeak-ng is not installed: uploads whose timings are not already known cannot be aligned (apt-get install espeak-ng)")
-		}
-		log.Info("admin API enabled", "path", "/admin", "max_upload", cfg.maxUpload)
+	go s.background.Run(s.ctx)
+	if s.pub == nil {
+		return
 	}
-	log.Info("serving", "show", snap.Show.Title, "episodes", len(snap.Episodes),
-		"url", strings.TrimRight(cfg.baseURL, "/")+"/", "feed", snap.BaseURL+catalog.FeedPath, "loaded_in", time.Since(start).Round(time.Millisecond))
+	go s.pub.Run(s.ctx)
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		s.log.Warn("espeak-ng is not installed: uploads whose timings are not already known cannot be aligned (apt-get install espeak-ng)")
+	}
+	s.log.Info("admin API enabled", "path", "/admin", "max_upload", s.cfg.maxUpload)
+}
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				request("SIGHUP")
-			}
-		}
-	}()
-	if cfg.watch > 0 {
-		go catalog.Watch(ctx, cfg.dir, cfg.watch, func() { request("a change under " + cfg.dir) })
+// watchForChanges reloads the show on SIGHUP, when a file under the
+// show's directory changes (-watch) and when the web server finds a file
+// of the show changed (requestReload).
+func (s *server) watchForChanges() {
+	s.hup = make(chan os.Signal, 1)
+	signal.Notify(s.hup, syscall.SIGHUP)
+	if s.cfg.watch > 0 {
+		go catalog.Watch(s.ctx, s.cfg.dir, s.cfg.watch, func() { s.requestReload("a change under " + s.cfg.dir) })
 	}
 	go func() {
 		for {
 			select {
-			case <-ctx.Done():
+			case <-s.ctx.Done():
 				return
-			case why := <-reloads:
-				reload(ctx, why)
+			case <-s.hup:
+				s.reload(s.ctx, "SIGHUP")
+			case why := <-s.reloads:
+				s.reload(s.ctx, why)
 			}
 		}
 	}()
-	err = srv.Serve(ctx, l)
-	saveDownloads()
-	return err
+}
+
+// requestReload asks for a reload, unless one is already pending.
+func (s *server) requestReload(why string) {
+	select {
+	case s.reloads <- why:
+	default:
+	}
+}
+
+// reload rebuilds the show and serves it, one at a time; a failed one
+// keeps the last good show serving. The watcher and SIGHUP ask for it
+// through requestReload; a publish calls it directly.
+func (s *server) reload(ctx context.Context, why string) (*catalog.Snapshot, error) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	start := time.Now()
+	next, err := catalog.Load(ctx, s.show, s.cache)
+	if err == nil {
+		s.logProblems(next)
+		err = s.web.Swap(next)
+	}
+	if err != nil {
+		s.web.ReloadFailed(err)
+		s.log.Error("reload failed; still serving the previous show", "reason", why, "err", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return nil, err
+	}
+	s.keepGood(next)
+	s.log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
+	return next, nil
 }
 
 // aligner aligns uploads with internal/align (an espeak-ng reference,
@@ -315,21 +443,6 @@ func aligner() publish.Aligner {
 		}
 		return a, nil
 	})
-}
-
-// pauseHook returns the test hook that stops a publish before step until
-// ctx is done, or nil when step is empty.
-func pauseHook(ctx context.Context, log *slog.Logger, step string) func(string) {
-	if step == "" {
-		return nil
-	}
-	return func(s string) {
-		if s != step {
-			return
-		}
-		log.Warn("publish paused by READCAST_TEST_PUBLISH_PAUSE", "step", s)
-		<-ctx.Done()
-	}
 }
 
 // parseSize reads a byte count: "1048576", "64KB", "256MB", "1GB" (powers

@@ -61,7 +61,7 @@ func listing(t *testing.T, dir string) string {
 
 // serveAndCheck runs `readcast serve -dir dir` until the feed answers, then
 // `readcast check` on it, and stops the server; or returns serve's error.
-func serveAndCheck(t *testing.T, dir string) (serveErr, checkErr error, out string) {
+func serveAndCheck(t *testing.T, dir string) (out string, serveErr, checkErr error) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -89,14 +89,14 @@ func serveAndCheck(t *testing.T, dir string) (serveErr, checkErr error, out stri
 		return err == nil && resp.StatusCode == 200
 	})
 	if exited {
-		return serveErr, nil, ""
+		return "", serveErr, nil
 	}
 	out, checkErr = runCmd(t, "check", "http://"+addr+"/feed.xml")
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve stopped with %v", err)
 	}
-	return nil, checkErr, out
+	return out, nil, checkErr
 }
 
 // TestShowJSONOneValidation: a show.json that one command accepts, every
@@ -190,7 +190,7 @@ func TestShowJSONOneValidation(t *testing.T) {
 			outs["outline"], errs["outline"] = runCmd(t, "outline", "-dir", dir)
 			outs["narrate"], errs["narrate"] = runCmd(t, "narrate", "-dir", dir, "-voice", "espeak-ng")
 			var checkErr error
-			errs["serve"], checkErr, outs["serve"] = serveAndCheck(t, dir)
+			outs["serve"], errs["serve"], checkErr = serveAndCheck(t, dir)
 			outs["export"], errs["export"] = runCmd(t, "export", "-dir", dir, "-out", exportDir, "-base-url", "https://example.org/pump")
 
 			if tt.want == nil {

@@ -146,72 +146,95 @@ func lay(c Cover) (layout, error) {
 	if err != nil {
 		return layout{}, err
 	}
+	l := layout{side: side, margin: frac(side, 0.08)}
+	if err := l.layTop(tf); err != nil {
+		return layout{}, err
+	}
+	barsTop, err := l.layBottom(tf, c.Author, title)
+	if err != nil {
+		return layout{}, err
+	}
+	if err := l.layMiddle(tf, title, strings.TrimSpace(c.Subtitle), barsTop); err != nil {
+		return layout{}, err
+	}
+	return l, nil
+}
 
-	s := func(f float64) int { return frac(side, f) }
-	m := s(0.08)
-	l := layout{side: side, margin: m}
-	right := side - m
+// s is f of the side, rounded to a pixel.
+func (l *layout) s(f float64) int { return frac(l.side, f) }
 
-	// Top: a tracked label and a thin rule running from it to the margin,
-	// on the label's mid-cap line.
-	labelSize := s(0.026)
-	l.labelTracking = s(0.0075)
+// layTop places a tracked label and a thin rule running from it to the
+// margin, on the label's mid-cap line.
+func (l *layout) layTop(tf typefaces) error {
+	m, right := l.margin, l.side-l.margin
+	labelSize := l.s(0.026)
+	l.labelTracking = l.s(0.0075)
+	var err error
 	l.label, err = setText(label, image.Rect(m, m, right, m+labelSize), style{
 		font: tf.regular, maxSize: labelSize, minSize: labelSize, leading: 1,
 	})
 	if err != nil {
-		return layout{}, err
+		return err
 	}
 	labelEnd := m + l.label.trackedWidth(l.labelTracking)
 	ruleY := m + l.label.capHeight/2
-	thick := max(2, s(0.0022))
-	l.rule = image.Rect(labelEnd+s(0.022), ruleY-thick/2, right, ruleY-thick/2+thick)
+	thick := max(2, l.s(0.0022))
+	l.rule = image.Rect(labelEnd+l.s(0.022), ruleY-thick/2, right, ruleY-thick/2+thick)
+	return nil
+}
 
-	// Bottom: the author line on the bottom margin, the sound bars above it.
-	authorSize := s(0.034)
+// layBottom places the author line on the bottom margin and the sound bars
+// of title above it, and returns the top of the bars.
+func (l *layout) layBottom(tf typefaces, author, title string) (barsTop int, err error) {
+	m, right := l.margin, l.side-l.margin
+	authorSize := l.s(0.034)
 	authorTop := right - authorSize
-	l.author, err = setText(c.Author, image.Rect(m, authorTop, right, right), style{
-		font: tf.regular, maxSize: authorSize, minSize: s(0.024), leading: 1.2, maxLines: 1,
+	l.author, err = setText(author, image.Rect(m, authorTop, right, right), style{
+		font: tf.regular, maxSize: authorSize, minSize: l.s(0.024), leading: 1.2, maxLines: 1,
 	})
 	if err != nil {
-		return layout{}, err
+		return 0, err
 	}
-	barsBottom := authorTop - s(0.055)
-	barsTop := barsBottom - s(0.1)
+	barsBottom := authorTop - l.s(0.055)
+	barsTop = barsBottom - l.s(0.1)
 	l.bars = newBars(image.Rect(m, barsTop, right, barsBottom), title)
+	return barsTop, nil
+}
 
-	// Middle: the title as large as it will go, the subtitle under it.
-	titleTop := s(0.205)
-	titleBottom := barsTop - s(0.07)
-	subtitle := strings.TrimSpace(c.Subtitle)
+// layMiddle places the title as large as it will go above barsTop and the
+// subtitle under it, then lowers a short group into the space left.
+func (l *layout) layMiddle(tf typefaces, title, subtitle string, barsTop int) error {
+	m, right := l.margin, l.side-l.margin
+	titleTop := l.s(0.205)
+	titleBottom := barsTop - l.s(0.07)
 	if subtitle != "" {
-		titleBottom -= s(0.15) // keep room for up to three subtitle lines
+		titleBottom -= l.s(0.15) // keep room for up to three subtitle lines
 	}
+	var err error
 	l.title, err = setText(title, image.Rect(m, titleTop, right, titleBottom), style{
-		font: tf.bold, maxSize: s(0.15), minSize: s(0.036), leading: 1.04,
+		font: tf.bold, maxSize: l.s(0.15), minSize: l.s(0.036), leading: 1.04,
 	})
 	if err != nil {
-		return layout{}, err
+		return err
 	}
 	if subtitle != "" {
-		top := l.title.bottom() + s(0.04)
-		l.subtitle, err = setText(subtitle, image.Rect(m, top, right, barsTop-s(0.06)), style{
-			font: tf.regular, maxSize: s(0.036), minSize: s(0.026), leading: 1.3, maxLines: 3,
+		top := l.title.bottom() + l.s(0.04)
+		l.subtitle, err = setText(subtitle, image.Rect(m, top, right, barsTop-l.s(0.06)), style{
+			font: tf.regular, maxSize: l.s(0.036), minSize: l.s(0.026), leading: 1.3, maxLines: 3,
 		})
 		if err != nil {
-			return layout{}, err
+			return err
 		}
 	}
-
 	// A short title would leave a hole above the bars: lower the group
 	// into the space, less than halfway so it still hangs from the top.
 	bottom := max(l.title.bottom(), l.subtitle.bottom())
-	if room := barsTop - s(0.07) - bottom; room > 0 {
+	if room := barsTop - l.s(0.07) - bottom; room > 0 {
 		dy := room * 2 / 5
 		l.title = l.title.shift(dy)
 		l.subtitle = l.subtitle.shift(dy)
 	}
-	return l, nil
+	return nil
 }
 
 // fillRect paints r in c.

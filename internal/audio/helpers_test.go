@@ -261,17 +261,8 @@ func contains(s string, subs ...string) bool {
 	return true
 }
 
-// requireMutagen returns Debian's python3 when it can import mutagen, and
-// otherwise skips (fails under CI), like testtool.Require.
+// requireMutagen returns Debian's python3 when it can import mutagen.
 func requireMutagen(tb testing.TB) string {
 	tb.Helper()
-	python := testtool.Require(tb, "/usr/bin/python3", "python3-mutagen")
-	if b, err := exec.Command(python, "-c", "import mutagen.id3").CombinedOutput(); err != nil {
-		msg := "python3 cannot import mutagen: install the Debian package python3-mutagen: " + string(b)
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return python
+	return testtool.RequirePython(tb, "mutagen.id3", "python3-mutagen")
 }

@@ -124,25 +124,7 @@ func ProbeFile(path string) (Info, error) {
 // probe does Probe's work; its errors lack the "audio: " prefix so that
 // ProbeFile and Decode can add their own context without stutter.
 func probe(r io.ReaderAt, size int64) (layout, error) {
-	if size <= 0 {
-		return layout{}, fmt.Errorf("empty file (0 bytes): %w", ErrNotMP3)
-	}
-	head := make([]byte, 12)
-	n, err := readAt(r, head, 0)
-	if err != nil {
-		return layout{}, err
-	}
-	if kind := otherFormat(head[:n]); kind != "" {
-		return layout{}, fmt.Errorf("this is %s file, not an MP3: %w", kind, ErrNotMP3)
-	}
-	start, err := skipID3v2(r, size)
-	if err != nil {
-		return layout{}, err
-	}
-	if start == size {
-		return layout{}, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, ErrNotMP3)
-	}
-	end, err := trailingTagsStart(r, start, size)
+	start, end, err := audioSpan(r, size)
 	if err != nil {
 		return layout{}, err
 	}
@@ -180,26 +162,66 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 			// left out of the bitrate.
 			l.audioEnd = first + tag.bytes
 		}
-	} else {
-		s, err := scanFrames(r, l.AudioStart, end, h)
-		if err != nil {
-			return layout{}, err
-		}
-		l.Frames, l.audioEnd, truncErr = s.frames, s.end, s.truncated
-		l.VBR = l.VBR || s.vbr
-		if truncErr == nil && isTag && tag.bytes > 0 && first+tag.bytes > end {
-			truncErr = fmt.Errorf("truncated at byte %d: the Info tag promises %d bytes of audio from byte %d, the file holds %d: %w (%w)",
-				size, tag.bytes, first, end-first, ErrNotMP3, ErrTruncated)
-		}
-		if truncErr != nil {
-			// The end of the stream and its padding are gone; keep only
-			// the start trim.
-			l.EncoderPadding = 0
-		}
-		if l.Frames == 0 && truncErr == nil {
-			return layout{}, fmt.Errorf("no audio frames after the %s tag at byte %d: %w", tag.name, first, ErrNotMP3)
-		}
+	} else if truncErr, err = l.countFrames(r, h, first, end, size, tag, isTag); err != nil {
+		return layout{}, err
 	}
+	l.finish(h)
+	return l, truncErr
+}
+
+// audioSpan returns where the MP3 stream of a file of size bytes lies:
+// after its ID3v2 tag, before its trailing tags. A file that is another
+// format, or only a tag, is ErrNotMP3.
+func audioSpan(r io.ReaderAt, size int64) (start, end int64, err error) {
+	if size <= 0 {
+		return 0, 0, fmt.Errorf("empty file (0 bytes): %w", ErrNotMP3)
+	}
+	head := make([]byte, 12)
+	n, err := readAt(r, head, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	if kind := otherFormat(head[:n]); kind != "" {
+		return 0, 0, fmt.Errorf("this is %s file, not an MP3: %w", kind, ErrNotMP3)
+	}
+	start, err = skipID3v2(r, size)
+	if err != nil {
+		return 0, 0, err
+	}
+	if start == size {
+		return 0, 0, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, ErrNotMP3)
+	}
+	end, err = trailingTagsStart(r, start, size)
+	return start, end, err
+}
+
+// countFrames counts the frames where the VBR tag (if isTag) has no count
+// to believe. A stream cut short is not an error but truncErr: what is
+// there can still be played, without the end's padding trim.
+func (l *layout) countFrames(r io.ReaderAt, h frameHeader, first, end, size int64, tag vbrTag, isTag bool) (truncErr, err error) {
+	s, err := scanFrames(r, l.AudioStart, end, h)
+	if err != nil {
+		return nil, err
+	}
+	l.Frames, l.audioEnd, truncErr = s.frames, s.end, s.truncated
+	l.VBR = l.VBR || s.vbr
+	if truncErr == nil && isTag && tag.bytes > 0 && first+tag.bytes > end {
+		truncErr = fmt.Errorf("truncated at byte %d: the Info tag promises %d bytes of audio from byte %d, the file holds %d: %w (%w)",
+			size, tag.bytes, first, end-first, ErrNotMP3, ErrTruncated)
+	}
+	if truncErr != nil {
+		// The end of the stream and its padding are gone; keep only
+		// the start trim.
+		l.EncoderPadding = 0
+	}
+	if l.Frames == 0 && truncErr == nil {
+		return nil, fmt.Errorf("no audio frames after the %s tag at byte %d: %w", tag.name, first, ErrNotMP3)
+	}
+	return truncErr, nil
+}
+
+// finish derives the bitrate and the duration from the frames counted.
+func (l *layout) finish(h frameHeader) {
 	perFrame := float64(h.samples) / float64(h.sampleRate)
 	raw := float64(l.Frames) * perFrame
 	if raw > 0 {
@@ -209,7 +231,6 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		l.EncoderDelay, l.EncoderPadding, l.Gapless = 0, 0, false
 	}
 	l.Duration = float64(l.Samples()) / float64(h.sampleRate)
-	return l, truncErr
 }
 
 // believable reports whether a Xing/Info or VBRI frame count fits the file:

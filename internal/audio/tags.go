@@ -7,11 +7,12 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/bogem/id3v2/v2"
+
+	"github.com/readcast/readcast/internal/atomicfile"
 )
 
 // ErrBadTag is wrapped by errors about an ID3v2 tag that cannot be read, or
@@ -80,7 +81,7 @@ func WriteTagsTo(src, dst string, t Tags) error {
 // replaceTag writes tag followed by the audio of the MP3 at from, without
 // its old tags, to a temporary file in path's directory and renames it over
 // path.
-func replaceTag(from, path string, tag []byte) (err error) {
+func replaceTag(from, path string, tag []byte) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -103,42 +104,18 @@ func replaceTag(from, path string, tag []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := atomicfile.Create(path, st.Mode().Perm())
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Cleanup()
 	if _, err := tmp.Write(tag); err != nil {
 		return err
 	}
 	if _, err := io.Copy(tmp, io.NewSectionReader(src, audioStart, audioEnd-audioStart)); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The rename is durable only once the directory is synced.
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return tmp.Commit()
 }
 
 // encodeTag builds the ID3v2.4 tag for t. bogem/id3v2 encodes the frame
@@ -151,75 +128,8 @@ func encodeTag(t Tags) ([]byte, error) {
 		return nil, err
 	}
 	var frames bytes.Buffer
-	add := func(id string, f id3v2.Framer) error {
-		size := f.Size()
-		if size > maxSyncSafe {
-			return fmt.Errorf("%s frame of %d bytes is over the ID3v2 limit of %d: %w", id, size, maxSyncSafe, ErrBadTag)
-		}
-		frames.WriteString(id)
-		frames.Write(syncSafe(size))
-		frames.Write([]byte{0, 0}) // no flags
-		_, err := f.WriteTo(&frames)
-		return err
-	}
-	text := func(s string) id3v2.TextFrame {
-		return id3v2.TextFrame{Encoding: id3v2.EncodingUTF8, Text: s}
-	}
-	texts := []struct{ id, value string }{
-		{"TIT2", t.Title},
-		{"TPE1", t.Artist},
-		{"TALB", t.Album},
-		{"TRCK", trackNumber(t.Track, t.TrackTotal)},
-		{"TDRC", year(t.Year)},
-		{"TCON", t.Genre},
-	}
-	for _, tf := range texts {
-		if tf.value == "" {
-			continue
-		}
-		if err := add(tf.id, text(tf.value)); err != nil {
-			return nil, err
-		}
-	}
-	if t.Comment != "" {
-		err := add("COMM", id3v2.CommentFrame{Encoding: id3v2.EncodingUTF8, Language: "eng", Text: t.Comment})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if len(t.Cover) > 0 {
-		mime := t.CoverMIME
-		if mime == "" {
-			mime = http.DetectContentType(t.Cover)
-		}
-		err := add("APIC", id3v2.PictureFrame{
-			Encoding:    id3v2.EncodingUTF8,
-			MimeType:    mime,
-			PictureType: id3v2.PTFrontCover,
-			Picture:     t.Cover,
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if len(chapters) > 0 {
-		if err := add("CTOC", id3v2.UnknownFrame{Body: tocBody(chapters, t.Title)}); err != nil {
-			return nil, err
-		}
-	}
-	for _, c := range chapters {
-		title := text(c.Title)
-		err := add("CHAP", id3v2.ChapterFrame{
-			ElementID: c.ID,
-			StartTime: c.Start,
-			EndTime:   c.End,
-			// Offsets unused: players seek by time, and byte offsets
-			// would change whenever the tag does.
-			StartOffset: id3v2.IgnoredOffset,
-			EndOffset:   id3v2.IgnoredOffset,
-			Title:       &title,
-		})
-		if err != nil {
+	for _, f := range tagFrames(t, chapters) {
+		if err := writeFrame(&frames, f.id, f.body); err != nil {
 			return nil, err
 		}
 	}
@@ -230,6 +140,81 @@ func encodeTag(t Tags) ([]byte, error) {
 	tag = append(tag, 'I', 'D', '3', 4, 0, 0)
 	tag = append(tag, syncSafe(frames.Len())...)
 	return append(tag, frames.Bytes()...), nil
+}
+
+// tagFrame is one frame of a tag: its ID and its body.
+type tagFrame struct {
+	id   string
+	body id3v2.Framer
+}
+
+// tagFrames lists the frames of t in the order they are written: the text
+// frames, the comment, the cover, then the table of contents and the
+// chapters (already checked). Empty fields have no frame.
+func tagFrames(t Tags, chapters []Chapter) []tagFrame {
+	text := func(s string) id3v2.TextFrame {
+		return id3v2.TextFrame{Encoding: id3v2.EncodingUTF8, Text: s}
+	}
+	var out []tagFrame
+	texts := []struct{ id, value string }{
+		{"TIT2", t.Title},
+		{"TPE1", t.Artist},
+		{"TALB", t.Album},
+		{"TRCK", trackNumber(t.Track, t.TrackTotal)},
+		{"TDRC", year(t.Year)},
+		{"TCON", t.Genre},
+	}
+	for _, tf := range texts {
+		if tf.value != "" {
+			out = append(out, tagFrame{tf.id, text(tf.value)})
+		}
+	}
+	if t.Comment != "" {
+		out = append(out, tagFrame{"COMM", id3v2.CommentFrame{Encoding: id3v2.EncodingUTF8, Language: "eng", Text: t.Comment}})
+	}
+	if len(t.Cover) > 0 {
+		mime := t.CoverMIME
+		if mime == "" {
+			mime = http.DetectContentType(t.Cover)
+		}
+		out = append(out, tagFrame{"APIC", id3v2.PictureFrame{
+			Encoding:    id3v2.EncodingUTF8,
+			MimeType:    mime,
+			PictureType: id3v2.PTFrontCover,
+			Picture:     t.Cover,
+		}})
+	}
+	if len(chapters) > 0 {
+		out = append(out, tagFrame{"CTOC", id3v2.UnknownFrame{Body: tocBody(chapters, t.Title)}})
+	}
+	for _, c := range chapters {
+		title := text(c.Title)
+		out = append(out, tagFrame{"CHAP", id3v2.ChapterFrame{
+			ElementID: c.ID,
+			StartTime: c.Start,
+			EndTime:   c.End,
+			// Offsets unused: players seek by time, and byte offsets
+			// would change whenever the tag does.
+			StartOffset: id3v2.IgnoredOffset,
+			EndOffset:   id3v2.IgnoredOffset,
+			Title:       &title,
+		}})
+	}
+	return out
+}
+
+// writeFrame appends one ID3v2.4 frame: its header (ID, sync-safe size, no
+// flags) and its body.
+func writeFrame(frames *bytes.Buffer, id string, f id3v2.Framer) error {
+	size := f.Size()
+	if size > maxSyncSafe {
+		return fmt.Errorf("%s frame of %d bytes is over the ID3v2 limit of %d: %w", id, size, maxSyncSafe, ErrBadTag)
+	}
+	frames.WriteString(id)
+	frames.Write(syncSafe(size))
+	frames.Write([]byte{0, 0}) // no flags
+	_, err := f.WriteTo(frames)
+	return err
 }
 
 // checkChapters fills in missing IDs ("chp1", ...), rounds times to the

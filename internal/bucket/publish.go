@@ -89,29 +89,60 @@ type listed struct {
 func (c *Client) Publish(ctx context.Context, t Target, site string, files []export.File, opt Options) (*Report, error) {
 	start := time.Now()
 	req0, sent0 := c.Requests(), c.BytesSent()
-	progress := opt.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	if opt.Parallel <= 0 {
-		opt.Parallel = 4
-	}
-	pause := func(step string) {
-		if opt.Pause != nil {
-			opt.Pause(step)
-		}
-	}
-	rep := &Report{Target: t, DryRun: opt.DryRun}
+	p := newPublishing(c, t, site, opt)
+	rep := p.rep
 	defer func() {
 		rep.Requests, rep.BytesSent = c.Requests()-req0, c.BytesSent()-sent0
 		rep.Elapsed = time.Since(start)
 	}()
+	content, pages, feeds, err := sortFiles(files)
+	if err != nil {
+		return rep, err
+	}
+	existing, err := c.list(ctx, t)
+	if err != nil {
+		return rep, fmt.Errorf("listing %s: %w", t, err)
+	}
+	// 1. Content-addressed objects: new names only.
+	if err := p.uploadContent(ctx, content, existing); err != nil {
+		return rep, err
+	}
+	// 2. Pages, which link to the objects above; 3. the feed, last.
+	fmt.Fprintf(p.progress, "pages: %d\n", len(pages))
+	p.pause("pages")
+	if err := each(ctx, pages, p.opt.Parallel, p.upload); err != nil {
+		return rep, err
+	}
+	p.pause("feed")
+	if err := each(ctx, feeds, 1, p.upload); err != nil {
+		return rep, err
+	}
+	if opt.CORS && !opt.DryRun {
+		if err := c.putCORS(ctx, t); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(p.progress, "applied the CORS rule to bucket %s\n", t.Bucket)
+	}
+	if opt.Prune > 0 {
+		p.pause("prune")
+		keep := map[string]bool{}
+		for _, f := range files {
+			keep[t.key(f.File)] = true
+		}
+		if err := c.prune(ctx, t, existing, keep, time.Now().Add(-opt.Prune), opt.DryRun, rep, p.progress); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
 
-	var content, pages, feeds []export.File
+// sortFiles parts the export by when its files go up: content-addressed
+// objects (Cache-Control immutable), pages, and the feed.
+func sortFiles(files []export.File) (content, pages, feeds []export.File, err error) {
 	for _, f := range files {
 		switch {
 		case f.ContentType == "":
-			return rep, fmt.Errorf("bucket: %s has no Content-Type", f.Path)
+			return nil, nil, nil, fmt.Errorf("bucket: %s has no Content-Type", f.Path)
 		case strings.Contains(f.CacheControl, "immutable"):
 			content = append(content, f)
 		case strings.HasPrefix(f.ContentType, "application/rss+xml"):
@@ -121,81 +152,77 @@ func (c *Client) Publish(ctx context.Context, t Target, site string, files []exp
 		}
 	}
 	if len(feeds) == 0 {
-		return rep, errors.New("bucket: the export has no feed: nothing to publish")
+		return nil, nil, nil, errors.New("bucket: the export has no feed: nothing to publish")
 	}
+	return content, pages, feeds, nil
+}
 
-	existing, err := c.list(ctx, t)
-	if err != nil {
-		return rep, fmt.Errorf("listing %s: %w", t, err)
+// publishing is one Publish under way: where it goes, and its report.
+type publishing struct {
+	c        *Client
+	t        Target
+	site     string
+	opt      Options
+	progress io.Writer
+	mu       sync.Mutex // guards rep during parallel uploads
+	rep      *Report
+}
+
+func newPublishing(c *Client, t Target, site string, opt Options) *publishing {
+	p := &publishing{c: c, t: t, site: site, opt: opt, progress: opt.Progress, rep: &Report{Target: t, DryRun: opt.DryRun}}
+	if p.progress == nil {
+		p.progress = io.Discard
 	}
-	var mu sync.Mutex
-	upload := func(ctx context.Context, f export.File) error {
-		key := t.key(f.File)
-		if !opt.DryRun {
-			if err := c.put(ctx, t, key, filepath.Join(site, filepath.FromSlash(f.File)), f); err != nil {
-				return err
-			}
+	if p.opt.Parallel <= 0 {
+		p.opt.Parallel = 4
+	}
+	return p
+}
+
+func (p *publishing) pause(step string) {
+	if p.opt.Pause != nil {
+		p.opt.Pause(step)
+	}
+}
+
+// upload puts one file (or, in a dry run, only reports it).
+func (p *publishing) upload(ctx context.Context, f export.File) error {
+	key := p.t.key(f.File)
+	if !p.opt.DryRun {
+		if err := p.c.put(ctx, p.t, key, filepath.Join(p.site, filepath.FromSlash(f.File)), f); err != nil {
+			return err
 		}
-		mu.Lock()
-		rep.Uploaded = append(rep.Uploaded, key)
-		rep.UploadedBytes += f.Size
-		mu.Unlock()
-		fmt.Fprintf(progress, "%s %s (%s)\n", map[bool]string{false: "uploaded", true: "would upload"}[opt.DryRun], key, mb(f.Size))
-		return nil
 	}
+	p.mu.Lock()
+	p.rep.Uploaded = append(p.rep.Uploaded, key)
+	p.rep.UploadedBytes += f.Size
+	p.mu.Unlock()
+	fmt.Fprintf(p.progress, "%s %s (%s)\n", map[bool]string{false: "uploaded", true: "would upload"}[p.opt.DryRun], key, mb(f.Size))
+	return nil
+}
 
-	// 1. Content-addressed objects: new names only.
+// uploadContent uploads the content-addressed files the bucket lacks (a
+// key of the same size counts as there).
+func (p *publishing) uploadContent(ctx context.Context, content []export.File, existing map[string]listed) error {
 	var todo []export.File
 	for _, f := range content {
-		if o, ok := existing[t.key(f.File)]; ok && o.size == f.Size {
-			rep.Skipped++
-			rep.SkippedBytes += f.Size
+		if o, ok := existing[p.t.key(f.File)]; ok && o.size == f.Size {
+			p.rep.Skipped++
+			p.rep.SkippedBytes += f.Size
 			continue
 		}
 		todo = append(todo, f)
 	}
-	fmt.Fprintf(progress, "content-addressed: %d to upload, %d already in the bucket (%s)\n", len(todo), rep.Skipped, mb(rep.SkippedBytes))
-	pause("content")
+	fmt.Fprintf(p.progress, "content-addressed: %d to upload, %d already in the bucket (%s)\n", len(todo), p.rep.Skipped, mb(p.rep.SkippedBytes))
+	p.pause("content")
 	var first sync.Once
-	if err := each(ctx, todo, opt.Parallel, func(ctx context.Context, f export.File) error {
-		if err := upload(ctx, f); err != nil {
+	return each(ctx, todo, p.opt.Parallel, func(ctx context.Context, f export.File) error {
+		if err := p.upload(ctx, f); err != nil {
 			return err
 		}
-		first.Do(func() { pause("content-partial") })
+		first.Do(func() { p.pause("content-partial") })
 		return nil
-	}); err != nil {
-		return rep, err
-	}
-
-	// 2. Pages, which link to the objects above; 3. the feed, last.
-	fmt.Fprintf(progress, "pages: %d\n", len(pages))
-	pause("pages")
-	if err := each(ctx, pages, opt.Parallel, upload); err != nil {
-		return rep, err
-	}
-	pause("feed")
-	if err := each(ctx, feeds, 1, upload); err != nil {
-		return rep, err
-	}
-
-	if opt.CORS && !opt.DryRun {
-		if err := c.putCORS(ctx, t); err != nil {
-			return rep, err
-		}
-		fmt.Fprintf(progress, "applied the CORS rule to bucket %s\n", t.Bucket)
-	}
-
-	if opt.Prune > 0 {
-		pause("prune")
-		keep := map[string]bool{}
-		for _, f := range files {
-			keep[t.key(f.File)] = true
-		}
-		if err := c.prune(ctx, t, existing, keep, time.Now().Add(-opt.Prune), opt.DryRun, rep, progress); err != nil {
-			return rep, err
-		}
-	}
-	return rep, nil
+	})
 }
 
 // list returns the objects under t's prefix by key.

@@ -103,9 +103,11 @@ var gzipWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// newMemAsset makes an in-memory asset, content-addressed when path ends
-// with the hash placeholder.
-func newMemAsset(path, typ string, body []byte, modTime time.Time, immutable, cors bool) *Asset {
+// NewAsset makes an in-memory asset of body: hashed for its ETag, and
+// gzip-compressed once when its type is text and compression pays. Every
+// in-memory asset readcast serves is made here (the show's files, the
+// player's pages and static files), so they follow one rule.
+func NewAsset(path, typ string, body []byte, modTime time.Time, immutable, cors bool) *Asset {
 	sum := sha(body)
 	a := &Asset{
 		Path: path, Type: typ, Body: body, Size: int64(len(body)),

@@ -8,7 +8,6 @@ import (
 	"image"
 	_ "image/jpeg" // covers
 	_ "image/png"
-	"io"
 	"io/fs"
 	"math"
 	"net/url"
@@ -272,16 +271,10 @@ func (c *Cache) fileSHA(path string, fi os.FileInfo) (string, error) {
 			return h, nil
 		}
 	}
-	f, err := os.Open(path)
+	h, err := timing.HashFile(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	hw := sha256.New()
-	if _, err := io.Copy(hw, f); err != nil {
-		return "", err
-	}
-	h := hex.EncodeToString(hw.Sum(nil))
 	if c != nil {
 		c.mu.Lock()
 		c.hashes[k] = h
@@ -405,7 +398,7 @@ func (s *Snapshot) loadCover(dir string, cache *Cache) error {
 		return err
 	}
 	sum := sha(body)
-	s.Cover = s.add(newMemAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
+	s.Cover = s.add(NewAsset(contentName("/cover", sum, ext), typ, body, modTime, true, true))
 	return nil
 }
 
@@ -678,10 +671,14 @@ func findTiming(dir, slug, mp3, sum, textKey string, e *Episode, info audio.Info
 // of its episode.
 var errOtherText = errors.New("the text changed since the recording was timed")
 
+// TimingsPath is the directory of the episodes directory dir where timing
+// maps are kept by recording hash.
+func TimingsPath(dir string) string { return filepath.Join(dir, AudioDir, TimingsDir) }
+
 // TimingPath is where the timing map of the recording with the given
 // content hash is kept.
 func TimingPath(dir, audioSHA256 string) string {
-	return filepath.Join(dir, AudioDir, TimingsDir, audioSHA256+".json")
+	return filepath.Join(TimingsPath(dir), audioSHA256+".json")
 }
 
 // Untimed describes a recording that has no valid timing map: the input an
@@ -742,14 +739,14 @@ func (s *Snapshot) render(e *Episode, doc transcript.Doc) error {
 		if err != nil {
 			return fmt.Errorf("catalog: episode %s: %s transcript: %w", slug, f.format, err)
 		}
-		a := s.add(newMemAsset("/transcripts/"+contentName(slug, sha(body), f.ext), f.typ, body, modTime, true, true))
+		a := s.add(NewAsset("/transcripts/"+contentName(slug, sha(body), f.ext), f.typ, body, modTime, true, true))
 		e.Transcripts = append(e.Transcripts, Transcript{Format: f.format, Asset: a})
 	}
 	body, err := transcript.Chapters(doc)
 	if err != nil {
 		return fmt.Errorf("catalog: episode %s: chapters: %w", slug, err)
 	}
-	e.ChaptersDoc = s.add(newMemAsset("/chapters/"+contentName(slug, sha(body), ".json"), TypeChapters, body, modTime, true, true))
+	e.ChaptersDoc = s.add(NewAsset("/chapters/"+contentName(slug, sha(body), ".json"), TypeChapters, body, modTime, true, true))
 	return nil
 }
 
@@ -820,7 +817,7 @@ func (s *Snapshot) buildFeed(cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("catalog: feed: %w", err)
 	}
-	s.Feed = s.add(newMemAsset(FeedPath, TypeFeed, body, fs.LastBuild, false, true))
+	s.Feed = s.add(NewAsset(FeedPath, TypeFeed, body, fs.LastBuild, false, true))
 	return nil
 }
 

@@ -59,7 +59,7 @@ func TextKey(ep segment.Episode) string {
 // episode is kept: alignment writes here, so that each (recording, text)
 // pair is aligned once and an edit that is reverted finds its timings again.
 func TimingPathFor(dir, audioSHA256, textKey string) string {
-	return filepath.Join(dir, AudioDir, TimingsDir, audioSHA256+"."+textKey+".json")
+	return filepath.Join(TimingsPath(dir), audioSHA256+"."+textKey+".json")
 }
 
 // ChapterKey names a list of chapters as ID3 frames would hold them.
@@ -150,16 +150,9 @@ func ReadRecording(dir, slug string) (Recording, error) {
 		return r, fmt.Errorf("catalog: %w", err)
 	}
 	r.File, r.Exists = real, true
-	f, err := os.Open(real)
-	if err != nil {
-		return r, fmt.Errorf("catalog: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if r.SHA256, err = timing.HashFile(real); err != nil {
 		return r, fmt.Errorf("catalog: hash %s: %w", real, err)
 	}
-	r.SHA256 = hex.EncodeToString(h.Sum(nil))
 	r.Narrated = narrated(dir, slug, r.SHA256)
 	return r, nil
 }
@@ -185,7 +178,7 @@ func narrated(dir, slug, sum string) bool {
 // timedBefore reports whether the recording with hash sum has a timing
 // map for some text of its episode: it was synchronized before an edit.
 func timedBefore(dir, sum string) bool {
-	maps, _ := filepath.Glob(filepath.Join(dir, AudioDir, TimingsDir, sum+"*.json"))
+	maps, _ := filepath.Glob(filepath.Join(TimingsPath(dir), sum+"*.json"))
 	return len(maps) > 0
 }
 

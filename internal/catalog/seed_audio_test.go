@@ -207,7 +207,7 @@ func TestSeedSpeechStartsOnTime(t *testing.T) {
 
 func TestSeedChaptersInsideTheMP3(t *testing.T) {
 	testtool.Require(t, "ffprobe", "ffmpeg")
-	testtool.Require(t, "python3", "python3")
+	python := testtool.RequirePython(t, "mutagen.id3", "python3-mutagen")
 	for _, e := range seedEpisodes(t) {
 		out, err := exec.Command("ffprobe", "-v", "error", "-show_chapters", "-of", "json", e.Audio.File).Output()
 		if err != nil {
@@ -245,7 +245,7 @@ assert len(toc) == 1, "CTOC frames: %d" % len(toc)
 c = toc[0]
 assert c.flags & id3.CTOCFlags.TOP_LEVEL and c.flags & id3.CTOCFlags.ORDERED, c.flags
 print(len(c.child_element_ids), len(chap))`
-		out, err = exec.Command("/usr/bin/python3", "-c", script, e.Audio.File).CombinedOutput()
+		out, err = exec.Command(python, "-c", script, e.Audio.File).CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: mutagen: %v\n%s", e.Slug(), err, out)
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -34,7 +32,7 @@ func serve(tb testing.TB, dir string, wrap func(http.Handler, *catalog.Snapshot)
 	for _, p := range snap.Problems {
 		tb.Errorf("show problem: %v", p)
 	}
-	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Snapshot: snap})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -50,6 +50,20 @@ var uuidForm = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 // checkChannel checks the channel's own tags; feedURL is the URL the feed
 // was fetched from.
 func checkChannel(f *findings, c *channel, feedURL string) {
+	checkChannelRSS(f, c)
+	checkShowImage(f, c)
+	checkCategories(f, c)
+	checkChannelITunes(f, c)
+	checkSelfLink(f, c, feedURL)
+	checkPodcastGUID(f, c, feedURL)
+	checkLocked(f, c)
+	if len(c.items) == 0 {
+		f.fail("", "the feed has no <item>")
+	}
+}
+
+// checkChannelRSS checks the RSS version and the channel's RSS elements.
+func checkChannelRSS(f *findings, c *channel) {
 	if c.version.value != "2.0" {
 		f.fail("", "rss version %q is not \"2.0\"", c.version.value)
 	}
@@ -64,7 +78,10 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 	if required(f, "<link>", c.link) {
 		absolute(f, "<link>", c.link.value)
 	}
+}
 
+// checkShowImage checks the show's artwork link.
+func checkShowImage(f *findings, c *channel) {
 	switch {
 	case !c.image.ok || c.image.value == "":
 		f.fail("", "itunes:image with an href is missing; Apple requires show artwork")
@@ -77,7 +94,10 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 			}
 		}
 	}
+}
 
+// checkCategories checks itunes:category against Apple's list.
+func checkCategories(f *findings, c *channel) {
 	if len(c.categories) == 0 {
 		f.fail("", "itunes:category is missing; Apple requires a category from its list")
 	}
@@ -96,7 +116,11 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 			}
 		}
 	}
+}
 
+// checkChannelITunes checks the itunes: tags Apple requires or reads:
+// explicit, owner, author and type.
+func checkChannelITunes(f *findings, c *channel) {
 	switch {
 	case !c.explicit.ok:
 		f.fail("", "itunes:explicit is missing; Apple requires \"true\" or \"false\"")
@@ -118,7 +142,10 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 	case c.typ.value != "episodic" && c.typ.value != "serial":
 		f.fail("", "itunes:type %q must be \"episodic\" or \"serial\"", c.typ.value)
 	}
+}
 
+// checkSelfLink checks that atom:link rel="self" names the URL fetched.
+func checkSelfLink(f *findings, c *channel, feedURL string) {
 	switch {
 	case len(c.selfLinks) == 0:
 		f.fail("", "atom:link rel=\"self\" is missing; it must give the feed's URL, %s", feedURL)
@@ -128,7 +155,11 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 	if len(c.selfLinks) > 1 {
 		f.warn("", "%d atom:link rel=\"self\" elements; a feed has one", len(c.selfLinks))
 	}
+}
 
+// checkPodcastGUID checks podcast:guid: a UUID, normally the UUIDv5 of the
+// feed's URL.
+func checkPodcastGUID(f *findings, c *channel, feedURL string) {
 	switch {
 	case !c.guid.ok:
 		f.warn("", "podcast:guid is missing")
@@ -137,22 +168,22 @@ func checkChannel(f *findings, c *channel, feedURL string) {
 	case !strings.EqualFold(c.guid.value, feed.GUID(feedURL)):
 		f.warn("", "podcast:guid %s is not the UUIDv5 of this feed's URL (%s); right only if the show moved here", c.guid.value, feed.GUID(feedURL))
 	}
+}
+
+// checkLocked checks podcast:locked and its owner.
+func checkLocked(f *findings, c *channel) {
 	switch {
 	case !c.locked.ok:
 		f.warn("", "podcast:locked is missing; other platforms may import the show")
+		return
 	case c.locked.value != "yes" && c.locked.value != "no":
 		f.fail("", "podcast:locked %q must be \"yes\" or \"no\"", c.locked.value)
 	}
-	if c.locked.ok {
-		switch {
-		case !c.lockedOwner.ok || c.lockedOwner.value == "":
-			f.fail("", "podcast:locked has no owner attribute; importers such as Partytime ignore it without one")
-		case !isEmail(c.lockedOwner.value):
-			f.fail("", "podcast:locked owner %q is not an email address", c.lockedOwner.value)
-		}
-	}
-	if len(c.items) == 0 {
-		f.fail("", "the feed has no <item>")
+	switch {
+	case !c.lockedOwner.ok || c.lockedOwner.value == "":
+		f.fail("", "podcast:locked has no owner attribute; importers such as Partytime ignore it without one")
+	case !isEmail(c.lockedOwner.value):
+		f.fail("", "podcast:locked owner %q is not an email address", c.lockedOwner.value)
 	}
 }
 
@@ -180,29 +211,55 @@ func checkItem(f *findings, it item, serial bool) facts {
 	if !it.guid.ok || it.guid.value == "" {
 		f.fail("", "<guid> is missing; apps tell episodes apart by it")
 	}
+	checkEnclosure(f, it, &x)
+	checkDuration(f, it, &x)
+	checkEpisodeNumber(f, it, serial, &x)
+	checkPubDate(f, it, &x)
+	if it.explicit.ok && it.explicit.value != "true" && it.explicit.value != "false" {
+		f.fail("", "itunes:explicit %q must be \"true\" or \"false\"", it.explicit.value)
+	}
+	if it.image.ok && it.image.value != "" {
+		absolute(f, "itunes:image href", it.image.value)
+	}
+	for _, t := range it.transcripts {
+		checkTranscriptLink(f, t)
+	}
+	if it.chapters != nil {
+		checkChaptersLink(f, it.chapters)
+	}
+	if it.pscPresent {
+		checkPSC(f, it, &x)
+	}
+	return x
+}
 
+// checkEnclosure checks the enclosure's url, length and type.
+func checkEnclosure(f *findings, it item, x *facts) {
 	if !it.enclosure {
 		f.fail("", "<enclosure> is missing")
-	} else {
-		if !it.encURL.ok || it.encURL.value == "" {
-			f.fail("", "enclosure has no url")
-		} else {
-			x.urlOK = absolute(f, "enclosure url", it.encURL.value)
-		}
-		n, err := strconv.ParseInt(it.encLength.value, 10, 64)
-		if err != nil || n <= 0 {
-			f.fail(it.encURL.value, "enclosure length %q is not a positive integer (the file's size in bytes)", it.encLength.value)
-		} else {
-			x.length, x.lengthOK = n, true
-		}
-		switch {
-		case !it.encType.ok || it.encType.value == "":
-			f.fail(it.encURL.value, "enclosure has no type")
-		case !contains(enclosureTypes, it.encType.value):
-			f.fail(it.encURL.value, "enclosure type %q is not one Apple accepts (%s)", it.encType.value, strings.Join(enclosureTypes, ", "))
-		}
+		return
 	}
+	if !it.encURL.ok || it.encURL.value == "" {
+		f.fail("", "enclosure has no url")
+	} else {
+		x.urlOK = absolute(f, "enclosure url", it.encURL.value)
+	}
+	n, err := strconv.ParseInt(it.encLength.value, 10, 64)
+	if err != nil || n <= 0 {
+		f.fail(it.encURL.value, "enclosure length %q is not a positive integer (the file's size in bytes)", it.encLength.value)
+	} else {
+		x.length, x.lengthOK = n, true
+	}
+	switch {
+	case !it.encType.ok || it.encType.value == "":
+		f.fail(it.encURL.value, "enclosure has no type")
+	case !contains(enclosureTypes, it.encType.value):
+		f.fail(it.encURL.value, "enclosure type %q is not one Apple accepts (%s)", it.encType.value, strings.Join(enclosureTypes, ", "))
+	}
+}
 
+// checkDuration checks itunes:duration.
+func checkDuration(f *findings, it item, x *facts) {
 	if !it.duration.ok {
 		f.fail("", "itunes:duration is missing")
 	} else if d, err := parseDuration(it.duration.value); err != nil {
@@ -212,7 +269,11 @@ func checkItem(f *findings, it item, serial bool) facts {
 	} else {
 		x.duration, x.durationOK = d, true
 	}
+}
 
+// checkEpisodeNumber checks itunes:episodeType and itunes:episode, which a
+// serial show's full episodes need.
+func checkEpisodeNumber(f *findings, it item, serial bool, x *facts) {
 	x.full = true
 	if it.episodeType.ok {
 		switch it.episodeType.value {
@@ -234,71 +295,77 @@ func checkItem(f *findings, it item, serial bool) facts {
 	case serial && x.full:
 		f.fail("", "itunes:episode is missing; a serial show numbers every full episode")
 	}
+}
 
+// checkPubDate checks pubDate, and that its weekday is the date's.
+func checkPubDate(f *findings, it item, x *facts) {
 	if !it.pubDate.ok || it.pubDate.value == "" {
 		f.fail("", "<pubDate> is missing")
-	} else if t, err := parseDate(it.pubDate.value); err != nil {
+		return
+	}
+	t, err := parseDate(it.pubDate.value)
+	if err != nil {
 		f.fail("", "%v", err)
+		return
+	}
+	x.published, x.publishedOK = t, true
+	if wd, _, ok := strings.Cut(it.pubDate.value, ","); ok && len(wd) == 3 && wd != t.Weekday().String()[:3] {
+		f.warn("", "<pubDate> %q says %s, but that day is a %s", it.pubDate.value, wd, t.Weekday())
+	}
+}
+
+// checkTranscriptLink checks one podcast:transcript: its url, a type apps
+// know, rel="captions" exactly on the timed formats, and its language.
+func checkTranscriptLink(f *findings, t transcriptLink) {
+	switch {
+	case !t.url.ok || t.url.value == "":
+		f.fail("", "podcast:transcript has no url")
+	default:
+		absolute(f, "podcast:transcript url", t.url.value)
+	}
+	switch {
+	case !t.typ.ok || t.typ.value == "":
+		f.fail(t.url.value, "podcast:transcript has no type")
+	case !transcriptTypes[t.typ.value]:
+		f.fail(t.url.value, "podcast:transcript type %q is not a transcript type apps know (text/vtt, application/x-subrip, application/json, text/html, text/plain)", t.typ.value)
+	case timedTypes[t.typ.value] && t.rel.value != relCaptions:
+		f.fail(t.url.value, "podcast:transcript of type %s has no rel=\"captions\"; apps show only those as captions", t.typ.value)
+	case !timedTypes[t.typ.value] && t.rel.value == relCaptions:
+		f.fail(t.url.value, "podcast:transcript of type %s is marked rel=\"captions\" but has no time codes", t.typ.value)
+	}
+	if t.language.ok && !language.MatchString(t.language.value) {
+		f.warn(t.url.value, "podcast:transcript language %q is not an ISO 639 code", t.language.value)
+	}
+}
+
+// checkChaptersLink checks podcast:chapters: an absolute url and the JSON
+// chapters type.
+func checkChaptersLink(f *findings, c *chaptersLink) {
+	if !c.url.ok || c.url.value == "" {
+		f.fail("", "podcast:chapters has no url")
 	} else {
-		x.published, x.publishedOK = t, true
-		if wd, _, ok := strings.Cut(it.pubDate.value, ","); ok && len(wd) == 3 && wd != t.Weekday().String()[:3] {
-			f.warn("", "<pubDate> %q says %s, but that day is a %s", it.pubDate.value, wd, t.Weekday())
-		}
+		absolute(f, "podcast:chapters url", c.url.value)
 	}
+	if c.typ.value != typeChapters {
+		f.fail(c.url.value, "podcast:chapters type %q is not %q", c.typ.value, typeChapters)
+	}
+}
 
-	if it.explicit.ok && it.explicit.value != "true" && it.explicit.value != "false" {
-		f.fail("", "itunes:explicit %q must be \"true\" or \"false\"", it.explicit.value)
+// checkPSC checks each psc:chapter's start and title, and collects the
+// starts into x.
+func checkPSC(f *findings, it item, x *facts) {
+	x.pscOK = true
+	for i, c := range it.psc {
+		s, err := parseNPT(c.start.value)
+		if err != nil {
+			f.fail("", "psc:chapter %d start %q is not a time like 00:01:02.500", i+1, c.start.value)
+			x.pscOK = false
+		}
+		if !c.title.ok || c.title.value == "" {
+			f.fail("", "psc:chapter %d has no title", i+1)
+		}
+		x.psc = append(x.psc, s)
 	}
-	if it.image.ok && it.image.value != "" {
-		absolute(f, "itunes:image href", it.image.value)
-	}
-
-	for _, t := range it.transcripts {
-		switch {
-		case !t.url.ok || t.url.value == "":
-			f.fail("", "podcast:transcript has no url")
-		default:
-			absolute(f, "podcast:transcript url", t.url.value)
-		}
-		switch {
-		case !t.typ.ok || t.typ.value == "":
-			f.fail(t.url.value, "podcast:transcript has no type")
-		case !transcriptTypes[t.typ.value]:
-			f.fail(t.url.value, "podcast:transcript type %q is not a transcript type apps know (text/vtt, application/x-subrip, application/json, text/html, text/plain)", t.typ.value)
-		case timedTypes[t.typ.value] && t.rel.value != relCaptions:
-			f.fail(t.url.value, "podcast:transcript of type %s has no rel=\"captions\"; apps show only those as captions", t.typ.value)
-		case !timedTypes[t.typ.value] && t.rel.value == relCaptions:
-			f.fail(t.url.value, "podcast:transcript of type %s is marked rel=\"captions\" but has no time codes", t.typ.value)
-		}
-		if t.language.ok && !language.MatchString(t.language.value) {
-			f.warn(t.url.value, "podcast:transcript language %q is not an ISO 639 code", t.language.value)
-		}
-	}
-	if c := it.chapters; c != nil {
-		if !c.url.ok || c.url.value == "" {
-			f.fail("", "podcast:chapters has no url")
-		} else {
-			absolute(f, "podcast:chapters url", c.url.value)
-		}
-		if c.typ.value != typeChapters {
-			f.fail(c.url.value, "podcast:chapters type %q is not %q", c.typ.value, typeChapters)
-		}
-	}
-	if it.pscPresent {
-		x.pscOK = true
-		for i, c := range it.psc {
-			s, err := parseNPT(c.start.value)
-			if err != nil {
-				f.fail("", "psc:chapter %d start %q is not a time like 00:01:02.500", i+1, c.start.value)
-				x.pscOK = false
-			}
-			if !c.title.ok || c.title.value == "" {
-				f.fail("", "psc:chapter %d has no title", i+1)
-			}
-			x.psc = append(x.psc, s)
-		}
-	}
-	return x
 }
 
 // checkItems checks what holds between items: unique GUIDs, enclosure URLs

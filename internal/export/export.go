@@ -2,10 +2,7 @@ package export
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,8 +11,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/readcast/readcast/internal/atomicfile"
 )
 
 // File is one exported file.
@@ -47,7 +45,7 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 		return nil, fmt.Errorf("export: base URL %q must be absolute", baseURL)
 	}
 	out = filepath.Clean(out)
-	tmp, err := mkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	tmp, err := atomicfile.MkdirTemp(out)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -82,30 +80,12 @@ func Export(ctx context.Context, h http.Handler, baseURL, out string) ([]File, e
 			}
 		}
 	}
-	if err := replace(tmp, out); err != nil {
-		return nil, err
+	if err := atomicfile.ReplaceDir(tmp, out); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
 	}
 	done = true
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
-}
-
-// mkdirTemp makes a new directory in dir whose name starts with prefix,
-// with mode 0755 less the umask, as every directory of the export has:
-// os.MkdirTemp's 0700 would keep a web server running as another user out
-// of the whole site once the directory is renamed into place.
-func mkdirTemp(dir, prefix string) (string, error) {
-	for range 100 {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
-		err := os.Mkdir(name, 0o755)
-		if err == nil {
-			return name, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return "", err
-		}
-	}
-	return "", fmt.Errorf("no unused name for a directory in %s", dir)
 }
 
 type fetched struct {
@@ -244,29 +224,4 @@ func findLinks(body []byte, base *url.URL, prefix, from string) []string {
 		out = append(out, p)
 	}
 	return out
-}
-
-// replace puts the finished export at out, moving any previous one aside
-// first and removing it only after the rename succeeded.
-func replace(tmp, out string) error {
-	old := ""
-	if _, err := os.Stat(out); err == nil {
-		old = out + ".old"
-		os.RemoveAll(old)
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
-		return fmt.Errorf("export: %w", err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
 }

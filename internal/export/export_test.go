@@ -3,8 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,7 +21,7 @@ func seedHandler(t *testing.T) (http.Handler, *catalog.Snapshot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Snapshot: snap})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/readcast/readcast/internal/espeak"
 )
 
 // EspeakEngine speaks with espeak-ng. The espeak-ng program reports no
@@ -38,7 +38,7 @@ func (e *EspeakEngine) Name() string { return EspeakNG }
 
 // Check looks for espeak-ng.
 func (e *EspeakEngine) Check(ctx context.Context) error {
-	_, err := lookPath("espeak-ng", "espeak-ng")
+	_, err := lookPath(espeak.Program, espeak.Program)
 	return err
 }
 
@@ -48,7 +48,7 @@ const espeakGap = 50
 
 // Synthesize runs espeak-ng twice per text.
 func (e *EspeakEngine) Synthesize(ctx context.Context, texts []string, emit func(int, Speech) error) error {
-	path, err := lookPath("espeak-ng", "espeak-ng")
+	path, err := lookPath(espeak.Program, espeak.Program)
 	if err != nil {
 		return err
 	}
@@ -72,21 +72,17 @@ func (e *EspeakEngine) Synthesize(ctx context.Context, texts []string, emit func
 	return nil
 }
 
-func (e *EspeakEngine) run(ctx context.Context, espeak, wav, text string, args ...string) ([]float32, int, error) {
-	args = append([]string{"-v", e.voice(), "-w", wav, "--stdin"}, args...)
-	cmd := exec.CommandContext(ctx, espeak, args...)
-	cmd.Stdin = strings.NewReader(text)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, ctx.Err()
+func (e *EspeakEngine) run(ctx context.Context, path, wav, text string, wordGap int) ([]float32, int, error) {
+	if err := espeak.Speak(ctx, path, e.voice(), text, wav, wordGap); err != nil {
+		if ee, ok := errors.AsType[*espeak.Error](err); ok {
+			return nil, 0, fmt.Errorf("espeak-ng: %w: %s", ee.Err, lastLines(ee.Output, 3))
 		}
-		return nil, 0, fmt.Errorf("espeak-ng: %w: %s", err, lastLines(string(out), 3))
+		return nil, 0, err
 	}
 	return readWAV(wav)
 }
 
-func (e *EspeakEngine) say(ctx context.Context, espeak, dir, text string) (Speech, error) {
+func (e *EspeakEngine) say(ctx context.Context, path, dir, text string) (Speech, error) {
 	var tokens []string
 	for _, t := range strings.Fields(text) {
 		if wordKey(t) != "" {
@@ -96,11 +92,11 @@ func (e *EspeakEngine) say(ctx context.Context, espeak, dir, text string) (Speec
 	if len(tokens) == 0 {
 		return Speech{}, errors.New("espeak-ng: nothing to say")
 	}
-	x, rate, err := e.run(ctx, espeak, filepath.Join(dir, "s.wav"), text)
+	x, rate, err := e.run(ctx, path, filepath.Join(dir, "s.wav"), text, 0)
 	if err != nil {
 		return Speech{}, err
 	}
-	gapped, grate, err := e.run(ctx, espeak, filepath.Join(dir, "g.wav"), text, "-g", strconv.Itoa(espeakGap))
+	gapped, grate, err := e.run(ctx, path, filepath.Join(dir, "g.wav"), text, espeakGap)
 	if err != nil {
 		return Speech{}, err
 	}
@@ -157,35 +153,62 @@ func silences(x []float32, from, to, minLen int) [][2]int {
 // spoken with a long gap after every word.
 func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) []Word {
 	whole := []Word{{Text: strings.Join(tokens, " "), Start: float64(onset) / float64(rate), End: float64(offset) / float64(rate)}}
-	gs, ge, ok := speechBounds(gapped, rate)
+	segs, baseGap, ok := gappedSegments(gapped, rate, len(tokens))
 	if !ok {
-		return whole
-	}
-	gaps := silences(gapped, gs, ge, espeakGap*rate/100*6/10)
-	if len(gaps)+1 < len(tokens)/2 {
 		return whole // the gaps did not come out: nothing to measure
 	}
-	// espeak's segments: speech between gaps (a number's words each make one).
-	type seg struct{ start, end int }
-	segs := make([]seg, 0, len(gaps)+1)
-	prev := gs
-	baseGap := math.MaxInt
-	for _, g := range gaps {
-		segs = append(segs, seg{prev, g[0]})
-		prev = g[1]
-		baseGap = min(baseGap, g[1]-g[0])
-	}
-	segs = append(segs, seg{prev, ge})
 	durs := make([]float64, len(segs))
 	for i, sg := range segs {
 		durs[i] = float64(sg.end - sg.start)
 	}
 	groups := groupSegments(tokens, durs)
+	line, total := timeline(segs, groups, baseGap)
+	if total <= 0 {
+		return whole
+	}
+	at := pinTimeline(line, total, x, rate, onset, offset)
+	words := tokenWords(tokens, groups, line, at)
+	if len(words) == 0 {
+		return whole
+	}
+	return words
+}
 
-	// The timeline of the gapped run with the inserted gaps taken out: what
-	// remains of each gap is the pause espeak would have made anyway.
-	type interval struct{ start, end float64 }
-	line := make([]interval, len(tokens))
+// sampleSpan is [start, end) in samples.
+type sampleSpan struct{ start, end int }
+
+// gappedSegments finds espeak's segments in the gapped run: the speech
+// between its inserted gaps (a number's words each make one), and the
+// shortest gap, which is the inserted part of every gap. ok is false when
+// the gaps did not come out for about half the tokens.
+func gappedSegments(gapped []float32, rate, tokens int) (segs []sampleSpan, baseGap int, ok bool) {
+	gs, ge, ok := speechBounds(gapped, rate)
+	if !ok {
+		return nil, 0, false
+	}
+	gaps := silences(gapped, gs, ge, espeakGap*rate/100*6/10)
+	if len(gaps)+1 < tokens/2 {
+		return nil, 0, false
+	}
+	segs = make([]sampleSpan, 0, len(gaps)+1)
+	prev := gs
+	baseGap = math.MaxInt
+	for _, g := range gaps {
+		segs = append(segs, sampleSpan{prev, g[0]})
+		prev = g[1]
+		baseGap = min(baseGap, g[1]-g[0])
+	}
+	return append(segs, sampleSpan{prev, ge}), baseGap, true
+}
+
+// interval is a token's [start, end) on the timeline, in samples.
+type interval struct{ start, end float64 }
+
+// timeline lays the tokens out as the gapped run spoke them, with the
+// inserted gaps taken out: what remains of each gap is the pause espeak
+// would have made anyway. It returns each token's interval and the length.
+func timeline(segs []sampleSpan, groups []int, baseGap int) ([]interval, float64) {
+	line := make([]interval, len(groups))
 	t := 0.0
 	k := 0
 	for ti, n := range groups {
@@ -203,13 +226,17 @@ func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) 
 			t += float64(max(0, segs[k].start-segs[k-1].end-baseGap))
 		}
 	}
-	total := t
-	if total <= 0 {
-		return whole
-	}
-	// Pin the timeline to the real sentence: its ends, and each pause of
-	// the timeline to the real pause that lies near it and is about as long.
-	type pin struct{ from, to float64 } // timeline sample → real sample
+	return line, t
+}
+
+// pin maps a timeline sample to a real one.
+type pin struct{ from, to float64 }
+
+// pinTimeline pins the timeline to the real sentence x: its ends, and each
+// pause of the timeline to the real pause that lies near it and is about as
+// long. It returns the map from timeline samples to real seconds, linear
+// between pins.
+func pinTimeline(line []interval, total float64, x []float32, rate, onset, offset int) func(float64) float64 {
 	scale := float64(offset-onset) / total
 	pins := []pin{{0, float64(onset)}}
 	real := silences(x, onset, offset, rate/25)
@@ -220,25 +247,13 @@ func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) 
 			continue
 		}
 		mid := float64(onset) + scale*(line[ti].end+line[ti+1].start)/2
-		best, bestCost := -1, math.Inf(1)
-		for k := used + 1; k < len(real); k++ {
-			rm := float64(real[k][0]+real[k][1]) / 2
-			d := abs(rm-mid) / float64(rate)
-			if d > 0.15 {
-				continue
-			}
-			c := d + 0.5*abs(float64(real[k][1]-real[k][0])-gap*scale)/float64(rate)
-			if c < bestCost {
-				best, bestCost = k, c
-			}
-		}
-		if best >= 0 {
+		if best := nearestPause(real, used, mid, gap*scale, rate); best >= 0 {
 			pins = append(pins, pin{line[ti].end, float64(real[best][0])}, pin{line[ti+1].start, float64(real[best][1])})
 			used = best
 		}
 	}
 	pins = append(pins, pin{total, float64(offset)})
-	at := func(v float64) float64 {
+	return func(v float64) float64 {
 		for i := 1; i < len(pins); i++ {
 			a, b := pins[i-1], pins[i]
 			if v <= b.from || i == len(pins)-1 {
@@ -250,7 +265,30 @@ func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) 
 		}
 		return float64(offset) / float64(rate)
 	}
-	// A token espeak ran into the next one is spoken with it: "in the".
+}
+
+// nearestPause returns the index of the real pause after used whose middle
+// is within 0.15 s of mid and whose length is closest to length (both in
+// samples), or -1.
+func nearestPause(real [][2]int, used int, mid, length float64, rate int) int {
+	best, bestCost := -1, math.Inf(1)
+	for k := used + 1; k < len(real); k++ {
+		rm := float64(real[k][0]+real[k][1]) / 2
+		d := abs(rm-mid) / float64(rate)
+		if d > 0.15 {
+			continue
+		}
+		c := d + 0.5*abs(float64(real[k][1]-real[k][0])-length)/float64(rate)
+		if c < bestCost {
+			best, bestCost = k, c
+		}
+	}
+	return best
+}
+
+// tokenWords makes the words of the tokens at their pinned times. A token
+// espeak ran into the next one is spoken with it: "in the".
+func tokenWords(tokens []string, groups []int, line []interval, at func(float64) float64) []Word {
 	words := make([]Word, 0, len(tokens))
 	pending := ""
 	for ti, tok := range tokens {
@@ -264,9 +302,6 @@ func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) 
 	if pending != "" && len(words) > 0 {
 		words[len(words)-1].Text += " " + strings.TrimSpace(pending)
 	}
-	if len(words) == 0 {
-		return whole
-	}
 	return words
 }
 
@@ -279,51 +314,14 @@ func espeakWords(tokens []string, x, gapped []float32, rate, onset, offset int) 
 // length strays from what its letters predict.
 func groupSegments(tokens []string, durs []float64) []int {
 	n, nseg := len(tokens), len(durs)
-	units := make([]float64, n)
-	totalUnits, totalDur := 0.0, 0.0
-	for t, tok := range tokens {
-		units[t] = speechUnits(tok)
-		totalUnits += units[t]
-	}
-	for _, d := range durs {
-		totalDur += d
-	}
-	perUnit := totalDur / totalUnits
-	const maxRun, maxSegs = 3, 12
-	// cost of tokens t…t+r-1 spoken as segments s…s+k-1
-	cost := func(t, r, s, k int) float64 {
-		c, u := 0.0, 0.0
-		for _, x := range units[t : t+r-1] {
-			if x > 4 {
-				return math.Inf(1) // only short words run into the next
-			}
-			c++
-			u += x
-		}
-		u += units[t+r-1]
-		d := 0.0
-		for _, v := range durs[s : s+k] {
-			d += v
-		}
-		l := math.Log(d / (u * perUnit))
-		c += 2 * l * l
-		if k > 1 {
-			if expands(tokens[t+r-1]) {
-				c += 0.1 * float64(k-1)
-			} else {
-				c += 4 * float64(k-1)
-			}
-		}
-		return c
-	}
+	cost := runCost(tokens, durs)
 	inf := math.Inf(1)
 	// best[t][s]: cheapest way to give tokens[t:] the segments s…nseg-1.
 	best := make([][]float64, n+1)
-	type step struct{ r, k int }
-	choice := make([][]step, n+1)
+	choice := make([][]runStep, n+1)
 	for t := range best {
 		best[t] = make([]float64, nseg+1)
-		choice[t] = make([]step, nseg+1)
+		choice[t] = make([]runStep, nseg+1)
 		for s := range best[t] {
 			best[t][s] = inf
 		}
@@ -334,7 +332,7 @@ func groupSegments(tokens []string, durs []float64) []int {
 			for r := 1; r <= maxRun && t+r <= n; r++ {
 				for k := 1; k <= maxSegs && s+k <= nseg; k++ {
 					if c := cost(t, r, s, k) + best[t+r][s+k]; c < best[t][s] {
-						best[t][s], choice[t][s] = c, step{r, k}
+						best[t][s], choice[t][s] = c, runStep{r, k}
 					}
 				}
 			}
@@ -359,6 +357,57 @@ func groupSegments(tokens []string, durs []float64) []int {
 		s += st.k
 	}
 	return out
+}
+
+// The longest run of tokens spoken as one (short words run into the
+// next), and the most segments one token can become.
+const maxRun, maxSegs = 3, 12
+
+// runStep is one choice of groupSegments: the next r tokens take the next
+// k segments.
+type runStep struct{ r, k int }
+
+// runCost returns the cost of tokens t…t+r-1 spoken as segments s…s+k-1:
+// one for each token run into the next, the squared log of how far the
+// segments' length strays from what the letters predict, and a charge for
+// each extra segment, small for a token that expands (a number) and large
+// for one that should not.
+func runCost(tokens []string, durs []float64) func(t, r, s, k int) float64 {
+	units := make([]float64, len(tokens))
+	totalUnits, totalDur := 0.0, 0.0
+	for t, tok := range tokens {
+		units[t] = speechUnits(tok)
+		totalUnits += units[t]
+	}
+	for _, d := range durs {
+		totalDur += d
+	}
+	perUnit := totalDur / totalUnits
+	return func(t, r, s, k int) float64 {
+		c, u := 0.0, 0.0
+		for _, x := range units[t : t+r-1] {
+			if x > 4 {
+				return math.Inf(1) // only short words run into the next
+			}
+			c++
+			u += x
+		}
+		u += units[t+r-1]
+		d := 0.0
+		for _, v := range durs[s : s+k] {
+			d += v
+		}
+		l := math.Log(d / (u * perUnit))
+		c += 2 * l * l
+		if k > 1 {
+			if expands(tokens[t+r-1]) {
+				c += 0.1 * float64(k-1)
+			} else {
+				c += 4 * float64(k-1)
+			}
+		}
+		return c
+	}
 }
 
 // speechUnits estimates how long a token takes to say, in letters: a digit

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,16 +99,8 @@ func (e *FestivalEngine) Synthesize(ctx context.Context, texts []string, emit fu
 		return fmt.Errorf("narrate: festival: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	var script strings.Builder
-	fmt.Fprintf(&script, "(voice_%s)\n%s", e.voice(), festivalScript)
-	for i, t := range texts {
-		// Utterance does not evaluate its text, so each call spells it out;
-		// rc-begin comes first so that a failure in Utterance names the text.
-		fmt.Fprintf(&script, "(format t \"rc-begin %d\\n\")\n(readcast-say %d (Utterance Text %s) %s)\n", i, i, schemeString(SpeechText(t)),
-			schemeString(filepath.Join(dir, strconv.Itoa(i)+".wav")))
-	}
-	scriptPath := filepath.Join(dir, "batch.scm")
-	if err := os.WriteFile(scriptPath, []byte(script.String()), 0o600); err != nil {
+	scriptPath, err := e.batchScript(dir, texts)
+	if err != nil {
 		return fmt.Errorf("narrate: festival: %w", err)
 	}
 
@@ -123,40 +116,7 @@ func (e *FestivalEngine) Synthesize(ctx context.Context, texts []string, emit fu
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("narrate: festival: %w", err)
 	}
-	current := -1 // the text festival is working on
-	var tokens []Word
-	var emitErr error
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() && emitErr == nil {
-		kind, rest, _ := strings.Cut(sc.Text(), " ")
-		switch kind {
-		case "rc-begin":
-			current, _ = strconv.Atoi(rest)
-			tokens = tokens[:0]
-		case "rc-t":
-			_, name, _ := strings.Cut(rest, " ")
-			tokens = append(tokens, Word{Text: name, Start: -1, End: -1})
-		case "rc-w":
-			f := strings.Fields(rest)
-			if len(f) != 3 || len(tokens) == 0 {
-				continue
-			}
-			start, err1 := strconv.ParseFloat(f[1], 64)
-			end, err2 := strconv.ParseFloat(f[2], 64)
-			if err1 != nil || err2 != nil || end <= start {
-				continue // punctuation, or a word festival did not voice
-			}
-			t := &tokens[len(tokens)-1]
-			if t.Start < 0 || start < t.Start {
-				t.Start = start
-			}
-			t.End = max(t.End, end)
-		case "rc-end":
-			emitErr = e.finish(current, filepath.Join(dir, rest+".wav"), tokens, emit)
-			current = -1
-		}
-	}
+	current, emitErr := e.readReport(stdout, dir, emit)
 	if emitErr != nil {
 		cancel()
 		cmd.Wait()
@@ -173,6 +133,69 @@ func (e *FestivalEngine) Synthesize(ctx context.Context, texts []string, emit fu
 		return fmt.Errorf("narrate: festival: %v: %s", waitErr, lastLines(stderr.String(), 3))
 	}
 	return nil
+}
+
+// batchScript writes the Scheme script that has festival say every text
+// into dir/<i>.wav, reporting on standard output as it goes, and returns
+// its path.
+func (e *FestivalEngine) batchScript(dir string, texts []string) (string, error) {
+	var script strings.Builder
+	fmt.Fprintf(&script, "(voice_%s)\n%s", e.voice(), festivalScript)
+	for i, t := range texts {
+		// Utterance does not evaluate its text, so each call spells it out;
+		// rc-begin comes first so that a failure in Utterance names the text.
+		fmt.Fprintf(&script, "(format t \"rc-begin %d\\n\")\n(readcast-say %d (Utterance Text %s) %s)\n", i, i, schemeString(SpeechText(t)),
+			schemeString(filepath.Join(dir, strconv.Itoa(i)+".wav")))
+	}
+	scriptPath := filepath.Join(dir, "batch.scm")
+	return scriptPath, os.WriteFile(scriptPath, []byte(script.String()), 0o600)
+}
+
+// readReport reads festival's report (rc-begin, rc-t, rc-w, rc-end lines)
+// and emits each text's speech as it ends. It stops at emit's first error,
+// and returns it with the text festival was working on when its output
+// ended (-1 for none).
+func (e *FestivalEngine) readReport(r io.Reader, dir string, emit func(int, Speech) error) (current int, err error) {
+	current = -1
+	var tokens []Word
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() && err == nil {
+		kind, rest, _ := strings.Cut(sc.Text(), " ")
+		switch kind {
+		case "rc-begin":
+			current, _ = strconv.Atoi(rest)
+			tokens = tokens[:0]
+		case "rc-t":
+			_, name, _ := strings.Cut(rest, " ")
+			tokens = append(tokens, Word{Text: name, Start: -1, End: -1})
+		case "rc-w":
+			widenLast(tokens, rest)
+		case "rc-end":
+			err = e.finish(current, filepath.Join(dir, rest+".wav"), tokens, emit)
+			current = -1
+		}
+	}
+	return current, err
+}
+
+// widenLast extends the last token to cover the word festival timed in
+// rest ("name start end"); punctuation and unvoiced words are skipped.
+func widenLast(tokens []Word, rest string) {
+	f := strings.Fields(rest)
+	if len(f) != 3 || len(tokens) == 0 {
+		return
+	}
+	start, err1 := strconv.ParseFloat(f[1], 64)
+	end, err2 := strconv.ParseFloat(f[2], 64)
+	if err1 != nil || err2 != nil || end <= start {
+		return // punctuation, or a word festival did not voice
+	}
+	t := &tokens[len(tokens)-1]
+	if t.Start < 0 || start < t.Start {
+		t.Start = start
+	}
+	t.End = max(t.End, end)
 }
 
 // finish reads the wave of text i and hands its speech on.

@@ -90,7 +90,7 @@ func checkEpisode(t *testing.T, res Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := fileSHA256(res.Audio); m.AudioSHA256 != got {
+	if got, _ := timing.HashFile(res.Audio); m.AudioSHA256 != got {
 		t.Errorf("audio_sha256 %s, the MP3's is %s", m.AudioSHA256, got)
 	}
 	if m.TextSHA256 != o.SourceSHA || m.Method != timing.MethodSynthesis {

@@ -2,8 +2,6 @@ package narrate
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/timing"
@@ -137,70 +136,19 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 		}
 		return Result{}, &episodeError{ep.Slug, err}
 	}
-
-	// Every sentence with the pause before it and the chapter marks.
-	type item struct {
-		s     segment.Sentence
-		pause time.Duration
-	}
-	var items []item
-	var marks []timing.ChapterMark
-	for ci, ch := range ep.Chapters {
-		firstOfChapter := true
-		for _, par := range ch.Paragraphs {
-			for si, s := range par.Sentences {
-				pause := cfg.Pauses.Sentence
-				switch {
-				case len(items) == 0:
-					pause = cfg.Pauses.LeadIn
-				case firstOfChapter && ci > 0:
-					pause = cfg.Pauses.Chapter
-				case si == 0:
-					pause = cfg.Pauses.Paragraph
-				}
-				if firstOfChapter {
-					marks = append(marks, timing.ChapterMark{Title: ch.Title, FirstSentence: s.ID})
-				}
-				firstOfChapter = false
-				items = append(items, item{s, pause})
-			}
-		}
-	}
+	items, marks := script(ep, cfg.Pauses)
 	if len(items) == 0 {
 		return fail(errors.New("no sentences to narrate"))
 	}
-
-	rate := cfg.Encoding.SampleRate
-	lay := newLayout(rate, ep.Estimate)
-	texts := make([]string, len(items))
-	for i, it := range items {
-		texts[i] = it.s.Text
-	}
-	err := cfg.Engine.Synthesize(ctx, texts, func(i int, sp Speech) error {
-		it := items[i]
-		// The first sentence starts LeadIn after 0, the layout's start.
-		if err := lay.add(it.pause.Seconds(), sp, it.s); err != nil {
-			return &SentenceError{Index: i, Err: err}
-		}
-		p.sentences(ep.Slug, i+1, len(items))
-		return nil
-	})
+	lay, err := speak(ctx, cfg, ep, items, p)
 	if err != nil {
-		if se, ok := errors.AsType[*SentenceError](err); ok && se.Index < len(items) {
-			s := items[se.Index].s
-			return fail(fmt.Errorf("%s failed on sentence %s %q: %w", cfg.Engine.Name(), s.ID, s.Text, se.Err))
-		}
 		return fail(err)
 	}
-	if len(lay.sentences) != len(items) {
-		return fail(fmt.Errorf("%s returned %d of %d sentences", cfg.Engine.Name(), len(lay.sentences), len(items)))
-	}
-	lay.finish(cfg.Pauses.Tail.Seconds())
-
+	duration := lay.duration()
 	m := &timing.Map{
 		TextSHA256: o.SourceSHA,
 		Method:     timing.MethodSynthesis,
-		Duration:   timing.Round(lay.duration()),
+		Duration:   timing.Round(duration),
 		Sentences:  lay.sentences,
 	}
 	chapters, err := timing.Chapters(m, marks)
@@ -208,19 +156,101 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 		return fail(err)
 	}
 
-	p.line(ep.Slug, "encoding %s of audio", fmtSeconds(lay.duration()))
-	mp3Path, sidecarPath := AudioPath(cfg.Dir, ep.Slug), SidecarPath(cfg.Dir, ep.Slug)
-	tmpMP3, err := tempPath(cfg.Dir, ep.Slug+".mp3")
+	p.line(ep.Slug, "encoding %s of audio", fmtSeconds(duration))
+	mp3, err := atomicfile.Create(AudioPath(cfg.Dir, ep.Slug), 0o644)
 	if err != nil {
 		return fail(err)
 	}
-	defer os.Remove(tmpMP3) // a no-op once renamed
-	lv, err := master(ctx, lay.pcm, rate, cfg, tmpMP3)
+	defer mp3.Cleanup()
+	mp3.Close() // lame writes it by name
+	lv, err := master(ctx, lay.pcm, cfg.Encoding.SampleRate, cfg, mp3.Name())
 	if err != nil {
 		return fail(err)
 	}
-	duration := lay.duration()
 	lay.pcm = nil // the episode's PCM is no longer needed
+	if err := tagAndCheck(mp3.Name(), episodeTags(cfg, o, ep, chapters), duration); err != nil {
+		return fail(err)
+	}
+	if err := commitPair(ctx, mp3, m, SidecarPath(cfg.Dir, ep.Slug)); err != nil {
+		return fail(err)
+	}
+	r := Result{
+		Slug: ep.Slug, Audio: AudioPath(cfg.Dir, ep.Slug), Sidecar: SidecarPath(cfg.Dir, ep.Slug),
+		Duration: duration, Sentences: len(items), Elapsed: time.Since(began),
+		Loudness: lv.Loudness, TruePeak: lv.TruePeak, Limited: lv.Limited,
+	}
+	p.done(r, lv)
+	return r, nil
+}
+
+// scriptLine is one sentence to speak with the pause before it.
+type scriptLine struct {
+	s     segment.Sentence
+	pause time.Duration
+}
+
+// script lists every sentence of the episode with the pause before it
+// (lead-in, chapter, paragraph or sentence), and the chapter marks.
+func script(ep *segment.Episode, pauses Pauses) ([]scriptLine, []timing.ChapterMark) {
+	var lines []scriptLine
+	var marks []timing.ChapterMark
+	for ci, ch := range ep.Chapters {
+		firstOfChapter := true
+		for _, par := range ch.Paragraphs {
+			for si, s := range par.Sentences {
+				pause := pauses.Sentence
+				switch {
+				case len(lines) == 0:
+					pause = pauses.LeadIn
+				case firstOfChapter && ci > 0:
+					pause = pauses.Chapter
+				case si == 0:
+					pause = pauses.Paragraph
+				}
+				if firstOfChapter {
+					marks = append(marks, timing.ChapterMark{Title: ch.Title, FirstSentence: s.ID})
+				}
+				firstOfChapter = false
+				lines = append(lines, scriptLine{s, pause})
+			}
+		}
+	}
+	return lines, marks
+}
+
+// speak synthesizes the lines with cfg.Engine and lays them out, with
+// their pauses and the tail, on one clock.
+func speak(ctx context.Context, cfg Config, ep *segment.Episode, lines []scriptLine, p *progress) (*layout, error) {
+	lay := newLayout(cfg.Encoding.SampleRate, ep.Estimate)
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.s.Text
+	}
+	err := cfg.Engine.Synthesize(ctx, texts, func(i int, sp Speech) error {
+		// The first sentence starts LeadIn after 0, the layout's start.
+		if err := lay.add(lines[i].pause.Seconds(), sp, lines[i].s); err != nil {
+			return &SentenceError{Index: i, Err: err}
+		}
+		p.sentences(ep.Slug, i+1, len(lines))
+		return nil
+	})
+	if err != nil {
+		if se, ok := errors.AsType[*SentenceError](err); ok && se.Index < len(lines) {
+			s := lines[se.Index].s
+			return nil, fmt.Errorf("%s failed on sentence %s %q: %w", cfg.Engine.Name(), s.ID, s.Text, se.Err)
+		}
+		return nil, err
+	}
+	if len(lay.sentences) != len(lines) {
+		return nil, fmt.Errorf("%s returned %d of %d sentences", cfg.Engine.Name(), len(lay.sentences), len(lines))
+	}
+	lay.finish(cfg.Pauses.Tail.Seconds())
+	return lay, nil
+}
+
+// episodeTags are the ID3 tags of the episode: the show's, its title and
+// number, and its chapters.
+func episodeTags(cfg Config, o *segment.Outline, ep *segment.Episode, chapters []timing.Chapter) audio.Tags {
 	tags := audio.Tags{
 		Title: ep.Title, Artist: cfg.Tags.Artist, Album: cfg.Tags.Album, Genre: cfg.Tags.Genre,
 		Comment: cfg.Tags.Comment, Track: ep.Number, TrackTotal: len(o.Episodes), Year: cfg.Tags.Year,
@@ -233,71 +263,63 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 			End:   time.Duration(math.Round(c.End*1000)) * time.Millisecond,
 		})
 	}
-	if err := audio.WriteTags(tmpMP3, tags); err != nil {
-		return fail(err)
+	return tags
+}
+
+// tagAndCheck writes the tags into the encoded MP3 at path and checks that
+// it lasts duration seconds: the sidecar's clock is the player's only if
+// lame's tag lets players trim the encoder delay.
+func tagAndCheck(path string, tags audio.Tags, duration float64) error {
+	if err := audio.WriteTags(path, tags); err != nil {
+		return err
 	}
-	// The sidecar's clock is the player's only if lame's tag lets players
-	// trim the encoder delay: check that the file says what we made.
-	info, err := audio.ProbeFile(tmpMP3)
+	info, err := audio.ProbeFile(path)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	if d := math.Abs(info.Duration - duration); d > 0.026 {
-		return fail(fmt.Errorf("the MP3 lasts %.3f s, the PCM %.3f s: lame's gapless trim is missing", info.Duration, duration))
+		return fmt.Errorf("the MP3 lasts %.3f s, the PCM %.3f s: lame's gapless trim is missing", info.Duration, duration)
 	}
-	sum, err := fileSHA256(tmpMP3)
+	return nil
+}
+
+// commitPair writes m, made the map of the finished MP3, as the sidecar,
+// and puts both in place: the MP3 first, the sidecar last, so a crash
+// between the renames leaves a new MP3 beside the old sidecar, whose
+// audio_sha256 no longer matches, which the catalog detects; never an old
+// MP3 with a new sidecar. A cancelled ctx stops it before the first rename.
+func commitPair(ctx context.Context, mp3 *atomicfile.File, m *timing.Map, sidecarPath string) error {
+	sum, err := timing.HashFile(mp3.Name())
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	m.AudioSHA256 = sum
 	if err := m.Validate(); err != nil {
-		return fail(err)
+		return err
 	}
-	side, err := timing.Marshal(m)
+	data, err := timing.Marshal(m)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	tmpSide, err := tempPath(cfg.Dir, ep.Slug+".timing.json")
+	side, err := atomicfile.Create(sidecarPath, 0o644)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	defer os.Remove(tmpSide)
-	if err := writeSynced(tmpSide, side); err != nil {
-		return fail(err)
+	defer side.Cleanup()
+	if _, err := side.Write(data); err != nil {
+		return err
 	}
-	if err := syncFile(tmpMP3); err != nil {
-		return fail(err)
+	if err := side.Sync(); err != nil {
+		return err
 	}
 	// The last moment to stop without touching the previous pair.
 	if ctx.Err() != nil {
-		return fail(ctx.Err())
+		return ctx.Err()
 	}
-	// MP3 first, sidecar last: a crash between the renames leaves a new MP3
-	// beside the old sidecar, whose audio_sha256 no longer matches, which
-	// the catalog detects; never an old MP3 with a new sidecar.
-	if err := os.Rename(tmpMP3, mp3Path); err != nil {
-		return fail(err)
+	if err := mp3.Commit(); err != nil {
+		return err
 	}
-	if err := os.Rename(tmpSide, sidecarPath); err != nil {
-		return fail(err)
-	}
-	syncDir(cfg.Dir)
-
-	r := Result{
-		Slug: ep.Slug, Audio: mp3Path, Sidecar: sidecarPath, Duration: duration, Sentences: len(items),
-		Elapsed: time.Since(began), Loudness: lv.Loudness, TruePeak: lv.TruePeak, Limited: lv.Limited,
-	}
-	limited := ""
-	if r.Limited > 0 {
-		limited = fmt.Sprintf(", peaks limited by up to %.1f dB", lv.Limited)
-	}
-	encodes := ""
-	if lv.Encodes > 1 {
-		encodes = fmt.Sprintf(", encoded %d times to meet them", lv.Encodes)
-	}
-	p.line(ep.Slug, "%s of audio in %s (%.2f× real time), %.1f LUFS, %.1f dBTP%s%s → %s",
-		fmtSeconds(duration), r.Elapsed.Round(100*time.Millisecond), r.RealTimeFactor(), lv.Loudness, lv.TruePeak, limited, encodes, mp3Path)
-	return r, nil
+	return side.Commit()
 }
 
 // episodeError is an error narrating one episode; the engines' own
@@ -312,71 +334,6 @@ func (e *episodeError) Error() string {
 }
 
 func (e *episodeError) Unwrap() error { return e.err }
-
-// tempPath returns an unused hidden path in dir for the new version of name.
-func tempPath(dir, name string) (string, error) {
-	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return "", err
-	}
-	f.Close()
-	// CreateTemp makes the file private (0600); the published files must be
-	// readable by whatever serves them (nginx, a CDN sync).
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// syncDir makes the renames durable; where directories cannot be synced it
-// does nothing.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 func fmtSeconds(s float64) string {
 	return (time.Duration(s*10) * time.Second / 10).String()
@@ -393,6 +350,20 @@ func (p *progress) sentences(slug string, done, total int) {
 	if done == total || done*10/total != (done-1)*10/total {
 		p.line(slug, "%d/%d sentences", done, total)
 	}
+}
+
+// done reports a finished episode.
+func (p *progress) done(r Result, lv level) {
+	limited := ""
+	if r.Limited > 0 {
+		limited = fmt.Sprintf(", peaks limited by up to %.1f dB", lv.Limited)
+	}
+	encodes := ""
+	if lv.Encodes > 1 {
+		encodes = fmt.Sprintf(", encoded %d times to meet them", lv.Encodes)
+	}
+	p.line(r.Slug, "%s of audio in %s (%.2f× real time), %.1f LUFS, %.1f dBTP%s%s → %s",
+		fmtSeconds(r.Duration), r.Elapsed.Round(100*time.Millisecond), r.RealTimeFactor(), lv.Loudness, lv.TruePeak, limited, encodes, r.Audio)
 }
 
 func (p *progress) line(slug, format string, args ...any) {

@@ -1,8 +1,6 @@
 package player
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -11,6 +9,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/readcast/readcast/internal/catalog"
 )
 
 //go:embed static
@@ -18,38 +19,6 @@ var staticFS embed.FS
 
 // StaticPrefix is the URL path the fingerprinted assets are served under.
 const StaticPrefix = "/static/"
-
-// Asset is bytes ready to serve: a static file of the player or a rendered
-// page.
-type Asset struct {
-	// Path is the URL path. A static asset's has the hash of its content
-	// in it ("/static/player.3f2a9c81d0e4.js"), so it is immutable.
-	Path string
-	Type string // Content-Type
-	Body []byte
-	// Gzip is Body compressed once, or nil when compression does not pay.
-	Gzip []byte
-	// SHA256 is the hex digest of Body; ETag is its quoted prefix.
-	SHA256 string
-	ETag   string
-}
-
-// newAsset makes an asset of body, compressing what is worth it.
-func newAsset(path, typ string, body []byte) *Asset {
-	sum := sha256.Sum256(body)
-	hexSum := hex.EncodeToString(sum[:])
-	a := &Asset{Path: path, Type: typ, Body: body, SHA256: hexSum, ETag: `"` + hexSum[:16] + `"`}
-	if len(body) > 512 && typ != "image/png" {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body)*9/10 {
-			a.Gzip = buf.Bytes()
-		}
-	}
-	return a
-}
 
 // staticTypes maps the extensions of the static files to content types.
 var staticTypes = map[string]string{
@@ -59,9 +28,11 @@ var staticTypes = map[string]string{
 }
 
 // loadStatic fingerprints every embedded static file. It returns the assets
-// by URL path and their URL paths by file name ("player.js").
-func loadStatic() (byPath, byName map[string]*Asset, err error) {
-	byPath, byName = map[string]*Asset{}, map[string]*Asset{}
+// by URL path and by file name ("player.js"). They are catalog assets like
+// every other file the site serves, immutable: a new version is a new URL
+// ("/static/player.3f2a9c81d0e4.js").
+func loadStatic() (byPath, byName map[string]*catalog.Asset, err error) {
+	byPath, byName = map[string]*catalog.Asset{}, map[string]*catalog.Asset{}
 	err = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -78,7 +49,7 @@ func loadStatic() (byPath, byName map[string]*Asset, err error) {
 		}
 		sum := sha256.Sum256(body)
 		url := StaticPrefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
-		a := newAsset(url, typ, body)
+		a := catalog.NewAsset(url, typ, body, time.Time{}, true, false)
 		byPath[url], byName[name] = a, a
 		return nil
 	})
@@ -89,14 +60,14 @@ func loadStatic() (byPath, byName map[string]*Asset, err error) {
 }
 
 // Asset returns the static asset served at a URL path.
-func (p *Pages) Asset(urlPath string) (*Asset, bool) {
+func (p *Pages) Asset(urlPath string) (*catalog.Asset, bool) {
 	a, ok := p.static[urlPath]
 	return a, ok
 }
 
 // Assets lists the static assets, by path: what a static export copies.
-func (p *Pages) Assets() []*Asset {
-	out := make([]*Asset, 0, len(p.static))
+func (p *Pages) Assets() []*catalog.Asset {
+	out := make([]*catalog.Asset, 0, len(p.static))
 	for _, a := range p.static {
 		out = append(out, a)
 	}

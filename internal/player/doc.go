@@ -5,9 +5,11 @@
 // Templates and static assets (one stylesheet, one script, one icon) are
 // embedded with embed.FS and prepared once, in New: templates parsed, assets
 // fingerprinted (a hash of the content in the URL, so they can be cached
-// forever) and gzip-compressed. Pages are rendered once per snapshot of the
-// show (BuildSite) and kept by internal/web until the next snapshot; a
-// request only picks bytes.
+// forever) and gzip-compressed. The pages' data is built here, from the
+// snapshot's catalog and transcript types (data.go), and every page of a
+// snapshot is rendered once, when internal/web swaps the snapshot in
+// (Pages.Site): a request only picks bytes. All of them are catalog.Assets,
+// served like the show's other files.
 //
 // The pages work without JavaScript: the show page is plain HTML, and the
 // episode page has the browser's own audio controls and the whole transcript,

@@ -1,5 +1,7 @@
 package player
 
+import "github.com/readcast/readcast/internal/transcript"
+
 // Show is what the show page shows, and what every episode page says of its
 // show.
 type Show struct {
@@ -104,8 +106,7 @@ type Sentence struct {
 	Words []Word
 }
 
-// Word is one written word of a sentence and when it is spoken.
-type Word struct {
-	Text       string
-	Start, End float64
-}
+// Word is one written word of a sentence, punctuation attached, and when
+// it is spoken: transcript's, so the page and the transcripts time words
+// one way.
+type Word = transcript.Word

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/transcript"
 )
@@ -19,14 +20,8 @@ var templateFS embed.FS
 // Pages renders the show's pages and holds the player's static assets.
 type Pages struct {
 	show, episode *template.Template
-	static        map[string]*Asset // by URL path
-	staticByName  map[string]*Asset // by file name
-}
-
-// Site is every page of one snapshot of a show, rendered.
-type Site struct {
-	Show     *Asset
-	Episodes map[string]*Asset // by slug
+	static        map[string]*catalog.Asset // by URL path
+	staticByName  map[string]*catalog.Asset // by file name
 }
 
 // New parses the embedded templates and fingerprints the static assets.
@@ -122,25 +117,6 @@ func (p *Pages) RenderShow(w io.Writer, s Show) error {
 func (p *Pages) RenderEpisode(w io.Writer, e Episode) error {
 	return render(w, p.episode, page{Show: &e.Show, Episode: &e})
 }
-
-// BuildSite renders the show page and every episode page.
-func (p *Pages) BuildSite(show Show, episodes []Episode) (*Site, error) {
-	var buf bytes.Buffer
-	if err := p.RenderShow(&buf, show); err != nil {
-		return nil, err
-	}
-	s := &Site{Show: newAsset("/", typeHTML, bytes.Clone(buf.Bytes())), Episodes: make(map[string]*Asset, len(episodes))}
-	for _, e := range episodes {
-		buf.Reset()
-		if err := p.RenderEpisode(&buf, e); err != nil {
-			return nil, err
-		}
-		s.Episodes[e.Slug] = newAsset("/episodes/"+e.Slug, typeHTML, bytes.Clone(buf.Bytes()))
-	}
-	return s, nil
-}
-
-const typeHTML = "text/html; charset=utf-8"
 
 // render executes into a buffer first, so a template error never leaves a
 // half-written page behind a 200. Control characters in the show's text

@@ -4,8 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/transcript"
 )
 
 func TestClock(t *testing.T) {
@@ -76,7 +82,7 @@ func TestSubscribeLinks(t *testing.T) {
 
 func TestWordViews(t *testing.T) {
 	s := Sentence{Start: 1, End: 3, Words: []Word{
-		{"One", 1, 1.4}, {"two,", 1.4, 1.8}, {"three.", 2.1, 3},
+		{Text: "One", Start: 1, End: 1.4}, {Text: "two,", Start: 1.4, End: 1.8}, {Text: "three.", Start: 2.1, End: 3},
 	}}
 	want := []wordView{{"One", "1", ""}, {"two,", "1.4", "1.8"}, {"three.", "2.1", ""}}
 	got := wordViews(s)
@@ -135,12 +141,12 @@ func sampleEpisode() Episode {
 		Chapters: []Chapter{{Title: "Opening", Start: 0, End: 30}, {Title: "Later", Start: 30, End: 65}},
 		Sections: []Section{
 			{Number: 1, Title: "Opening", Start: 0, Paragraphs: []Paragraph{{Kind: "text", Start: 0.5, Sentences: []Sentence{
-				{ID: "s-00000001", Start: 0.5, End: 2, Text: "Hello, world.", Words: []Word{{"Hello,", 0.5, 1}, {"world.", 1.2, 2}}},
+				{ID: "s-00000001", Start: 0.5, End: 2, Text: "Hello, world.", Words: []Word{{Text: "Hello,", Start: 0.5, End: 1}, {Text: "world.", Start: 1.2, End: 2}}},
 			}}}},
 			{Number: 2, Title: "Later", Start: 30,
-				Heading: &Sentence{ID: "s-00000002", Start: 30, End: 31, Text: "Later", Words: []Word{{"Later", 30, 31}}},
+				Heading: &Sentence{ID: "s-00000002", Start: 30, End: 31, Text: "Later", Words: []Word{{Text: "Later", Start: 30, End: 31}}},
 				Paragraphs: []Paragraph{{Kind: "quote", Start: 32, Sentences: []Sentence{
-					{ID: "s-00000003", Start: 32, End: 34, Text: "A <quoted> line.", Words: []Word{{"A", 32, 32.2}, {"<quoted>", 32.2, 33}, {"line.", 33, 34}}},
+					{ID: "s-00000003", Start: 32, End: 34, Text: "A <quoted> line.", Words: []Word{{Text: "A", Start: 32, End: 32.2}, {Text: "<quoted>", Start: 32.2, End: 33}, {Text: "line.", Start: 33, End: 34}}},
 				}}}},
 		},
 	}
@@ -235,19 +241,45 @@ func TestRenderShow(t *testing.T) {
 	}
 }
 
-// TestBuildSite checks that BuildSite renders every page, compressed.
-// (Rendering once per snapshot is internal/web's TestPagesCached.)
-func TestBuildSite(t *testing.T) {
-	p, err := New()
+// TestSite checks that Site renders every page of a snapshot, compressed,
+// with the static files. (Rendering once per snapshot, when it is made, is
+// internal/web's TestPagesRenderedOncePerSnapshot.)
+func TestSite(t *testing.T) {
+	p, snap := pagesOfSeed(t)
+	site, err := p.Site(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := p.BuildSite(sampleShow(), []Episode{sampleEpisode()})
-	if err != nil {
-		t.Fatal(err)
+	if len(site.Pages) != len(snap.Episodes)+1 || len(site.Static) != 3 {
+		t.Fatalf("%d pages and %d static files, want %d and 3", len(site.Pages), len(site.Static), len(snap.Episodes)+1)
 	}
-	if a.Show.Path != "/" || a.Episodes["01-first"] == nil || a.Episodes["01-first"].Gzip == nil {
-		t.Errorf("BuildSite: %+v", a)
+	show := site.Pages[ShowPath]
+	if show == nil || show.Gzip == nil || show.Type != typeHTML || show.Immutable {
+		t.Fatalf("show page: %+v", show)
+	}
+	if !bytes.Contains(show.Body, []byte("https://example.org/show/feed.xml")) {
+		t.Error("the show page does not name the feed's URL")
+	}
+	for _, e := range snap.Episodes {
+		a := site.Pages[EpisodePath(e.Slug())]
+		if a == nil || a.Gzip == nil {
+			t.Fatalf("%s: no page, or not compressed", e.Slug())
+		}
+		if !bytes.Contains(a.Body, []byte(`href="/show/episodes/`)) && len(snap.Episodes) > 1 {
+			t.Errorf("%s: links are not under the base path /show", e.Slug())
+		}
+		if e.Timing == nil {
+			continue
+		}
+		// The words are timed as transcript.Words times them, to the
+		// millisecond: the first sentence's last word, for one.
+		ws := transcript.Words(e.Timing)[0]
+		w := ws[len(ws)-1]
+		want := regexp.MustCompile(fmt.Sprintf(`<span data-b="%s"( data-e="[0-9.]+")?>%s</span></span>`,
+			regexp.QuoteMeta(seconds(w.Start)), regexp.QuoteMeta(html.EscapeString(w.Text))))
+		if !want.Match(a.Body) {
+			t.Errorf("%s: the page lacks the word %q at %s", e.Slug(), w.Text, seconds(w.Start))
+		}
 	}
 }
 
@@ -288,4 +320,30 @@ func TestChapterTitleNeverRepeatsItsSentence(t *testing.T) {
 	if !strings.Contains(buf.String(), "<span>Greetings</span></h3>") {
 		t.Error("a chapter's own title is not shown as its heading")
 	}
+}
+
+// BenchmarkSite measures what a swap adds to a reload: building and
+// rendering every page of the seed show.
+func BenchmarkSite(b *testing.B) {
+	p, snap := pagesOfSeed(b)
+	for b.Loop() {
+		if _, err := p.Site(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// pagesOfSeed makes the player's pages and loads the seed show under
+// https://example.org/show.
+func pagesOfSeed(tb testing.TB) (*Pages, *catalog.Snapshot) {
+	tb.Helper()
+	p, err := New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap, err := catalog.Load(tb.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p, snap
 }

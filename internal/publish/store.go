@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -30,6 +30,12 @@ const (
 	// these prefixes.
 	uploadPrefix = ".upload-"
 	tempPrefix   = ".publish-"
+)
+
+// The store's temporary files, by their prefixes (see Open).
+var (
+	temps   = atomicfile.Temps{Prefix: tempPrefix}
+	uploads = atomicfile.Temps{Prefix: uploadPrefix}
 )
 
 // Errors a caller can act on.
@@ -78,7 +84,7 @@ func Open(dir string) (*Store, []string, error) {
 		dir:     dir,
 		audio:   filepath.Join(dir, catalog.AudioDir),
 		store:   filepath.Join(dir, catalog.AudioDir, StoreDir),
-		timings: filepath.Dir(catalog.TimingPath(dir, strings.Repeat("0", 64))),
+		timings: catalog.TimingsPath(dir),
 	}
 	for _, d := range []string{s.store, s.timings} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -135,15 +141,14 @@ func (u *Upload) Discard() {
 // way, and syncs it to disk. It reads at most limit bytes: a body past the
 // limit is ErrTooLarge. On any error nothing is left on disk.
 func (s *Store) Receive(r io.Reader, limit int64) (*Upload, error) {
-	f, err := os.CreateTemp(s.store, uploadPrefix+"*.tmp")
+	f, err := uploads.Create(filepath.Join(s.store, "upload"), 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("publish: receive: %w", err)
 	}
 	ok := false
 	defer func() {
 		if !ok {
-			f.Close()
-			os.Remove(f.Name())
+			f.Cleanup()
 		}
 	}()
 	h := sha256.New()
@@ -154,11 +159,8 @@ func (s *Store) Receive(r io.Reader, limit int64) (*Upload, error) {
 	if n > limit {
 		return nil, fmt.Errorf("publish: receive: %w (%d bytes)", ErrTooLarge, limit)
 	}
-	// Readable like the rest of the show (CreateTemp makes it private):
-	// a static server or a copy of the directory must be able to read it.
-	if err := f.Chmod(0o644); err != nil {
-		return nil, fmt.Errorf("publish: receive: %w", err)
-	}
+	// The upload stays a temporary file until Publish moves it to the
+	// name its hash gives (atomicfile.Move).
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("publish: receive: %w", err)
 	}
@@ -218,7 +220,7 @@ func (s *Store) current(slug string) (sum string, linked bool, err error) {
 		// A symlink of the operator's own: its target is read like a
 		// regular file, and copied into the store when adopted.
 	}
-	sum, err = fileSHA256(p)
+	sum, err = timing.HashFile(p)
 	if err != nil {
 		return "", false, fmt.Errorf("publish: %w", err)
 	}
@@ -299,19 +301,16 @@ func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool
 		}
 	}()
 	s.pause("timing")
-	if err := writeAtomic(tp, data); err != nil {
+	if err := temps.Write(tp, data, 0o644); err != nil {
 		return Take{}, fmt.Errorf("publish: timing map: %w", err)
 	}
 	s.pause("recording")
 	rec := s.RecordingPath(up.SHA256)
 	if up.Path != rec {
-		if err := os.Rename(up.Path, rec); err != nil {
+		if err := atomicfile.Move(up.Path, rec); err != nil {
 			return Take{}, fmt.Errorf("publish: %w", err)
 		}
 		up.Path = ""
-		if err := syncDir(s.store); err != nil {
-			return Take{}, fmt.Errorf("publish: %w", err)
-		}
 	}
 	// The recording it replaces is kept first, then the new one is listed:
 	// once listed, no clean-up removes it.
@@ -334,12 +333,12 @@ func (s *Store) store1(slug string, up *Upload, m *timing.Map, t Take, live bool
 	}
 	s.pause("previous")
 	if cur != "" && cur != up.SHA256 {
-		if err := symlinkAtomic(s.previousPath(slug), cur+".mp3"); err != nil {
+		if err := temps.Symlink(cur+".mp3", s.previousPath(slug)); err != nil {
 			return Take{}, fmt.Errorf("publish: %w", err)
 		}
 	}
 	s.pause("link")
-	if err := symlinkAtomic(s.linkPath(slug), filepath.Join(StoreDir, up.SHA256+".mp3")); err != nil {
+	if err := temps.Symlink(filepath.Join(StoreDir, up.SHA256+".mp3"), s.linkPath(slug)); err != nil {
 		return Take{}, fmt.Errorf("publish: %w", err)
 	}
 	// The new recording is live. What pruning cannot remove now, the next
@@ -370,7 +369,7 @@ func (s *Store) undoer(slug, sum, timingPath string) func() {
 	return func() {
 		switch {
 		case takesErr == nil:
-			writeAtomic(s.takesPath(slug), takes)
+			temps.Write(s.takesPath(slug), takes, 0o644)
 		case errors.Is(takesErr, fs.ErrNotExist):
 			os.Remove(s.takesPath(slug))
 		}
@@ -380,7 +379,7 @@ func (s *Store) undoer(slug, sum, timingPath string) func() {
 		switch {
 		case prevErr == nil:
 			if t, err := os.Readlink(prev); err != nil || t != prevTarget {
-				symlinkAtomic(prev, prevTarget)
+				temps.Symlink(prevTarget, prev)
 			}
 		case errors.Is(prevErr, fs.ErrNotExist):
 			if _, err := os.Readlink(prev); err == nil {
@@ -413,18 +412,18 @@ func (s *Store) Restore(slug string) (string, error) {
 	if _, err := os.Stat(s.RecordingPath(prev)); err != nil {
 		return "", fmt.Errorf("publish: episode %s: %w: %w", slug, ErrNoPrevious, err)
 	}
-	if maps, _ := filepath.Glob(filepath.Join(filepath.Dir(catalog.TimingPath(s.dir, prev)), prev+"*.json")); len(maps) == 0 {
+	if maps, _ := filepath.Glob(filepath.Join(s.timings, prev+"*.json")); len(maps) == 0 {
 		return "", fmt.Errorf("publish: episode %s: the previous recording has no timing map", slug)
 	}
 	if cur, err = s.adopt(slug); err != nil {
 		return "", err
 	}
 	if cur != "" {
-		if err := symlinkAtomic(s.previousPath(slug), cur+".mp3"); err != nil {
+		if err := temps.Symlink(cur+".mp3", s.previousPath(slug)); err != nil {
 			return "", fmt.Errorf("publish: %w", err)
 		}
 	}
-	if err := symlinkAtomic(s.linkPath(slug), filepath.Join(StoreDir, prev+".mp3")); err != nil {
+	if err := temps.Symlink(filepath.Join(StoreDir, prev+".mp3"), s.linkPath(slug)); err != nil {
 		return "", fmt.Errorf("publish: %w", err)
 	}
 	return prev, nil
@@ -449,7 +448,7 @@ func (s *Store) adopt(slug string) (string, error) {
 		if err := linkOrCopy(s.linkPath(slug), rec); err != nil {
 			return "", fmt.Errorf("publish: keep the live recording of %s: %w", slug, err)
 		}
-		if err := syncDir(s.store); err != nil {
+		if err := atomicfile.SyncDir(s.store); err != nil {
 			return "", fmt.Errorf("publish: %w", err)
 		}
 	}
@@ -461,7 +460,7 @@ func (s *Store) adopt(slug string) (string, error) {
 		data, err := os.ReadFile(filepath.Join(s.audio, slug+catalog.TimingExt))
 		if err == nil {
 			if m, err := timing.Parse(data); err == nil && m.AudioSHA256 == sum {
-				if err := writeAtomic(tp, data); err != nil {
+				if err := temps.Write(tp, data, 0o644); err != nil {
 					return "", fmt.Errorf("publish: keep the timing map of %s: %w", slug, err)
 				}
 			}
@@ -540,7 +539,7 @@ func (s *Store) prune() ([]string, error) {
 // sameAsAny reports whether any of the files has content hash sum.
 func sameAsAny(sum string, files []string) bool {
 	for _, f := range files {
-		if h, err := fileSHA256(f); err == nil && h == sum {
+		if h, err := timing.HashFile(f); err == nil && h == sum {
 			return true
 		}
 	}
@@ -551,81 +550,6 @@ func (s *Store) pause(step string) {
 	if s.Pause != nil {
 		s.Pause(step)
 	}
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// tempName is a fresh temporary name in dir.
-func tempName(dir string) string {
-	var b [8]byte
-	rand.Read(b[:])
-	return filepath.Join(dir, tempPrefix+hex.EncodeToString(b[:])+".tmp")
-}
-
-// writeAtomic writes data to path through a synced temporary file and a
-// rename, and syncs the directory: after it returns, path holds data even
-// across a crash, and at no moment holds anything partial.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp := tempName(dir)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
-}
-
-// symlinkAtomic points the symlink link at target, replacing whatever link
-// was by one rename, and syncs the directory.
-func symlinkAtomic(link, target string) error {
-	dir := filepath.Dir(link)
-	tmp := tempName(dir)
-	if err := os.Symlink(target, tmp); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes the directory's entries (a rename, a new file) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // linkOrCopy makes dst a hard link of the regular file src, or a synced
@@ -641,23 +565,13 @@ func linkOrCopy(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	tmp := tempName(filepath.Dir(dst))
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := temps.Create(dst, 0o644)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, in)
-	if err == nil {
-		err = out.Sync()
+	defer out.Cleanup()
+	if _, err := io.Copy(out, in); err != nil {
+		return err
 	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return out.Commit()
 }

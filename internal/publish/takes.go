@@ -85,7 +85,7 @@ func (s *Store) writeTakes(slug string, ts []Take) error {
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if err := writeAtomic(s.takesPath(slug), append(data, '\n')); err != nil {
+	if err := temps.Write(s.takesPath(slug), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("publish: takes of %s: %w", slug, err)
 	}
 	return nil

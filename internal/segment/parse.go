@@ -62,107 +62,30 @@ type unit struct {
 
 // parse reads src into sections of paragraph units with sentences and words.
 func parse(src string) (*parsed, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, fmt.Errorf("%w: write the recollection into it, as plain text or Markdown", ErrEmpty)
-	}
-	if !utf8.ValidString(src) {
-		return nil, fmt.Errorf("%w (invalid UTF-8 at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, invalidAt(src))
-	}
-	if i := strings.IndexFunc(src, isBinaryControl); i >= 0 {
-		return nil, fmt.Errorf("%w (control character %U at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, []rune(src[i:])[0], i)
+	if err := checkText(src); err != nil {
+		return nil, err
 	}
 	// work is src with Markdown markers blanked out byte for byte, so that
 	// every offset into work is an offset into src.
 	work := []byte(src)
 	blocks := splitBlocks(src, work)
-	ws := string(work)
-
-	p := &parsed{}
 	hasATX := false
 	for _, b := range blocks {
-		if b.atx {
-			hasATX = true
-			break
-		}
+		hasATX = hasATX || b.atx
 	}
 	if hasATX {
 		// A Markdown text: emphasis markers are not words to speak.
 		blankEmphasis(work)
-		ws = string(work)
 	}
-	// The title is the first block when it is a single heading-like line.
-	if len(blocks) > 0 && (blocks[0].kind == "" || blocks[0].atx) && (blocks[0].atx || looksLikeHeading(ws[blocks[0].start:blocks[0].end])) {
-		p.title = normalize(ws[blocks[0].start:blocks[0].end])
-		blocks[0].kind = KindHeading
-	}
-	cur := &section{intro: true, heading: p.title}
-	ids := newIDs()
-	var prev *Paragraph
+	sc := &sectioner{p: &parsed{}, ws: string(work), hasATX: hasATX, ids: newIDs()}
+	sc.title(blocks)
+	sc.cur = &section{intro: true, heading: sc.p.title}
 	for i, b := range blocks {
-		if strings.HasPrefix(b.kind, "drop:") {
-			continue
-		}
-		text := ws[b.start:b.end]
-		if strings.TrimSpace(text) == "" {
-			continue // only Markdown markup ("# *"): nothing to say
-		}
-		if b.kind == "" {
-			switch {
-			case b.atx:
-				b.kind = KindHeading
-			case !hasATX && !b.quoteLine && i+1 < len(blocks) && looksLikeHeading(text):
-				b.kind = KindHeading
-			}
-		}
-		if b.kind == KindHeading && p.title != "" && i > 0 || b.kind == KindHeading && p.title == "" {
-			if len(cur.units) > 0 || !cur.intro {
-				p.sections = append(p.sections, *cur)
-			}
-			cur = &section{heading: normalize(text)}
-		}
-		para := Paragraph{Kind: b.kind, Span: Span{b.start, b.end}}
-		if para.Kind == "" {
-			switch {
-			case b.quoteLine || (prev != nil && isQuotation(text, prev)):
-				para.Kind = KindQuote
-			case cur.intro:
-				para.Kind = KindStandfirst
-			default:
-				para.Kind = KindText
-			}
-		}
-		if para.Kind == KindHeading {
-			para.Sentences = []Sentence{makeSentence(ws, b.start, b.end, ids)}
-		} else {
-			para.Sentences = splitSentences(ws, b.start, b.end, ids)
-		}
-		if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
-			// Punctuation alone (a "* * *" divider) is not narrated; keep it
-			// as a dropped line so nothing vanishes silently.
-			if strings.TrimSpace(text) != "" {
-				p.dropped = append(p.dropped, Dropped{Text: normalize(text), Span: Span{b.start, b.end}, Reason: "no words to speak"})
-			}
-			continue
-		}
-		para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
-		words := 0
-		for _, s := range para.Sentences {
-			words += len(s.Words)
-		}
-		// A quotation joins the unit of the paragraph that introduces it; a
-		// paragraph joins the unit of the heading above it.
-		n := len(cur.units)
-		if n > 0 && (para.Kind == KindQuote || lastKind(cur.units[n-1]) == KindHeading) {
-			cur.units[n-1].paras = append(cur.units[n-1].paras, para)
-			cur.units[n-1].words += words
-		} else {
-			cur.units = append(cur.units, unit{paras: []Paragraph{para}, words: words})
-		}
-		u := &cur.units[len(cur.units)-1]
-		prev = &u.paras[len(u.paras)-1]
+		sc.block(b, i > 0, i+1 < len(blocks))
 	}
-	if len(cur.units) > 0 {
-		p.sections = append(p.sections, *cur)
+	p := sc.p
+	if len(sc.cur.units) > 0 {
+		p.sections = append(p.sections, *sc.cur)
 	}
 	// Dropped lines were found while splitting blocks; report them in order.
 	p.dropped = append(dropLines(blocks, src), p.dropped...)
@@ -171,6 +94,121 @@ func parse(src string) (*parsed, error) {
 		return nil, fmt.Errorf("%w: every line was dropped as an image caption, a stray link or punctuation: write the recollection as paragraphs of sentences", ErrNoWords)
 	}
 	return p, nil
+}
+
+// checkText rejects a text that is empty or not UTF-8 text.
+func checkText(src string) error {
+	if strings.TrimSpace(src) == "" {
+		return fmt.Errorf("%w: write the recollection into it, as plain text or Markdown", ErrEmpty)
+	}
+	if !utf8.ValidString(src) {
+		return fmt.Errorf("%w (invalid UTF-8 at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, invalidAt(src))
+	}
+	if i := strings.IndexFunc(src, isBinaryControl); i >= 0 {
+		return fmt.Errorf("%w (control character %U at byte %d): give a plain-text or Markdown file in UTF-8; save a word processor's document or a PDF as plain text first", ErrBinary, []rune(src[i:])[0], i)
+	}
+	return nil
+}
+
+// sectioner builds the sections of p from the text's blocks, in order.
+type sectioner struct {
+	p      *parsed
+	ws     string // the source with Markdown markers blanked
+	hasATX bool   // the text is Markdown with # headings
+	ids    *ids
+	cur    *section   // the section being filled
+	prev   *Paragraph // the paragraph added last
+}
+
+// title takes the first block as the title when it is a single
+// heading-like line.
+func (sc *sectioner) title(blocks []block) {
+	if len(blocks) == 0 {
+		return
+	}
+	b := &blocks[0]
+	if (b.kind == "" || b.atx) && (b.atx || looksLikeHeading(sc.ws[b.start:b.end])) {
+		sc.p.title = normalize(sc.ws[b.start:b.end])
+		b.kind = KindHeading
+	}
+}
+
+// block adds block b: a heading starts a new section, and any block with
+// words becomes a paragraph. notFirst and more say whether blocks come
+// before and after it.
+func (sc *sectioner) block(b block, notFirst, more bool) {
+	if strings.HasPrefix(b.kind, "drop:") {
+		return
+	}
+	text := sc.ws[b.start:b.end]
+	if strings.TrimSpace(text) == "" {
+		return // only Markdown markup ("# *"): nothing to say
+	}
+	if b.kind == "" {
+		switch {
+		case b.atx:
+			b.kind = KindHeading
+		case !sc.hasATX && !b.quoteLine && more && looksLikeHeading(text):
+			b.kind = KindHeading
+		}
+	}
+	if b.kind == KindHeading && (sc.p.title == "" || notFirst) {
+		if len(sc.cur.units) > 0 || !sc.cur.intro {
+			sc.p.sections = append(sc.p.sections, *sc.cur)
+		}
+		sc.cur = &section{heading: normalize(text)}
+	}
+	para := sc.paragraph(b, text)
+	if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
+		// Punctuation alone (a "* * *" divider) is not narrated; keep it
+		// as a dropped line so nothing vanishes silently.
+		sc.p.dropped = append(sc.p.dropped, Dropped{Text: normalize(text), Span: Span{b.start, b.end}, Reason: "no words to speak"})
+		return
+	}
+	para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
+	sc.add(para)
+}
+
+// paragraph is block b, whose text is text, as a paragraph of its kind
+// with its sentences.
+func (sc *sectioner) paragraph(b block, text string) Paragraph {
+	para := Paragraph{Kind: b.kind, Span: Span{b.start, b.end}}
+	if para.Kind == "" {
+		switch {
+		case b.quoteLine || (sc.prev != nil && isQuotation(text, sc.prev)):
+			para.Kind = KindQuote
+		case sc.cur.intro:
+			para.Kind = KindStandfirst
+		default:
+			para.Kind = KindText
+		}
+	}
+	if para.Kind == KindHeading {
+		para.Sentences = []Sentence{makeSentence(sc.ws, b.start, b.end, sc.ids)}
+	} else {
+		para.Sentences = splitSentences(sc.ws, b.start, b.end, sc.ids)
+	}
+	return para
+}
+
+// add puts para into the current section: a quotation joins the unit of
+// the paragraph that introduces it, and a paragraph joins the unit of the
+// heading above it.
+func (sc *sectioner) add(para Paragraph) {
+	words := 0
+	for _, s := range para.Sentences {
+		words += len(s.Words)
+	}
+	cur := sc.cur
+	n := len(cur.units)
+	if n > 0 && (para.Kind == KindQuote || lastKind(cur.units[n-1]) == KindHeading) {
+		cur.units[n-1].paras = append(cur.units[n-1].paras, para)
+		cur.units[n-1].words += words
+	} else {
+		cur.units = append(cur.units, unit{paras: []Paragraph{para}, words: words})
+	}
+	u := &cur.units[len(cur.units)-1]
+	sc.prev = &u.paras[len(u.paras)-1]
 }
 
 func lastKind(u unit) string { return u.paras[len(u.paras)-1].Kind }

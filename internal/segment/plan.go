@@ -251,11 +251,8 @@ func planChapters(groups [][]unit, opt Options, intro bool) []Chapter {
 // opens with one, otherwise its first sentence, shortened at a clause or a
 // word boundary.
 func chapterTitle(paras []Paragraph) string {
-	for _, p := range paras {
-		if p.Kind == KindHeading {
-			return shorten(p.Sentences[0].Text)
-		}
-		break
+	if paras[0].Kind == KindHeading {
+		return shorten(paras[0].Sentences[0].Text)
 	}
 	return TitleFrom(paras[0].Sentences[0].Text)
 }

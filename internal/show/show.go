@@ -200,66 +200,95 @@ const (
 // Problems lists every missing or malformed field, each with what to
 // write; empty when the show is complete.
 func (s *Show) Problems() []string {
-	var p []string
-	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
-	need := func(field, v, example string) bool {
-		if strings.TrimSpace(v) == "" {
-			add("%s is missing: write %s", field, example)
-			return false
-		}
-		return true
+	var p problems
+	s.textProblems(&p)
+	s.ownerProblems(&p)
+	if p.need("language", s.Language, `the text's language code, e.g. "language": "en"`) && !language.MatchString(s.Language) {
+		p.add(`language %q is not a language code: write an ISO 639 code such as "en", "fr" or "en-GB"`, s.Language)
 	}
-	short := func(field, v string) {
-		if n := utf8.RuneCountInString(v); n > maxShort {
-			add("%s is %d characters: shorten it to at most %d (Apple's limit)", field, n, maxShort)
-		}
-	}
-	need("title", s.Title, `the show's name, e.g. "title": "My grandmother's war"`)
-	short("subtitle", s.Subtitle)
-	need("description", s.Description, `a few sentences on what the listener will hear, e.g. "description": "A family memoir, read aloud."`)
-	if n := len(s.Description) + len(s.Credit) + len(s.Narrator) + disclosureRoom; n > maxDescription {
-		add("description is too long: with the credit and the disclosure the feed adds it would be %d bytes; shorten description and credit by %d bytes (Apple allows %d)", n, n-maxDescription, maxDescription)
-	}
-	if need("author", s.Author, `who wrote the text, e.g. "author": "Anna Kowalska"`) {
-		short("author", s.Author)
-	}
-	if need("owner.name", s.Owner.Name, `who runs the feed, e.g. "owner": {"name": "Anna Kowalska", "email": "anna@example.org"}`) {
-		short("owner.name", s.Owner.Name)
-	}
-	if need("owner.email", s.Owner.Email, `an address directories can write to, e.g. "owner": {"name": "…", "email": "anna@example.org"}`) {
-		if a, err := mail.ParseAddress(s.Owner.Email); err != nil || a.Address != s.Owner.Email {
-			add(`owner.email %q is not an email address: write a bare address, e.g. "email": "anna@example.org"`, s.Owner.Email)
-		}
-	}
-	if need("language", s.Language, `the text's language code, e.g. "language": "en"`) && !language.MatchString(s.Language) {
-		add(`language %q is not a language code: write an ISO 639 code such as "en", "fr" or "en-GB"`, s.Language)
-	}
-	if len(s.Categories) == 0 {
-		add(`categories is missing: write at least one Apple Podcasts category, e.g. "categories": [{"name": "Society & Culture", "subcategory": "Personal Journals"}]`)
-	}
-	for i, c := range s.Categories {
-		if err := (feed.Category{Name: c.Name, Sub: c.Subcategory}).Validate(); err != nil {
-			add("categories[%d]: %v (the list: https://podcasters.apple.com/support/1691-apple-podcasts-categories)", i, err)
-		}
-	}
+	s.categoryProblems(&p)
 	if s.Type != "serial" && s.Type != "episodic" {
-		add(`type %q must be "serial" (episodes are heard in order, as a recollection is) or "episodic"`, s.Type)
+		p.add(`type %q must be "serial" (episodes are heard in order, as a recollection is) or "episodic"`, s.Type)
 	}
 	if s.Link != "" {
 		if u, err := url.Parse(s.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add(`link %q is not a web address: write an absolute http(s) URL such as "https://example.org/memoir", or leave it out`, s.Link)
+			p.add(`link %q is not a web address: write an absolute http(s) URL such as "https://example.org/memoir", or leave it out`, s.Link)
 		}
 	}
-	if need("source", s.Source, `the text's file name in the show's directory, e.g. "source": "recollection.md"`) &&
-		(strings.Contains(s.Source, "..") || filepath.IsAbs(s.Source)) {
-		add(`source %q must be a file inside the show's directory: copy the text there and write its name, e.g. "source": "recollection.md"`, s.Source)
-	}
-	if need("first_published", s.FirstPublished, `the first episode's date, e.g. "first_published": "`+time.Now().Format(time.DateOnly)+`" (episode n is dated n-1 days later)`) {
-		if _, err := time.Parse(time.DateOnly, s.FirstPublished); err != nil {
-			add(`first_published %q is not a date: write YYYY-MM-DD, e.g. "first_published": "2026-11-02"`, s.FirstPublished)
-		}
-	}
+	s.sourceProblems(&p)
 	return p
+}
+
+// problems are what Problems finds, each saying what to write instead.
+type problems []string
+
+func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+// need reports whether v is set, and adds a problem showing example when
+// it is not.
+func (p *problems) need(field, v, example string) bool {
+	if strings.TrimSpace(v) == "" {
+		p.add("%s is missing: write %s", field, example)
+		return false
+	}
+	return true
+}
+
+// short adds a problem when v is longer than Apple allows.
+func (p *problems) short(field, v string) {
+	if n := utf8.RuneCountInString(v); n > maxShort {
+		p.add("%s is %d characters: shorten it to at most %d (Apple's limit)", field, n, maxShort)
+	}
+}
+
+// textProblems checks the title, subtitle, description and author.
+func (s *Show) textProblems(p *problems) {
+	p.need("title", s.Title, `the show's name, e.g. "title": "My grandmother's war"`)
+	p.short("subtitle", s.Subtitle)
+	p.need("description", s.Description, `a few sentences on what the listener will hear, e.g. "description": "A family memoir, read aloud."`)
+	if n := len(s.Description) + len(s.Credit) + len(s.Narrator) + disclosureRoom; n > maxDescription {
+		p.add("description is too long: with the credit and the disclosure the feed adds it would be %d bytes; shorten description and credit by %d bytes (Apple allows %d)", n, n-maxDescription, maxDescription)
+	}
+	if p.need("author", s.Author, `who wrote the text, e.g. "author": "Anna Kowalska"`) {
+		p.short("author", s.Author)
+	}
+}
+
+// ownerProblems checks the owner's name and email.
+func (s *Show) ownerProblems(p *problems) {
+	if p.need("owner.name", s.Owner.Name, `who runs the feed, e.g. "owner": {"name": "Anna Kowalska", "email": "anna@example.org"}`) {
+		p.short("owner.name", s.Owner.Name)
+	}
+	if p.need("owner.email", s.Owner.Email, `an address directories can write to, e.g. "owner": {"name": "…", "email": "anna@example.org"}`) {
+		if a, err := mail.ParseAddress(s.Owner.Email); err != nil || a.Address != s.Owner.Email {
+			p.add(`owner.email %q is not an email address: write a bare address, e.g. "email": "anna@example.org"`, s.Owner.Email)
+		}
+	}
+}
+
+// categoryProblems checks the categories against Apple's list.
+func (s *Show) categoryProblems(p *problems) {
+	if len(s.Categories) == 0 {
+		p.add(`categories is missing: write at least one Apple Podcasts category, e.g. "categories": [{"name": "Society & Culture", "subcategory": "Personal Journals"}]`)
+	}
+	for i, c := range s.Categories {
+		if err := (feed.Category{Name: c.Name, Sub: c.Subcategory}).Validate(); err != nil {
+			p.add("categories[%d]: %v (the list: https://podcasters.apple.com/support/1691-apple-podcasts-categories)", i, err)
+		}
+	}
+}
+
+// sourceProblems checks the text's file name and the first episode's date.
+func (s *Show) sourceProblems(p *problems) {
+	if p.need("source", s.Source, `the text's file name in the show's directory, e.g. "source": "recollection.md"`) &&
+		(strings.Contains(s.Source, "..") || filepath.IsAbs(s.Source)) {
+		p.add(`source %q must be a file inside the show's directory: copy the text there and write its name, e.g. "source": "recollection.md"`, s.Source)
+	}
+	if p.need("first_published", s.FirstPublished, `the first episode's date, e.g. "first_published": "`+time.Now().Format(time.DateOnly)+`" (episode n is dated n-1 days later)`) {
+		if _, err := time.Parse(time.DateOnly, s.FirstPublished); err != nil {
+			p.add(`first_published %q is not a date: write YYYY-MM-DD, e.g. "first_published": "2026-11-02"`, s.FirstPublished)
+		}
+	}
 }
 
 // FirstDate is the day the first episode is dated, at midnight UTC; the

@@ -26,6 +26,22 @@ func Require(tb testing.TB, program, debianPackage string) string {
 	return ""
 }
 
+// RequirePython returns Debian's python3 when it can import module, and
+// otherwise skips (fails under CI) naming the Debian package that provides
+// the module, like Require.
+func RequirePython(tb testing.TB, module, debianPackage string) string {
+	tb.Helper()
+	python := Require(tb, "/usr/bin/python3", debianPackage)
+	if b, err := exec.Command(python, "-c", "import "+module).CombinedOutput(); err != nil {
+		msg := "python3 cannot import " + module + ": install the Debian package " + debianPackage + " (scripts/setup installs every test tool): " + string(b)
+		if os.Getenv("CI") != "" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return python
+}
+
 // EditDistance is the Levenshtein distance between two sequences of
 // tokens (words, phones): the insertions, deletions and substitutions that
 // turn a into b.

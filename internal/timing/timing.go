@@ -2,10 +2,14 @@ package timing
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 )
 
 // Methods a timing map can be made by.
@@ -129,4 +133,19 @@ func Parse(data []byte) (*Map, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return &m, nil
+}
+
+// HashFile returns the content hash of the recording at path as a map's
+// AudioSHA256 holds it: the hex SHA-256 of its bytes.
+func HashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -103,18 +104,11 @@ func split(tokens []string, lay layout) []part {
 	}
 	// w is the width of tokens[i:j] on one line.
 	w := func(i, j int) int { return prefix[j] - prefix[i] + j - i - 1 }
-	// firstEnd is the end of the longest first line starting at i, ≤ j.
+	// firstEnd is the end of the longest first line starting at i, ≤ j:
+	// one before the first end from i+2 on whose line is too wide, and at
+	// least i+1 (w(i, i+1) may exceed first: a long word alone).
 	firstEnd := func(i, j int) int {
-		lo, hi := i+1, j // w(i, lo) may exceed first: a long word alone
-		for lo < hi {
-			mid := (lo + hi + 1) / 2
-			if w(i, mid) <= lay.first {
-				lo = mid
-			} else {
-				hi = mid - 1
-			}
-		}
-		return lo
+		return i + 1 + sort.Search(j-i-1, func(d int) bool { return w(i, i+2+d) > lay.first })
 	}
 	fits := func(i, j int) bool {
 		k := firstEnd(i, j)

@@ -31,16 +31,37 @@ func HTML(d Doc) ([]byte, error) {
 	for i, s := range sents {
 		byID[s.id] = i
 	}
-	paragraphs := d.Paragraphs
-	if len(paragraphs) == 0 && len(sents) > 0 {
-		p := Paragraph{Kind: segment.KindText}
-		for _, s := range sents {
-			p.SentenceIDs = append(p.SentenceIDs, s.id)
-		}
-		paragraphs = []Paragraph{p}
-	}
-
 	var b bytes.Buffer
+	writeHTMLHead(&b, d)
+	sections := chapterSections{b: &b, chapters: d.Chapters, open: -1}
+	for _, p := range htmlParagraphs(d.Paragraphs, sents) {
+		sections.openTo(p.Chapter)
+		if len(p.SentenceIDs) == 0 {
+			continue
+		}
+		writeParagraph(&b, p, d.Map, sents, byID)
+	}
+	sections.openTo(len(d.Chapters) - 1) // chapters without a paragraph
+	sections.close()
+	b.WriteString("</article>\n</main>\n</body>\n</html>\n")
+	return b.Bytes(), nil
+}
+
+// htmlParagraphs is paragraphs, or when there are none, one paragraph of
+// every sentence.
+func htmlParagraphs(paragraphs []Paragraph, sents []timedSentence) []Paragraph {
+	if len(paragraphs) > 0 || len(sents) == 0 {
+		return paragraphs
+	}
+	p := Paragraph{Kind: segment.KindText}
+	for _, s := range sents {
+		p.SentenceIDs = append(p.SentenceIDs, s.id)
+	}
+	return []Paragraph{p}
+}
+
+// writeHTMLHead writes the document up to the article's title.
+func writeHTMLHead(b *bytes.Buffer, d Doc) {
 	b.WriteString("<!DOCTYPE html>\n<html")
 	if d.Language != "" {
 		b.WriteString(` lang="` + html.EscapeString(d.Language) + `"`)
@@ -52,58 +73,61 @@ func HTML(d Doc) ([]byte, error) {
 	if d.Title != "" {
 		b.WriteString("<h1>" + html.EscapeString(d.Title) + "</h1>\n")
 	}
-	open := -1 // the chapter whose <section> is open
-	for _, p := range paragraphs {
-		for len(d.Chapters) > 0 && open < p.Chapter {
-			if open >= 0 {
-				b.WriteString("</section>\n")
-			}
-			open++
-			writeChapterHeading(&b, open, d.Chapters[open])
-		}
-		if len(p.SentenceIDs) == 0 {
-			continue
-		}
-		start := sents[byID[p.SentenceIDs[0]]].start
-		switch p.Kind {
-		case segment.KindHeading:
-			b.WriteString("<h3>")
-		case segment.KindQuote:
-			b.WriteString("<blockquote><p>")
-		case segment.KindStandfirst:
-			b.WriteString(`<p class="standfirst">`)
-		default:
-			b.WriteString("<p>")
-		}
-		writeTimeLink(&b, start)
-		for _, id := range p.SentenceIDs {
-			s := sents[byID[id]]
-			b.WriteString(` <span id="` + html.EscapeString(s.id) + `" data-start="` + decimal(s.start) +
-				`" data-end="` + decimal(s.end) + `">`)
-			b.WriteString(html.EscapeString(d.Map.Sentences[byID[id]].Text))
-			b.WriteString("</span>")
-		}
-		switch p.Kind {
-		case segment.KindHeading:
-			b.WriteString("</h3>\n")
-		case segment.KindQuote:
-			b.WriteString("</p></blockquote>\n")
-		default:
-			b.WriteString("</p>\n")
-		}
+}
+
+// chapterSections writes a <section> per chapter, in order.
+type chapterSections struct {
+	b        *bytes.Buffer
+	chapters []timing.Chapter
+	open     int // the chapter whose <section> is open, or -1
+}
+
+// openTo closes the open section and opens the next ones until chapter c
+// is open.
+func (cs *chapterSections) openTo(c int) {
+	for len(cs.chapters) > 0 && cs.open < c {
+		cs.close()
+		cs.open++
+		writeChapterHeading(cs.b, cs.open, cs.chapters[cs.open])
 	}
-	for open+1 < len(d.Chapters) { // chapters without a paragraph
-		if open >= 0 {
-			b.WriteString("</section>\n")
-		}
-		open++
-		writeChapterHeading(&b, open, d.Chapters[open])
+}
+
+// close closes the open section, if any.
+func (cs *chapterSections) close() {
+	if cs.open >= 0 {
+		cs.b.WriteString("</section>\n")
 	}
-	if open >= 0 {
-		b.WriteString("</section>\n")
+}
+
+// writeParagraph writes p as the element of its kind, opening with a link
+// to its start time, and each sentence as a timed span.
+func writeParagraph(b *bytes.Buffer, p Paragraph, m *timing.Map, sents []timedSentence, byID map[string]int) {
+	switch p.Kind {
+	case segment.KindHeading:
+		b.WriteString("<h3>")
+	case segment.KindQuote:
+		b.WriteString("<blockquote><p>")
+	case segment.KindStandfirst:
+		b.WriteString(`<p class="standfirst">`)
+	default:
+		b.WriteString("<p>")
 	}
-	b.WriteString("</article>\n</main>\n</body>\n</html>\n")
-	return b.Bytes(), nil
+	writeTimeLink(b, sents[byID[p.SentenceIDs[0]]].start)
+	for _, id := range p.SentenceIDs {
+		s := sents[byID[id]]
+		b.WriteString(` <span id="` + html.EscapeString(s.id) + `" data-start="` + decimal(s.start) +
+			`" data-end="` + decimal(s.end) + `">`)
+		b.WriteString(html.EscapeString(m.Sentences[byID[id]].Text))
+		b.WriteString("</span>")
+	}
+	switch p.Kind {
+	case segment.KindHeading:
+		b.WriteString("</h3>\n")
+	case segment.KindQuote:
+		b.WriteString("</p></blockquote>\n")
+	default:
+		b.WriteString("</p>\n")
+	}
 }
 
 func writeChapterHeading(b *bytes.Buffer, i int, c timing.Chapter) {

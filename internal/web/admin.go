@@ -38,10 +38,9 @@ type admin struct {
 	failed failures          // failed attempts by client address (adminlimit.go)
 }
 
-// EnableAdmin serves the admin API under /admin to requests that carry
-// "Authorization: Bearer <token>". Call it before Handler or Serve. Without
-// it, /admin does not exist.
-func (s *Server) EnableAdmin(token string, pub *publish.Publisher) error {
+// enableAdmin serves the admin API under /admin to requests that carry
+// "Authorization: Bearer <token>" (Config.AdminToken).
+func (s *Server) enableAdmin(token string, pub *publish.Publisher) error {
 	if len(token) < MinAdminToken {
 		return fmt.Errorf("web: the admin token must be at least %d characters (it has %d)", MinAdminToken, len(token))
 	}

@@ -66,10 +66,7 @@ func newAdminShowLimits(tb testing.TB, lim Limits) *adminShow {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(snap, log)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	var srv *Server
 	pub, err := publish.New(publish.Config{
 		Store: st, MaxUpload: adminLimit, Log: log,
 		Aligner: publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*publish.Alignment, error) {
@@ -95,13 +92,12 @@ func newAdminShowLimits(tb testing.TB, lim Limits) *adminShow {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := srv.EnableAdmin(adminToken, pub); err != nil {
+	if srv, err = New(Config{Snapshot: snap, Log: log, Limits: lim, AdminToken: adminToken, Publisher: pub}); err != nil {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { pub.Run(ctx); close(done) }()
-	srv.SetLimits(lim)
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	tb.Cleanup(func() { ts.Close(); cancel(); <-done })
@@ -390,8 +386,8 @@ func TestAdminDisabledWithoutToken(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Errorf("admin API without a token: %d, want 404", resp.StatusCode)
 	}
-	if err := srv.EnableAdmin("short", nil); err == nil {
-		t.Error("EnableAdmin accepted a 5-character token")
+	if _, err := New(Config{Snapshot: srv.Snapshot(), AdminToken: "short"}); err == nil {
+		t.Error("New accepted a 5-character admin token")
 	}
 }
 

@@ -79,16 +79,14 @@ func newBoundedShow(t *testing.T, lim Limits, big bool) *boundedShow {
 		t.Fatalf("the first episode has no recording: %v", snap.Problems)
 	}
 	b := &boundedShow{addr: l.Addr().String(), dir: dir, log: &testtool.Buffer{}}
-	b.srv, err = New(snap, slog.New(slog.NewTextHandler(b.log, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.srv.SetLimits(lim)
-	b.srv.SetReload(func(why string) {
+	b.srv, err = New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(b.log, nil)), Limits: lim, Reload: func(why string) {
 		b.mu.Lock()
 		b.reloads = append(b.reloads, why)
 		b.mu.Unlock()
-	})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	serveOn(t, b.srv, l)
 	return b
 }

@@ -125,7 +125,7 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 		t.Fatal(err)
 	}
 	env.snap = snap
-	if env.srv, err = New(snap, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if env.srv, err = New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	env.ts.Config.Handler = env.requests.wrap(env.srv.Handler())

@@ -85,7 +85,7 @@ func TestDisclosureFollowsTheAudio(t *testing.T) {
 			for _, p := range snap.Problems {
 				t.Errorf("show problem: %v", p)
 			}
-			srv, err := New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}

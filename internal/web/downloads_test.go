@@ -29,15 +29,14 @@ func TestDownloadsCountedTheIABWay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
 		trusted, err := ParseTrustedProxies("127.0.0.1/32, ::1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv.SetTrustedProxies(trusted)
+		srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: trusted})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if state != nil {
 			if err := srv.Metrics().RestoreDownloads(state); err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"log/slog"
 	"math"
@@ -13,9 +14,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/player"
 )
 
 // TestPages checks the HTTP side of the pages: 200 with HTML, a CSP, an ETag
@@ -75,31 +78,136 @@ func gunzip(t *testing.T, b []byte) []byte {
 	return out
 }
 
-// TestPagesCached checks that pages are rendered once per snapshot: the
-// same bytes are served until the snapshot is swapped, and a swap renders
-// the new snapshot's pages.
-func TestPagesCached(t *testing.T) {
-	ts, srv := newTestServer(t)
-	a, err := srv.page(srv.Snapshot(), "/")
+// seedAndPlayer loads the seed show and makes the player's pages.
+func seedAndPlayer(t *testing.T) (*catalog.Snapshot, *player.Pages) {
+	t.Helper()
+	snap, err := catalog.Load(t.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "http://127.0.0.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := srv.page(srv.Snapshot(), "/")
-	if a != b {
-		t.Error("the same snapshot was rendered twice")
+	p, err := player.New()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return snap, p
+}
+
+// countingPages counts the snapshots whose pages are rendered.
+type countingPages struct {
+	pages *player.Pages
+	mu    sync.Mutex
+	snaps map[*catalog.Snapshot]int
+}
+
+func (c *countingPages) Site(snap *catalog.Snapshot) (*player.Site, error) {
+	c.mu.Lock()
+	c.snaps[snap]++
+	c.mu.Unlock()
+	return c.pages.Site(snap)
+}
+
+func (c *countingPages) renders(snap *catalog.Snapshot) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snaps[snap]
+}
+
+// TestPagesRenderedOncePerSnapshot checks that the pages of a snapshot are
+// rendered once, when it is swapped in, before any request, and never by
+// a request: many requests at once for every page of it render nothing,
+// and a swap renders the new snapshot's pages, once.
+func TestPagesRenderedOncePerSnapshot(t *testing.T) {
+	snap, p := seedAndPlayer(t)
+	count := &countingPages{pages: p, snaps: map[*catalog.Snapshot]int{}}
+	srv, err := New(Config{Snapshot: snap, Pages: count})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count.renders(snap); n != 1 {
+		t.Fatalf("New rendered the snapshot's pages %d times, want 1", n)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	paths := []string{"/"}
+	for _, e := range snap.Episodes {
+		paths = append(paths, "/episodes/"+e.Slug())
+	}
+	getAll := func() map[string][]byte {
+		bodies := make([][]byte, 4*len(paths))
+		var wg sync.WaitGroup
+		for i := range bodies {
+			wg.Go(func() { _, bodies[i] = do(t, http.MethodGet, ts.URL+paths[i%len(paths)]) })
+		}
+		wg.Wait()
+		out := map[string][]byte{}
+		for i, b := range bodies {
+			out[paths[i%len(paths)]] = b
+		}
+		return out
+	}
+	before := getAll()
+	if n := count.renders(snap); n != 1 {
+		t.Errorf("%d requests rendered the pages: %d renders of the snapshot, want 1", 4*len(paths), n)
+	}
+
 	next, err := catalog.Load(t.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Swap(next)
-	_, body := do(t, http.MethodGet, ts.URL+"/")
-	if !bytes.Contains(body, []byte("https://example.org/show/feed.xml")) {
-		t.Error("after a swap the show page still names the old feed URL")
+	if err := srv.Swap(next); err != nil {
+		t.Fatal(err)
 	}
-	if c, _ := srv.page(next, "/"); c == a {
-		t.Error("after a swap the old site is served")
+	if n := count.renders(next); n != 1 {
+		t.Errorf("Swap rendered the new snapshot's pages %d times, want 1", n)
 	}
+	after := getAll()
+	if n, m := count.renders(snap), count.renders(next); n != 1 || m != 1 {
+		t.Errorf("after a swap and %d requests: %d and %d renders of the two snapshots, want 1 each", 4*len(paths), n, m)
+	}
+	if !bytes.Contains(after["/"], []byte("https://example.org/show/feed.xml")) || bytes.Equal(before["/"], after["/"]) {
+		t.Error("after a swap the show page is not the new snapshot's")
+	}
+}
+
+// TestSwapKeepsServingWhenPagesFail checks that a snapshot whose pages
+// cannot be rendered is not swapped in: the previous one keeps serving.
+func TestSwapKeepsServingWhenPagesFail(t *testing.T) {
+	snap, p := seedAndPlayer(t)
+	pages := &failingPages{pages: p}
+	srv, err := New(Config{Snapshot: snap, Pages: pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	_, before := do(t, http.MethodGet, ts.URL+"/")
+	next, err := catalog.Load(t.Context(), catalog.Config{Dir: "../../episodes", BaseURL: "https://example.org/show"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages.fail = true
+	if err := srv.Swap(next); err == nil {
+		t.Fatal("Swap served a snapshot whose pages could not be rendered")
+	}
+	if srv.Snapshot() != snap {
+		t.Error("after a failed swap the new snapshot is served")
+	}
+	if _, after := do(t, http.MethodGet, ts.URL+"/"); !bytes.Equal(before, after) {
+		t.Error("after a failed swap the show page changed")
+	}
+}
+
+// failingPages renders like the player until fail is set.
+type failingPages struct {
+	pages *player.Pages
+	fail  bool
+}
+
+func (f *failingPages) Site(snap *catalog.Snapshot) (*player.Site, error) {
+	if f.fail {
+		return nil, errors.New("the template broke")
+	}
+	return f.pages.Site(snap)
 }
 
 // TestStatic checks that the stylesheet, script and icon the pages link to
@@ -279,7 +387,7 @@ func TestPagesIncompleteShow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,19 +33,13 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// SetTrustedProxies makes the server take the client's address from the
-// Forwarded or X-Forwarded-For header of requests that come from these
-// proxies. With none (the default) the headers are ignored: anyone can
-// send them.
-func (s *Server) SetTrustedProxies(p []netip.Prefix) { s.trusted.Store(&p) }
-
 // clientAddr is the address of the client a request is from: the
 // connection's peer, or, when that is a trusted proxy, the nearest address
 // in the forwarding chain that is not a trusted proxy (the right-most
 // untrusted one: what is left of it the client could have made up).
 func (s *Server) clientAddr(r *http.Request) string {
 	peer := clientHost(r.RemoteAddr)
-	if s.trusted.Load() == nil || !s.isTrusted(peer) {
+	if len(s.trusted) == 0 || !s.isTrusted(peer) {
 		return peer
 	}
 	chain := forwardedFor(r.Header)
@@ -66,7 +60,7 @@ func (s *Server) isTrusted(addr string) bool {
 		return false
 	}
 	a = a.Unmap()
-	for _, p := range *s.trusted.Load() {
+	for _, p := range s.trusted {
 		if p.Contains(a) {
 			return true
 		}

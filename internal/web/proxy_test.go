@@ -10,7 +10,7 @@ func TestClientAddr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{}
+	s := &Server{trusted: trusted}
 	tests := []struct {
 		name, remote string
 		header       []string
@@ -25,7 +25,6 @@ func TestClientAddr(t *testing.T) {
 		{"all trusted: the left-most", "10.1.2.3:80", []string{"X-Forwarded-For", "10.0.0.9"}, "10.0.0.9"},
 		{"a trusted proxy without a header", "10.1.2.3:80", nil, "10.1.2.3"},
 	}
-	s.SetTrustedProxies(trusted)
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", "/audio/x.mp3", nil)
 		r.RemoteAddr = tt.remote

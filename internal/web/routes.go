@@ -6,7 +6,7 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// Route names, for links built with Server.URL.
+// Route names, as the metrics label requests.
 const (
 	RouteFeed       = "feed"
 	RouteShow       = "show"

@@ -37,7 +37,7 @@ func BenchmarkServeSockets(b *testing.B) {
 		b.Fatal(err)
 	}
 	logs := bufio.NewWriterSize(logFile, 64<<10)
-	srv, err := New(snap, slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,14 +16,16 @@ import (
 	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/metrics"
 	"github.com/readcast/readcast/internal/player"
+	"github.com/readcast/readcast/internal/publish"
 )
 
 // Server serves the current snapshot of a show.
 type Server struct {
-	snap   atomic.Pointer[catalog.Snapshot]
+	// live is the snapshot being served with its rendered pages.
+	live   atomic.Pointer[live]
 	log    *slog.Logger
 	router *mux.Router
-	pages  *player.Pages
+	pages  Renderer
 	limits Limits
 	// metrics counts requests and downloads for /metrics (metrics.go).
 	metrics        *metrics.Registry
@@ -33,22 +34,58 @@ type Server struct {
 	health health
 	// trusted are the proxies whose forwarding headers name the client
 	// (proxy.go).
-	trusted atomic.Pointer[[]netip.Prefix]
+	trusted []netip.Prefix
 	// grace is how long a shutdown lets requests in flight finish
 	// (shutdown.go).
 	grace time.Duration
 	// conns follows the connections Serve accepts (conns.go).
 	conns *conns
-	// admin serves /admin when EnableAdmin was called (admin.go).
+	// admin serves /admin when the Config has an admin token (admin.go).
 	admin http.Handler
-	// static are the player's files (static.go); pageTable the pages of
-	// the latest snapshot asked for (pages.go).
-	static    map[string]*catalog.Asset
-	pageTable atomic.Pointer[pageTable]
-	renderMu  sync.Mutex // one rendering of a new snapshot's pages at a time
 	// stale, when set, is told that a file of the snapshot changed on disk
-	// (SetReload).
+	// (Config.Reload).
 	stale func(why string)
+}
+
+// live is a snapshot and its pages, rendered when it was swapped in.
+type live struct {
+	snap *catalog.Snapshot
+	site *player.Site
+}
+
+// Renderer renders the pages of a snapshot: *player.Pages, which owns
+// them; tests wrap it to count renders.
+type Renderer interface {
+	Site(snap *catalog.Snapshot) (*player.Site, error)
+}
+
+// Config is everything a Server is made with. Only Snapshot is required.
+type Config struct {
+	// Snapshot is the show to serve first; Swap replaces it.
+	Snapshot *catalog.Snapshot
+	// Log receives the access log and the server's events; nil discards
+	// them.
+	Log *slog.Logger
+	// Limits bound every connection; the zero value means DefaultLimits.
+	Limits Limits
+	// ShutdownGrace is how long Serve lets requests in flight finish once
+	// its context is done; 0 means DefaultShutdownGrace.
+	ShutdownGrace time.Duration
+	// TrustedProxies are the proxies whose Forwarded or X-Forwarded-For
+	// header names the client, for download counting. With none the
+	// headers are ignored: anyone can send them.
+	TrustedProxies []netip.Prefix
+	// Reload, when set, is asked for a new snapshot when a file of the one
+	// being served is found changed on disk.
+	Reload func(why string)
+	// AdminToken, when set, serves the admin API under /admin to requests
+	// that carry "Authorization: Bearer <token>", publishing through
+	// Publisher. Without it /admin does not exist.
+	AdminToken string
+	Publisher  *publish.Publisher
+	// Pages renders the pages of each snapshot; nil means the player's
+	// (player.New).
+	Pages Renderer
 }
 
 // Limits bound every connection, so that no client, slow or hostile,
@@ -88,43 +125,65 @@ func DefaultLimits() Limits {
 	}
 }
 
-// New returns a server of snap that logs to log, with DefaultLimits.
-func New(snap *catalog.Snapshot, log *slog.Logger) (*Server, error) {
-	pages, err := player.New()
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
+// New returns a server of cfg.Snapshot, its pages rendered.
+func New(cfg Config) (*Server, error) {
+	if cfg.Snapshot == nil {
+		return nil, errors.New("web: no snapshot to serve")
 	}
-	s := &Server{log: log, pages: pages, metrics: metrics.New(nil, routeNames), static: staticAssets(pages), limits: DefaultLimits()}
+	s := &Server{log: cfg.Log, pages: cfg.Pages, limits: cfg.Limits, trusted: cfg.TrustedProxies, grace: cfg.ShutdownGrace, stale: cfg.Reload}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.limits == (Limits{}) {
+		s.limits = DefaultLimits()
+	}
+	if s.grace <= 0 {
+		s.grace = DefaultShutdownGrace
+	}
+	if s.pages == nil {
+		p, err := player.New()
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		s.pages = p
+	}
+	s.metrics = metrics.New(nil, routeNames)
 	s.metricsHandler = s.metrics.Handler()
 	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
 	s.health.started = time.Now()
-	s.grace = DefaultShutdownGrace
 	s.conns = newConns(s)
-	s.snap.Store(snap)
-	s.swapped(snap)
+	if err := s.Swap(cfg.Snapshot); err != nil {
+		return nil, err
+	}
+	if cfg.AdminToken != "" || cfg.Publisher != nil {
+		if err := s.enableAdmin(cfg.AdminToken, cfg.Publisher); err != nil {
+			return nil, err
+		}
+	}
 	s.router = mux.NewRouter()
 	s.registerRoutes(s.router)
 	return s, nil
 }
 
-// SetLimits replaces the connection limits; call it before Handler or
-// Serve.
-func (s *Server) SetLimits(l Limits) { s.limits = l }
-
-// SetReload asks reload for a new snapshot when a file of the one being
-// served is found changed on disk; call it before Handler or Serve.
-func (s *Server) SetReload(reload func(why string)) { s.stale = reload }
-
 // Snapshot is the snapshot being served.
-func (s *Server) Snapshot() *catalog.Snapshot { return s.snap.Load() }
+func (s *Server) Snapshot() *catalog.Snapshot { return s.live.Load().snap }
 
-// Swap replaces the snapshot being served; requests in flight finish with
-// the one they started with.
-// It counts as a successful reload: a failed one or a fallback before it
-// stops holding the server not ready.
-func (s *Server) Swap(snap *catalog.Snapshot) {
-	s.snap.Store(snap)
+// site is the pages of the snapshot being served.
+func (s *Server) site() *player.Site { return s.live.Load().site }
+
+// Swap renders the pages of snap and then serves it; requests in flight
+// finish with the snapshot they started with. It counts as a successful
+// reload: a failed one or a fallback before it stops holding the server
+// not ready. When the pages cannot be rendered, the snapshot being served
+// stays.
+func (s *Server) Swap(snap *catalog.Snapshot) error {
+	site, err := s.pages.Site(snap)
+	if err != nil {
+		return fmt.Errorf("web: the pages: %w", err)
+	}
+	s.live.Store(&live{snap: snap, site: site})
 	s.swapped(snap)
+	return nil
 }
 
 // Handler is the whole site with its middleware.
@@ -132,18 +191,9 @@ func (s *Server) Handler() http.Handler {
 	return s.recoverPanics(s.track(cleanPaths(s.withAdmin(s.router))))
 }
 
-// URL returns the path of a named route, for links in pages.
-func (s *Server) URL(name string, pairs ...string) string {
-	u, err := s.router.Get(name).URL(pairs...)
-	if err != nil {
-		panic(fmt.Sprintf("web: route %s %v: %v", name, pairs, err)) // a programming error
-	}
-	return u.Path
-}
-
 // Serve accepts connections on l until ctx is done, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish within
-// the shutdown grace (SetShutdownGrace), cuts those still going, and
+// the shutdown grace (Config.ShutdownGrace), cuts those still going, and
 // returns. Every request goes through net/http and
 // Handler, on connections bounded by the server's Limits. There is
 // deliberately no WriteTimeout: it would cut off a slow listener's

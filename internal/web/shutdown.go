@@ -12,10 +12,6 @@ import (
 // restart (systemd's TimeoutStopSec must be longer).
 const DefaultShutdownGrace = 30 * time.Second
 
-// SetShutdownGrace sets how long Serve lets requests in flight finish once
-// its context is done; call it before Serve.
-func (s *Server) SetShutdownGrace(d time.Duration) { s.grace = d }
-
 // shutdown stops hs: it accepts no new connection, closes idle ones, lets
 // the requests in flight finish within the grace, and then cuts those
 // still going, with one log line saying how many. Cutting them is the

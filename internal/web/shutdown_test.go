@@ -40,14 +40,12 @@ func TestShutdownGrace(t *testing.T) {
 				t.Fatal(err)
 			}
 			log := &testtool.Buffer{}
-			srv, err := New(snap, slog.New(slog.NewTextHandler(log, nil)))
+			lim := testLimits()
+			lim.WriteStall = time.Minute // the stopped reader is the grace's to cut
+			srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(log, nil)), Limits: lim, ShutdownGrace: c.grace})
 			if err != nil {
 				t.Fatal(err)
 			}
-			lim := testLimits()
-			lim.WriteStall = time.Minute // the stopped reader is the grace's to cut
-			srv.SetLimits(lim)
-			srv.SetShutdownGrace(c.grace)
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- srv.Serve(ctx, l) }()

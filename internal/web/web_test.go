@@ -38,7 +38,7 @@ func newTestServer(tb testing.TB) (*testServer, *Server) {
 	for _, p := range snap.Problems {
 		tb.Errorf("seed show problem: %v", p)
 	}
-	srv, err := New(snap, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := New(Config{Snapshot: snap, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,13 +1,12 @@
 package lexicon
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
-	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/readcast/readcast/internal/espeak"
 )
 
 // espeakBatch is the most words one espeak-ng run pronounces: a batch whose
@@ -91,35 +90,11 @@ func (l *Lexicon) espeakRange(words []string, out [][]string) {
 	}
 }
 
-// runEspeak has espeak-ng print the phonemes of words, one line each:
-// "-x --sep=_" writes its ASCII phoneme names separated by "_" and words by
-// spaces, and a full stop after each word makes it a clause of its own.
+// runEspeak has espeak-ng print the phonemes of words, one line each.
 func (l *Lexicon) runEspeak(words []string) ([]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), espeakTimeout)
 	defer cancel()
-	var in strings.Builder
-	for _, w := range words {
-		in.WriteString(w)
-		in.WriteString(".\n")
-	}
-	cmd := exec.CommandContext(ctx, l.espeak, "-q", "-v", "en-us", "-x", "--sep=_", "--stdin")
-	cmd.Stdin = strings.NewReader(in.String())
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if s := strings.TrimSpace(stderr.String()); s != "" {
-			return nil, fmt.Errorf("%w: %s", err, s)
-		}
-		return nil, err
-	}
-	var lines []string
-	for _, line := range strings.Split(string(out), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			lines = append(lines, line)
-		}
-	}
-	return lines, nil
+	return espeak.Phonemes(ctx, l.espeak, "en-us", words)
 }
 
 // espeakPhones maps espeak-ng's English phoneme names (en-us) to the

@@ -16,11 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
 	"sync"
 
 	"github.com/readcast/readcast/internal/align/acoustic"
+	"github.com/readcast/readcast/internal/espeak"
 )
 
 // Phones are the model's 39 speech phones (ARPAbet without stress), the
@@ -62,7 +62,7 @@ var (
 // espeak-ng for unknown words when it is installed. It is loaded once.
 func Default() (*Lexicon, error) {
 	defaultOnce.Do(func() {
-		path, _ := exec.LookPath("espeak-ng")
+		path, _ := espeak.LookPath()
 		defaultLex, defaultErr = load(path)
 	})
 	return defaultLex, defaultErr

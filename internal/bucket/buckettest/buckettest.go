@@ -65,30 +65,10 @@ func Start(tb testing.TB) *Server {
 	tb.Helper()
 	weed := Weed(tb)
 	dir := tb.TempDir()
-	conf := filepath.Join(dir, "s3.json")
-	if err := os.WriteFile(conf, []byte(fmt.Sprintf(`{"identities": [
-  {"name": "anonymous", "actions": ["Read"]},
-  {"name": "readcast", "credentials": [{"accessKey": %q, "secretKey": %q}], "actions": ["Admin", "Read", "List", "Tagging", "Write"]}
-]}`, AccessKey, SecretKey)), 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	data := filepath.Join(dir, "data")
-	if err := os.Mkdir(data, 0o755); err != nil {
-		tb.Fatal(err)
-	}
 	p := freePorts(tb, 8)
-	// Every bucket is a collection that grows 7 volumes at its first
-	// write; small sparse volumes, and room for many buckets.
-	args := []string{"-logdir=" + dir, "server",
-		"-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-		"-master.port=" + p[0], "-master.port.grpc=" + p[1],
-		"-volume.port=" + p[2], "-volume.port.grpc=" + p[3], "-volume.max=300",
-		"-master.volumeSizeLimitMB=64", "-master.telemetry=false",
-		"-filer", "-filer.port=" + p[4], "-filer.port.grpc=" + p[5],
-		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"),
-		"-s3", "-s3.port=" + p[6], "-s3.port.grpc=" + p[7], "-s3.config=" + conf,
-		"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.autoCreateBucket=false",
-		"-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
+	args, err := weedArgs(dir, p)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	s := &Server{Endpoint: "http://127.0.0.1:" + p[6], logFile: filepath.Join(dir, "weed.log")}
 	logFile, err := os.Create(s.logFile)
@@ -125,26 +105,61 @@ func Start(tb testing.TB) *Server {
 		Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
 	})
 
-	// Ready when an object can be stored: the gateway answers before the
-	// volume server has joined the master.
+	s.waitReady(tb, exited, &waitErr)
+	return s
+}
+
+// waitReady waits until an object can be stored: the gateway answers
+// before the volume server has joined the master. waitErr is read once
+// exited is closed.
+func (s *Server) waitReady(tb testing.TB, exited <-chan struct{}, waitErr *error) {
+	tb.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	ctx := context.Background()
 	for {
 		select {
 		case <-exited:
-			tb.Fatalf("weed server exited: %v\n%s", waitErr, s.Log())
+			tb.Fatalf("weed server exited: %v\n%s", *waitErr, s.Log())
 		default:
 		}
 		err := s.tryStore(ctx)
 		if err == nil {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			tb.Fatalf("weed server did not store an object within 2 minutes: %v\n%s", err, s.Log())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return s
+}
+
+// weedArgs writes the S3 identities and makes the data directory in dir,
+// and returns weed's arguments with the ports p (8 of them).
+func weedArgs(dir string, p []string) ([]string, error) {
+	conf := filepath.Join(dir, "s3.json")
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf(`{"identities": [
+  {"name": "anonymous", "actions": ["Read"]},
+  {"name": "readcast", "credentials": [{"accessKey": %q, "secretKey": %q}], "actions": ["Admin", "Read", "List", "Tagging", "Write"]}
+]}`, AccessKey, SecretKey)), 0o600); err != nil {
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		return nil, err
+	}
+	// Every bucket is a collection that grows 7 volumes at its first
+	// write; small sparse volumes, and room for many buckets.
+	return []string{"-logdir=" + dir, "server",
+		"-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+		"-master.port=" + p[0], "-master.port.grpc=" + p[1],
+		"-volume.port=" + p[2], "-volume.port.grpc=" + p[3], "-volume.max=300",
+		"-master.volumeSizeLimitMB=64", "-master.telemetry=false",
+		"-filer", "-filer.port=" + p[4], "-filer.port.grpc=" + p[5],
+		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"),
+		"-s3", "-s3.port=" + p[6], "-s3.port.grpc=" + p[7], "-s3.config=" + conf,
+		"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.autoCreateBucket=false",
+		"-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
+	}, nil
 }
 
 func (s *Server) tryStore(ctx context.Context) error {
