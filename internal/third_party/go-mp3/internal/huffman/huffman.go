@@ -345,9 +345,9 @@ var huffmanMain = [...]huffTables{
 	{huffmanTable[2773:], 31, 0},   // Table 33
 }
 
-// readcast: long as upstream wrote it; this copy stays close to
-// hajimehoshi/go-mp3 so that the patch (PATCHED.md) remains a small diff,
-// and it is dropped when upstream releases the fix.
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 	point := 0
 	error := 1

@@ -62,9 +62,9 @@ var sideInfoBitsToRead = [2][4]int{
 	},
 }
 
-// readcast: long as upstream wrote it; this copy stays close to
-// hajimehoshi/go-mp3 so that the patch (PATCHED.md) remains a small diff,
-// and it is dropped when upstream releases the fix.
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) {
 	nch := header.NumberOfChannels()
 	framesize, err := header.FrameSize()
