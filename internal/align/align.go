@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/readcast/readcast/internal/align/hmm"
@@ -71,12 +70,14 @@ type Result struct {
 
 // Timings are the wall time of an alignment's stages. Decode includes the
 // front end (the cepstra are taken as the audio decodes, on all cores),
-// and Features is the CPU time of the front end alone; Search includes
-// Scoring, the Gaussians the search asks for; Confidence is the garbage
-// model's scoring of every word; Retakes the search of untranscribed
-// stretches for sentences read again.
+// and Features is the time of the front end alone, summed over the cores;
+// Search includes Scoring, the search's own time on the Gaussians it asked
+// for, while ScoringAhead is the second core's scoring of frames ahead of
+// the search (it runs while the search advances); Confidence is the
+// garbage model's scoring of every word; Retakes the search of
+// untranscribed stretches for sentences read again.
 type Timings struct {
-	Decode, Features, Search, Scoring, Confidence, Retakes time.Duration
+	Decode, Features, Search, Scoring, ScoringAhead, Confidence, Retakes time.Duration
 }
 
 // AlignFile aligns the MP3 at path to text and fills the map's
@@ -199,27 +200,6 @@ func progressReporter(f func(Progress)) func(Progress) {
 		last[p.Stage] = p.Done
 		f(p)
 	}
-}
-
-// parallel calls f(0)…f(n-1) on all cores.
-func parallel(n int, f func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // collect runs the garbage collector between the stages of an alignment.

@@ -197,7 +197,7 @@ func (a *aligner) run(ctx context.Context) error {
 		return err
 	}
 	a.timings.Search = time.Since(began) - a.segStats.Confidence
-	a.timings.Scoring, a.timings.Confidence = a.segStats.Scoring, a.segStats.Confidence
+	a.timings.Scoring, a.timings.ScoringAhead, a.timings.Confidence = a.segStats.Scoring, a.segStats.ScoringAhead, a.segStats.Confidence
 	if debugLLR {
 		for i, sg := range a.segs {
 			if i < 60 {

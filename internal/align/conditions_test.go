@@ -62,9 +62,6 @@ func (r *recording) splice(at []float64, insert func(i int)) {
 	r.copy(from, r.duration())
 }
 
-// now is the length of the recording so far, in seconds.
-func (r *recording) now() float64 { return float64(len(r.out)) / float64(r.rate) }
-
 // time maps a time of the source to the recording: into the last take
 // that holds it (a stutter or a false start comes before the word), NaN if
 // none does.

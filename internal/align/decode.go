@@ -33,24 +33,12 @@ const (
 // decodeFeatures decodes the MP3 r (size bytes), which audio.Probe
 // described as info, and returns its features (not yet normalized).
 func decodeFeatures(ctx context.Context, r io.ReaderAt, size int64, info audio.Info, workers int, progress func(done, total float64)) (*features, error) {
-	spf := 1152
-	if info.Version != "MPEG-1" {
-		spf = 576
-	}
-	skip := 0
-	if info.EncoderDelay > 0 || info.EncoderPadding > 0 {
-		skip = info.EncoderDelay + 529 // the decoder's own delay, which the trim includes
-	}
-	keep := int64(info.Frames)*int64(spf) - int64(info.EncoderDelay) - int64(info.EncoderPadding)
-	if info.EncoderDelay == 0 && info.EncoderPadding == 0 {
-		keep = int64(info.Frames) * int64(spf)
-	}
-	total := (keep*Rate + int64(info.SampleRate) - 1) / int64(info.SampleRate)
+	total := (info.Samples()*Rate + int64(info.SampleRate) - 1) / int64(info.SampleRate)
 	ft := newFeatures(framesFor(total), true)
 	var parts []part
 	if workers > 1 && info.Duration >= minParallel {
 		var err error
-		parts, err = splitParts(r, size, info, spf, skip, ft.n)
+		parts, err = splitParts(r, size, info, ft.n)
 		if err != nil {
 			parts = nil // decode in one piece
 		}
@@ -109,7 +97,8 @@ type part struct {
 
 // splitParts cuts the audio frames of the file into parts of about
 // partSeconds at frame boundaries.
-func splitParts(r io.ReaderAt, size int64, info audio.Info, spf, skip, nFrames int) ([]part, error) {
+func splitParts(r io.ReaderAt, size int64, info audio.Info, nFrames int) ([]part, error) {
+	spf, skip := info.SamplesPerFrame, info.LeadIn()
 	audioBytes := size - info.AudioStart
 	bytesPerFrame := float64(audioBytes) / float64(info.Frames)
 	k := int(math.Ceil(info.Duration / partSeconds))

@@ -27,9 +27,6 @@ const (
 // frameTime is the time, in seconds, of the centre of frame f.
 func frameTime(f int) float64 { return float64(f) * FrameStep / Rate }
 
-// frameAt is the frame whose centre is nearest to t seconds.
-func frameAt(t float64) int { return int(math.Round(t * Rate / FrameStep)) }
-
 // features are the frames of one signal: 13 MFCCs per 10 ms and an energy
 // track per 5 ms. Nothing else of the signal is kept, so an hour of audio
 // costs 100 × 13 × 4 bytes a second (19 MB) however it was decoded.

@@ -79,10 +79,7 @@ func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audio: decode: %w: %w", err, ErrNotMP3)
 	}
-	p.src = trimmed{dec: dec, raw: make([]byte, 4*chunk), left: l.keepSamples()}
-	if l.lame {
-		p.src.skip = int64(l.EncoderDelay) + decoderDelay
-	}
+	p.src = trimmed{dec: dec, raw: make([]byte, 4*chunk), left: l.Samples(), skip: int64(l.LeadIn())}
 	if p.rate != l.SampleRate {
 		p.rs = newResampler(l.SampleRate, p.rate)
 		p.buf = make([]float32, chunk)
@@ -110,7 +107,7 @@ func (p *PCM) Info() Info { return p.info.Info }
 
 // Len is the total number of samples Read returns.
 func (p *PCM) Len() int64 {
-	keep := p.info.keepSamples()
+	keep := p.info.Samples()
 	if p.rs == nil {
 		return keep
 	}

@@ -40,8 +40,12 @@ type Info struct {
 	VBR bool
 	// Frames counts audio frames, not the Xing/Info/VBRI frame.
 	Frames int
-	// EncoderDelay and EncoderPadding come from the LAME tag, 0 if absent.
+	// EncoderDelay and EncoderPadding come from the LAME tag, 0 if absent;
+	// Gapless is set when they do (the player's clock is then trimmed).
 	EncoderDelay, EncoderPadding int
+	Gapless                      bool
+	// SamplesPerFrame is 1152 for MPEG-1, 576 for MPEG-2 and 2.5.
+	SamplesPerFrame int
 	// AudioStart is the byte offset of the first audio frame, after any
 	// ID3v2 tags and the Xing/Info/VBRI frame.
 	AudioStart int64
@@ -64,19 +68,26 @@ const (
 	scanChunk = 64 << 10
 )
 
-// layout is what probe learns: Info plus the byte ranges and trims that
-// Decode needs.
+// layout is what probe learns: Info plus the byte range that Decode needs.
 type layout struct {
 	Info
-	samplesPerFrame int
-	audioEnd        int64 // end of the last audio frame
-	lame            bool  // EncoderDelay and EncoderPadding are from a LAME tag
+	audioEnd int64 // end of the last audio frame
 }
 
-// keepSamples is the number of samples per channel left after the gapless
-// trim.
-func (l layout) keepSamples() int64 {
-	return int64(l.Frames)*int64(l.samplesPerFrame) - int64(l.EncoderDelay) - int64(l.EncoderPadding)
+// Samples is the number of samples per channel on the player's clock: the
+// frames' samples less the gapless trim.
+func (in Info) Samples() int64 {
+	return int64(in.Frames)*int64(in.SamplesPerFrame) - int64(in.EncoderDelay) - int64(in.EncoderPadding)
+}
+
+// LeadIn is the number of samples a decoder puts out before the player's
+// clock starts: the encoder's and the decoder's delay of a gapless file
+// (which Decode drops), 0 otherwise.
+func (in Info) LeadIn() int {
+	if !in.Gapless {
+		return 0
+	}
+	return in.EncoderDelay + DecoderDelay
 }
 
 // Probe reads an MP3's layout from its frame headers without decoding. It
@@ -123,12 +134,12 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 	}
 	l := layout{
 		Info: Info{
-			SampleRate: h.sampleRate,
-			Channels:   h.channels,
-			Version:    h.versionName(),
-			AudioStart: first,
+			SampleRate:      h.sampleRate,
+			Channels:        h.channels,
+			Version:         h.versionName(),
+			AudioStart:      first,
+			SamplesPerFrame: h.samples,
 		},
-		samplesPerFrame: h.samples,
 	}
 	frame := make([]byte, h.size)
 	if _, err := readAt(r, frame, first); err != nil {
@@ -139,7 +150,7 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		l.AudioStart = first + int64(h.size)
 		l.VBR = tag.vbr
 		if tag.lame && tag.delay+tag.padding < tag.frames*h.samples {
-			l.EncoderDelay, l.EncoderPadding, l.lame = tag.delay, tag.padding, true
+			l.EncoderDelay, l.EncoderPadding, l.Gapless = tag.delay, tag.padding, true
 		}
 	}
 	var truncErr error
@@ -216,10 +227,10 @@ func (l *layout) finish(h frameHeader) {
 	if raw > 0 {
 		l.Bitrate = int(float64(l.audioEnd-l.AudioStart)*8/raw + 0.5)
 	}
-	if l.keepSamples() < 0 {
-		l.EncoderDelay, l.EncoderPadding, l.lame = 0, 0, false
+	if l.Samples() < 0 {
+		l.EncoderDelay, l.EncoderPadding, l.Gapless = 0, 0, false
 	}
-	l.Duration = float64(l.keepSamples()) / float64(h.sampleRate)
+	l.Duration = float64(l.Samples()) / float64(h.sampleRate)
 }
 
 // believable reports whether a Xing/Info or VBRI frame count fits the file:

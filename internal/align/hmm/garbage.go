@@ -22,12 +22,12 @@ func (s *scorer) garbageScore() float32 {
 }
 
 // localGarbage is the best context-independent phone state among the
-// codebooks evaluated for the frame.
-func (s *scorer) localGarbage() float32 {
+// codebooks cbs, those the search evaluated for the frame.
+func (s *scorer) localGarbage(cbs []int) float32 {
 	m := s.m
 	best := negInf
-	for cb, f := range s.cbFrame {
-		if f != s.frame || cb >= len(m.ci) {
+	for _, cb := range cbs {
+		if cb >= len(m.ci) {
 			continue
 		}
 		for _, sen := range m.ci[cb].sen {

@@ -45,13 +45,13 @@ type Model struct {
 	nCB    int     // codebooks
 	nDens  int     // Gaussians per codebook and stream
 	stream [3]int  // stream widths: 13, 13, 13
-	// Gaussians, per codebook, stream, density: means and the
-	// precomputed 1/(2 var); det is log(1/sqrt(2 pi var)) summed.
-	mean, ivar [][3][]float32
-	det        [][3][]float32
-	// mixw[stream][density][senone] is the natural log of a mixture
-	// weight.
-	mixw [3][][]float32
+	// Gaussians, per codebook and stream, in groups of four (packGaussians).
+	gau [][3][]float32
+	// mixw holds the quantized mixture weights, senone by senone, then
+	// stream and density (a senone's weights in one stretch of 384
+	// bytes); weightLog[q] is the natural log of weight q.
+	mixw      []uint8
+	weightLog [256]float32
 
 	tmat [][States][States + 1]float32 // log transition probabilities
 
@@ -256,37 +256,90 @@ func (r *reader) f32s(n int) []float32 {
 	return out
 }
 
+// mdefCounts are the sizes a binary mdef declares.
+type mdefCounts struct{ nCI, nPhone, nSen, nTmat, nSseq, nTree int32 }
+
+// mdefPhone is a phone's entry in the mdef: its senone sequence, its
+// transition matrix and (word position, base, left, right) for triphones,
+// (filler, …) for context-independent phones.
+type mdefPhone struct {
+	ssid, tmat int32
+	info       [4]byte
+}
+
+// readMdef reads a binary mdef (bin_mdef.c): header, phone names, context
+// tree (skipped), phones, senone sequences.
 func (m *Model) readMdef(b []byte) error {
+	r, c, err := readMdefHeader(b)
+	if err != nil {
+		return err
+	}
+	if err := m.readPhoneNames(r, int(c.nCI)); err != nil {
+		return err
+	}
+	r.off += int(c.nTree) * 8
+	if r.off > len(b) {
+		return errors.New("truncated context tree")
+	}
+	phones := make([]mdefPhone, c.nPhone)
+	for i := range phones {
+		phones[i].ssid = r.i32()
+		phones[i].tmat = r.i32()
+		if r.err == nil && r.off+4 <= len(b) {
+			copy(phones[i].info[:], b[r.off:r.off+4])
+		}
+		r.off += 4
+	}
+	sseq, err := readSenoneSeqs(r, c)
+	if err != nil {
+		return err
+	}
+	if err := m.contextIndependent(phones, sseq, c); err != nil {
+		return err
+	}
+	return m.triphoneUnits(phones, sseq, c)
+}
+
+// readMdefHeader checks the magic and version and reads the counts.
+func readMdefHeader(b []byte) (*reader, mdefCounts, error) {
 	r := &reader{b: b}
 	if len(b) < 4 {
-		return errors.New("truncated")
+		return nil, mdefCounts{}, errors.New("truncated")
 	}
 	switch binary.LittleEndian.Uint32(b) {
 	case 0x46444d42: // "BMDF" little-endian
 	case 0x424d4446:
 		r.swap = true
 	default:
-		return errors.New("not a binary mdef")
+		return nil, mdefCounts{}, errors.New("not a binary mdef")
 	}
 	r.off = 4
 	if v := r.i32(); v > 1 {
-		return fmt.Errorf("format version %d", v)
+		return nil, mdefCounts{}, fmt.Errorf("format version %d", v)
 	}
 	hl := r.i32()
 	if hl < 0 || r.off+int(hl) > len(b) {
-		return errors.New("truncated header")
+		return nil, mdefCounts{}, errors.New("truncated header")
 	}
 	r.off += int(hl)
-	nCI, nPhone, nEmit, _, nSen, nTmat, nSseq, _, nTree, _ := r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+	var c mdefCounts
+	var nEmit int32
+	c.nCI, c.nPhone, nEmit, _, c.nSen, c.nTmat, c.nSseq, _, c.nTree, _ = r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
 	if r.err != nil {
-		return r.err
+		return nil, c, r.err
 	}
-	if nEmit != States || nCI <= 0 || nCI > 255 || nPhone < nCI || nSen <= 0 || nSen > 65535 || nTmat <= 0 || nSseq <= 0 || nTree < 0 ||
-		int64(nPhone)*12 > int64(len(b)) || int64(nTree)*8 > int64(len(b)) || int64(nSseq)*2*States > int64(len(b)) {
-		return fmt.Errorf("unsupported layout (%d emitting states, %d phones)", nEmit, nCI)
+	if nEmit != States || c.nCI <= 0 || c.nCI > 255 || c.nPhone < c.nCI || c.nSen <= 0 || c.nSen > 65535 || c.nTmat <= 0 || c.nSseq <= 0 || c.nTree < 0 ||
+		int64(c.nPhone)*12 > int64(len(b)) || int64(c.nTree)*8 > int64(len(b)) || int64(c.nSseq)*2*States > int64(len(b)) {
+		return nil, c, fmt.Errorf("unsupported layout (%d emitting states, %d phones)", nEmit, c.nCI)
 	}
-	start := r.off
-	for range nCI {
+	return r, c, nil
+}
+
+// readPhoneNames reads the n context-independent phones' names, each
+// ending in a zero byte, the list padded to four bytes.
+func (m *Model) readPhoneNames(r *reader, n int) error {
+	b, start := r.b, r.off
+	for range n {
 		if r.off >= len(b) {
 			return errors.New("truncated phone names")
 		}
@@ -298,26 +351,15 @@ func (m *Model) readMdef(b []byte) error {
 		r.off += end + 1
 	}
 	r.off = start + (r.off-start+3)&^3
-	r.off += int(nTree) * 8
-	if r.off > len(b) {
-		return errors.New("truncated context tree")
-	}
-	type entry struct {
-		ssid, tmat int32
-		info       [4]byte
-	}
-	phones := make([]entry, nPhone)
-	for i := range phones {
-		phones[i].ssid = r.i32()
-		phones[i].tmat = r.i32()
-		if r.err == nil && r.off+4 <= len(b) {
-			copy(phones[i].info[:], b[r.off:r.off+4])
-		}
-		r.off += 4
-	}
+	return nil
+}
+
+// readSenoneSeqs reads the senone sequences (States senones each).
+func readSenoneSeqs(r *reader, c mdefCounts) ([]int32, error) {
+	b := r.b
 	size := r.i32()
-	if r.err != nil || size != nSseq*States || r.off+2*int(size) > len(b) {
-		return errors.New("truncated senone sequences")
+	if r.err != nil || size != c.nSseq*States || r.off+2*int(size) > len(b) {
+		return nil, errors.New("truncated senone sequences")
 	}
 	sseq := make([]int32, size)
 	for i := range sseq {
@@ -327,27 +369,35 @@ func (m *Model) readMdef(b []byte) error {
 			sseq[i] = int32(binary.LittleEndian.Uint16(b[r.off:]))
 		}
 		r.off += 2
-		if sseq[i] >= nSen {
-			return errors.New("senone out of range")
+		if sseq[i] >= c.nSen {
+			return nil, errors.New("senone out of range")
 		}
 	}
-	mk := func(e entry) (unit, error) {
-		if e.ssid < 0 || e.ssid >= nSseq || e.tmat < 0 || e.tmat >= nTmat {
-			return unit{}, errors.New("phone out of range")
-		}
-		var u unit
-		copy(u.sen[:], sseq[e.ssid*States:])
-		u.tmat = e.tmat
-		return u, nil
+	return sseq, nil
+}
+
+// unitOf is phone e's HMM: its senones and transition matrix.
+func unitOf(e mdefPhone, sseq []int32, c mdefCounts) (unit, error) {
+	if e.ssid < 0 || e.ssid >= c.nSseq || e.tmat < 0 || e.tmat >= c.nTmat {
+		return unit{}, errors.New("phone out of range")
 	}
+	var u unit
+	copy(u.sen[:], sseq[e.ssid*States:])
+	u.tmat = e.tmat
+	return u, nil
+}
+
+// contextIndependent sets up the context-independent phones: names,
+// fillers, units, SIL.
+func (m *Model) contextIndependent(phones []mdefPhone, sseq []int32, c mdefCounts) error {
 	m.phoneID = map[string]int{}
-	m.Fillers = make([]bool, nCI)
-	m.ci = make([]unit, nCI)
+	m.Fillers = make([]bool, c.nCI)
+	m.ci = make([]unit, c.nCI)
 	m.Sil = -1
 	for i, name := range m.Phones {
 		m.phoneID[name] = i
 		m.Fillers[i] = phones[i].info[0] != 0
-		u, err := mk(phones[i])
+		u, err := unitOf(phones[i], sseq, c)
 		if err != nil {
 			return err
 		}
@@ -359,33 +409,38 @@ func (m *Model) readMdef(b []byte) error {
 	if m.Sil < 0 {
 		return errors.New("no SIL phone")
 	}
-	m.nSen = int(nSen)
-	m.senCB = make([]int16, nSen)
-	m.triphones = make(map[triKey]unit, nPhone-nCI)
-	for i := range phones {
-		base := int(nCI)
-		if i < int(nCI) {
-			base = i
-		} else {
-			base = int(phones[i].info[1])
+	return nil
+}
+
+// triphoneUnits maps every senone to its codebook (its base phone) and
+// every triphone to its unit.
+func (m *Model) triphoneUnits(phones []mdefPhone, sseq []int32, c mdefCounts) error {
+	nCI := int(c.nCI)
+	m.nSen = int(c.nSen)
+	m.senCB = make([]int16, c.nSen)
+	m.triphones = make(map[triKey]unit, len(phones)-nCI)
+	for i, e := range phones {
+		base := i // a context-independent phone is its own base
+		if i >= nCI {
+			base = int(e.info[1])
 		}
-		if base >= int(nCI) {
+		if base >= nCI {
 			return errors.New("phone context out of range")
 		}
-		u, err := mk(phones[i])
+		u, err := unitOf(e, sseq, c)
 		if err != nil {
 			return err
 		}
 		for _, s := range u.sen {
 			m.senCB[s] = int16(base)
 		}
-		if i >= int(nCI) {
-			e := phones[i]
-			if int(e.info[2]) >= int(nCI) || int(e.info[3]) >= int(nCI) || e.info[0] > PosSingle {
-				return errors.New("phone context out of range")
-			}
-			m.triphones[triKey{int16(e.info[1]), int16(e.info[2]), int16(e.info[3]), e.info[0]}] = u
+		if i < nCI {
+			continue
 		}
+		if int(e.info[2]) >= nCI || int(e.info[3]) >= nCI || e.info[0] > PosSingle {
+			return errors.New("phone context out of range")
+		}
+		m.triphones[triKey{int16(e.info[1]), int16(e.info[2]), int16(e.info[3]), e.info[0]}] = u
 	}
 	return nil
 }
@@ -474,28 +529,17 @@ func (m *Model) readGaussians(means, vars []byte) error {
 	}
 	m.nCB, m.nDens = nCB, nDens
 	copy(m.stream[:], veclen)
-	m.mean = make([][3][]float32, nCB)
-	m.ivar = make([][3][]float32, nCB)
-	m.det = make([][3][]float32, nCB)
+	if nDens > maxDens {
+		return fmt.Errorf("%d Gaussians per codebook; at most %d are supported", nDens, maxDens)
+	}
+	m.gau = make([][3][]float32, nCB)
 	const varFloor = 1e-4
 	l := 0
 	for c := range nCB {
 		for f := range 3 {
-			w := veclen[f]
-			m.mean[c][f] = make([]float32, nDens*w)
-			m.ivar[c][f] = make([]float32, nDens*w)
-			m.det[c][f] = make([]float32, nDens)
-			for d := range nDens {
-				var det float64
-				for k := range w {
-					v := max(float64(va[l]), varFloor)
-					m.mean[c][f][d*w+k] = mu[l]
-					m.ivar[c][f][d*w+k] = float32(1 / (2 * v))
-					det += math.Log(1 / math.Sqrt(2*math.Pi*v))
-					l++
-				}
-				m.det[c][f][d] = float32(det)
-			}
+			n := nDens * veclen[f]
+			m.gau[c][f] = packGaussians(mu[l:l+n], va[l:l+n], nDens, varFloor)
+			l += n
 		}
 	}
 	for _, c := range m.senCB {
@@ -557,18 +601,25 @@ func (m *Model) readSendump(b []byte) error {
 	if r.off+3*rows*cols > len(b) {
 		return errors.New("truncated weights")
 	}
+	for q := range m.weightLog {
+		m.weightLog[q] = float32(-float64(q) * logUnit)
+	}
+	m.mixw = make([]uint8, 3*rows*cols)
 	for f := range 3 {
-		m.mixw[f] = make([][]float32, rows)
 		for d := range rows {
-			row := make([]float32, cols)
-			for s := range cols {
-				row[s] = float32(-float64(b[r.off+s]) * logUnit)
+			for sen, q := range b[r.off : r.off+cols] {
+				m.mixw[(sen*3+f)*rows+d] = q
 			}
-			m.mixw[f][d] = row
 			r.off += cols
 		}
 	}
 	return nil
+}
+
+// weight is the natural log of the weight of Gaussian d of stream f in
+// senone sen.
+func (m *Model) weight(sen, f, d int) float32 {
+	return m.weightLog[m.mixw[(sen*3+f)*m.nDens+d]]
 }
 
 func (m *Model) readTmat(b []byte) error {

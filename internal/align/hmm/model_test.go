@@ -26,7 +26,7 @@ func TestModelShape(t *testing.T) {
 		for f := range 3 {
 			var sum float64
 			for d := range m.nDens {
-				sum += math.Exp(float64(m.mixw[f][d][sen]))
+				sum += math.Exp(float64(m.weight(sen, f, d)))
 			}
 			if sum < 0.8 || sum > 1.2 {
 				t.Fatalf("senone %d stream %d: weights sum to %.3f", sen, f, sum)

@@ -86,8 +86,11 @@ type scorer struct {
 	ft    *Features
 	frame int
 	x     [3 * Ceps]float32
-	// per codebook: the frame its top Gaussians were computed for, and
-	// them (stream, rank).
+	// per frame of a ring of ringFrames (t % ringFrames), per codebook:
+	// the frame its top Gaussians were computed for, and them (stream,
+	// rank). A ring, so that the search's second core can score frames
+	// ahead while the senones of the current one are read
+	// (search.prescore).
 	cbFrame []int
 	topIdx  [][3][topN]int32
 	topVal  [][3][topN]float32
@@ -98,10 +101,15 @@ type scorer struct {
 	Evals int
 }
 
+// ringFrames is how many frames of codebook scores a scorer holds: the
+// frame the search is at, the one before (the warm start) and two batches
+// of lookahead.
+const ringFrames = 2*lookaheadFrames + 2
+
 func newScorer(m *Model, ft *Features) *scorer {
-	s := &scorer{m: m, ft: ft, frame: -1,
-		cbFrame: make([]int, m.nCB), topIdx: make([][3][topN]int32, m.nCB), topVal: make([][3][topN]float32, m.nCB),
-		senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen)}
+	n := ringFrames * m.nCB
+	s := &scorer{m: m, ft: ft, frame: -1, senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen),
+		cbFrame: make([]int, n), topIdx: make([][3][topN]int32, n), topVal: make([][3][topN]float32, n)}
 	for i := range s.cbFrame {
 		s.cbFrame[i] = -1
 	}
@@ -119,90 +127,72 @@ func (s *scorer) setFrame(t int) {
 	}
 }
 
-// codebook computes the top Gaussians of codebook cb for the frame. As
-// PocketSphinx does, the previous frame's best Gaussians are scored first:
-// they set a bar that most others fall under after a few dimensions, and
-// those are abandoned there.
+// at is the index of codebook cb of frame t in the ring.
+func (s *scorer) at(t, cb int) int { return (t%ringFrames)*s.m.nCB + cb }
+
+// scored reports whether codebook cb is computed for the frame.
+func (s *scorer) scored(cb int) bool { return s.cbFrame[s.at(s.frame, cb)] == s.frame }
+
+// codebook computes the top Gaussians of codebook cb for the frame.
 func (s *scorer) codebook(cb int) {
 	s.Evals++
-	s.codebookOnly(cb)
+	s.codebookAt(cb, s.frame, &s.x, true)
 }
 
-// codebookOnly is codebook without the count (safe to run for different
-// codebooks at once).
-func (s *scorer) codebookOnly(cb int) {
-	warm := s.cbFrame[cb] == s.frame-1
-	s.cbFrame[cb] = s.frame
-	m := s.m
+// maxDens bounds the Gaussians of a codebook's stream (the model has 128).
+const maxDens = 256
+
+// codebookAt computes the top Gaussians of codebook cb for frame t, whose
+// feature vector is x. It writes only frame t's place in the ring, and
+// reads frame t-1's if warm: the previous frame's best go in first, to set
+// a bar that most Gaussians fall under, so that few are inserted (the
+// result is the same without).
+func (s *scorer) codebookAt(cb, t int, x *[3 * Ceps]float32, warm bool) {
+	i := s.at(t, cb)
+	prev := -1
+	if t > 0 && warm {
+		if j := s.at(t-1, cb); s.cbFrame[j] == t-1 {
+			prev = j
+		}
+	}
+	s.cbFrame[i] = t
+	var buf [maxDens]float32
 	for f := range 3 {
-		x := (*[Ceps]float32)(s.x[f*Ceps : (f+1)*Ceps])
-		mean, ivar, det := m.mean[cb][f], m.ivar[cb][f], m.det[cb][f]
-		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
-		prev := *idx
-		for k := range topN {
-			idx[k], val[k] = -1, negInf
-		}
-		insert := func(d int32, v float32) {
-			k := topN - 1
-			for k > 0 && val[k-1] < v {
-				val[k], idx[k] = val[k-1], idx[k-1]
-				k--
-			}
-			val[k], idx[k] = v, d
-		}
-		if warm {
-			for _, d := range prev {
+		densities((*[Ceps]float32)(x[f*Ceps:(f+1)*Ceps]), s.m.gau[cb][f], buf[:])
+		top := topList{idx: [topN]int32{-1, -1, -1, -1}, val: [topN]float32{negInf, negInf, negInf, negInf}}
+		if prev >= 0 {
+			for _, d := range s.topIdx[prev][f] {
 				if d >= 0 {
-					insert(d, gauss(x, mean, ivar, det, int(d), negInf))
+					top.insert(d, buf[d])
 				}
 			}
 		}
-		for d := range m.nDens {
-			if warm && (int32(d) == prev[0] || int32(d) == prev[1] || int32(d) == prev[2] || int32(d) == prev[3]) {
-				continue
-			}
-			// The first four dimensions inline: most Gaussians fall
-			// under the bar there, and a call for each costs a fifth of
-			// the scoring.
-			worst := val[topN-1]
-			mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
-			iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
-			e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
-			v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
-			if v <= worst {
-				continue
-			}
-			if v = gaussRest(x, mu, iv, v, worst); v > worst {
-				insert(int32(d), v)
+		for d, v := range buf[:s.m.nDens] {
+			if v > top.val[topN-1] && !top.has(int32(d)) {
+				top.insert(int32(d), v)
 			}
 		}
+		s.topIdx[i][f], s.topVal[i][f] = top.idx, top.val
 	}
 }
 
-// gauss is the log density of Gaussian d at x, or something at or under
-// bar as soon as it is known to fall under it.
-func gauss(x *[Ceps]float32, mean, ivar, det []float32, d int, bar float32) float32 {
-	mu := (*[Ceps]float32)(mean[d*Ceps : (d+1)*Ceps])
-	iv := (*[Ceps]float32)(ivar[d*Ceps : (d+1)*Ceps])
-	e0, e1, e2, e3 := x[0]-mu[0], x[1]-mu[1], x[2]-mu[2], x[3]-mu[3]
-	v := det[d] - e0*e0*iv[0] - e1*e1*iv[1] - e2*e2*iv[2] - e3*e3*iv[3]
-	if v <= bar {
-		return v
-	}
-	return gaussRest(x, mu, iv, v, bar)
+// topList is the best topN Gaussians of a stream, best first.
+type topList struct {
+	idx [topN]int32
+	val [topN]float32
 }
 
-// gaussRest finishes gauss from v, the density's value over the first four
-// dimensions.
-func gaussRest(x, mu, iv *[Ceps]float32, v, bar float32) float32 {
-	e0, e1, e2, e3 := x[4]-mu[4], x[5]-mu[5], x[6]-mu[6], x[7]-mu[7]
-	v -= e0*e0*iv[4] + e1*e1*iv[5] + e2*e2*iv[6] + e3*e3*iv[7]
-	if v <= bar {
-		return v
+func (t *topList) insert(d int32, v float32) {
+	k := topN - 1
+	for k > 0 && t.val[k-1] < v {
+		t.val[k], t.idx[k] = t.val[k-1], t.idx[k-1]
+		k--
 	}
-	e0, e1, e2, e3 = x[8]-mu[8], x[9]-mu[9], x[10]-mu[10], x[11]-mu[11]
-	e4 := x[12] - mu[12]
-	return v - (e0*e0*iv[8] + e1*e1*iv[9] + e2*e2*iv[10] + e3*e3*iv[11] + e4*e4*iv[12])
+	t.val[k], t.idx[k] = v, d
+}
+
+func (t *topList) has(d int32) bool {
+	return t.idx[0] == d || t.idx[1] == d || t.idx[2] == d || t.idx[3] == d
 }
 
 // senone returns the log likelihood of senone sen for the frame.
@@ -212,19 +202,21 @@ func (s *scorer) senone(sen int32) float32 {
 	}
 	m := s.m
 	cb := int(m.senCB[sen])
-	if s.cbFrame[cb] != s.frame {
+	if !s.scored(cb) {
 		s.codebook(cb)
 	}
+	i := s.at(s.frame, cb)
 	var total float32
 	for f := range 3 {
-		idx, val := &s.topIdx[cb][f], &s.topVal[cb][f]
-		best := val[0] + m.mixw[f][idx[0]][sen]
+		idx, val := &s.topIdx[i][f], &s.topVal[i][f]
+		w := m.mixw[(int(sen)*3+f)*m.nDens:][:m.nDens]
+		best := val[0] + m.weightLog[w[idx[0]]]
 		var sum float32 = 1
 		for k := 1; k < topN; k++ {
 			if idx[k] < 0 {
 				break
 			}
-			v := val[k] + m.mixw[f][idx[k]][sen]
+			v := val[k] + m.weightLog[w[idx[k]]]
 			if v > best {
 				sum = sum*expNeg(best-v) + 1
 				best = v

@@ -1,9 +1,11 @@
 package hmm
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -102,10 +104,12 @@ type Stats struct {
 	Frames, MaxActive int
 	CodebookEvals     int
 	Records           int // backpointer records alive at the end
-	// Scoring is the wall time of the Gaussians the search asked for
-	// (the rest of the search is the Viterbi itself); Confidence the
-	// garbage model's scoring of the words afterwards.
-	Scoring, Confidence time.Duration
+	// Scoring is the wall time the search spent on the Gaussians it
+	// asked for (what the second core had not scored, and waiting for
+	// it); ScoringAhead the second core's scoring, which runs while the
+	// search advances. Confidence is the garbage model's scoring of the
+	// words afterwards.
+	Scoring, ScoringAhead, Confidence time.Duration
 }
 
 // ErrNoPath is returned when no path through all the words fits the
@@ -151,6 +155,7 @@ type search struct {
 	stamp  []int32 // frame the node's entry was set for
 	inAct  []bool
 	active []int32
+	exits  []int32 // the active nodes after pruning (prune's buffer)
 	recs   []record
 	jscore []float32
 	jhist  []int32
@@ -158,8 +163,11 @@ type search struct {
 	// codebooks to evaluate this frame, and the second core's work
 	need      []int
 	needStamp []int
-	work      chan []int
-	done      chan int
+	work      chan lookahead
+	done      chan scored
+	aheadTime time.Duration // the second core's scoring time so far
+	ahead     bool          // the second core is scoring the next batch
+	jobCBs    []int         // the codebooks it scores
 	// the final gap at the last frame
 	last     int32
 	finalV   float32
@@ -192,10 +200,6 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 	for i := range s.needStamp {
 		s.needStamp[i] = -1
 	}
-	fillers := opt.Fillers
-	if fillers == nil {
-		fillers = DefaultFillers
-	}
 	nGap := len(words) + 1
 	s.gapFillers = make([][]int32, nGap)
 	s.gapWords = make([][]int32, nGap)
@@ -205,6 +209,33 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 			return nil, fmt.Errorf("hmm: bad skip %v", sk)
 		}
 		s.skipsFrom[sk.From] = append(s.skipsFrom[sk.From], sk)
+	}
+	ids, err := m.phoneIDs(words)
+	if err != nil {
+		return nil, err
+	}
+	s.confStride = opt.ConfidenceStride
+	if s.confStride <= 0 {
+		s.confStride = DefaultConfidenceStride
+	}
+	s.garbagePen = cmp.Or(opt.GarbagePerFrame, DefaultGarbagePerFrame)
+	fill, fillPen := m.fillerPhones(opt.Fillers)
+	for g := range nGap {
+		s.addFillers(g, fill, fillPen, opt)
+		if g == len(words) {
+			break
+		}
+		s.addWord(g, ids)
+	}
+	s.allocate(nGap)
+	return s, nil
+}
+
+// fillerPhones are the filler phones of the model that fillers (or
+// DefaultFillers) name, and what entering each costs.
+func (m *Model) fillerPhones(fillers map[string]float32) ([]int, []float32) {
+	if fillers == nil {
+		fillers = DefaultFillers
 	}
 	var fill []int
 	var fillPen []float32
@@ -220,7 +251,11 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 		fill = append(fill, id)
 		fillPen = append(fillPen, pen)
 	}
-	// phone ids of every pronunciation
+	return fill, fillPen
+}
+
+// phoneIDs are the phone ids of every pronunciation of every word.
+func (m *Model) phoneIDs(words []Word) ([][][]int, error) {
 	ids := make([][][]int, len(words))
 	for w, word := range words {
 		if len(word.Prons) == 0 {
@@ -241,72 +276,72 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 			ids[w] = append(ids[w], pid)
 		}
 	}
-	s.confStride = opt.ConfidenceStride
-	if s.confStride <= 0 {
-		s.confStride = DefaultConfidenceStride
+	return ids, nil
+}
+
+// addFillers adds gap g's filler nodes, the garbage model's among them.
+func (s *search) addFillers(g int, fill []int, fillPen []float32, opt Options) {
+	m := s.m
+	for k, f := range fill {
+		s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
+		s.nodes = append(s.nodes, node{u: m.ci[f], word: -1, phone: int16(f), gap: int32(g), next: -1, pen: fillPen[k]})
 	}
-	s.garbagePen = opt.GarbagePerFrame
-	if s.garbagePen == 0 {
-		s.garbagePen = DefaultGarbagePerFrame
+	garbageEntry := cmp.Or(opt.GarbageEntry, DefaultGarbageEntry)
+	if garbageEntry <= 0 {
+		return
 	}
-	garbageEntry := opt.GarbageEntry
-	if garbageEntry == 0 {
-		garbageEntry = DefaultGarbageEntry
+	if g < len(opt.Inside) && opt.Inside[g] {
+		garbageEntry *= InsideFactor
 	}
 	garbageUnit := unit{sen: [States]int32{-1, -1, -1}, tmat: m.ci[m.Sil].tmat}
-	for g := range nGap {
-		for k, f := range fill {
-			s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
-			s.nodes = append(s.nodes, node{u: m.ci[f], word: -1, phone: int16(f), gap: int32(g), next: -1, pen: fillPen[k]})
-		}
-		if garbageEntry > 0 {
-			pen := garbageEntry
-			if g < len(opt.Inside) && opt.Inside[g] {
-				pen *= InsideFactor
+	s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
+	s.nodes = append(s.nodes, node{u: garbageUnit, word: -1, phone: -1, gap: int32(g), next: -1, pen: garbageEntry})
+}
+
+// addWord adds the chains of triphones of word g (after gap g), one per
+// pronunciation, with the cross-word contexts of the neighbours' first
+// pronunciations.
+func (s *search) addWord(g int, ids [][][]int) {
+	m := s.m
+	left := m.Sil
+	if g > 0 {
+		p := ids[g-1][0]
+		left = p[len(p)-1]
+	}
+	right := m.Sil
+	if g+1 < len(ids) {
+		right = ids[g+1][0][0]
+	}
+	for v, p := range ids[g] {
+		s.gapWords[g] = append(s.gapWords[g], int32(len(s.nodes)))
+		for i, ph := range p {
+			l, r := left, right
+			if i > 0 {
+				l = p[i-1]
 			}
-			s.gapFillers[g] = append(s.gapFillers[g], int32(len(s.nodes)))
-			s.nodes = append(s.nodes, node{u: garbageUnit, word: -1, phone: -1, gap: int32(g), next: -1, pen: pen})
-		}
-		if g == len(words) {
-			break
-		}
-		// the word after the gap
-		left := m.Sil
-		if g > 0 {
-			p := ids[g-1][0]
-			left = p[len(p)-1]
-		}
-		right := m.Sil
-		if g+1 < len(words) {
-			right = ids[g+1][0][0]
-		}
-		for v, p := range ids[g] {
-			s.gapWords[g] = append(s.gapWords[g], int32(len(s.nodes)))
-			for i, ph := range p {
-				l, r := left, right
-				if i > 0 {
-					l = p[i-1]
-				}
-				if i+1 < len(p) {
-					r = p[i+1]
-				}
-				pos := byte(PosInternal)
-				switch {
-				case len(p) == 1:
-					pos = PosSingle
-				case i == 0:
-					pos = PosBegin
-				case i == len(p)-1:
-					pos = PosEnd
-				}
-				n := node{u: m.unit(ph, l, r, pos), word: int32(g), phone: int16(i), pron: int16(v), gap: -1, next: int32(len(s.nodes) + 1)}
-				if i == len(p)-1 {
-					n.next, n.gap = -1, int32(g+1)
-				}
-				s.nodes = append(s.nodes, n)
+			if i+1 < len(p) {
+				r = p[i+1]
 			}
+			pos := byte(PosInternal)
+			switch {
+			case len(p) == 1:
+				pos = PosSingle
+			case i == 0:
+				pos = PosBegin
+			case i == len(p)-1:
+				pos = PosEnd
+			}
+			n := node{u: m.unit(ph, l, r, pos), word: int32(g), phone: int16(i), pron: int16(v), gap: -1, next: int32(len(s.nodes) + 1)}
+			if i == len(p)-1 {
+				n.next, n.gap = -1, int32(g+1)
+			}
+			s.nodes = append(s.nodes, n)
 		}
 	}
+}
+
+// allocate makes the per-node and per-gap state of the search.
+func (s *search) allocate(nGap int) {
 	n := len(s.nodes)
 	s.score = make([][States]float32, n)
 	s.hist = make([][States]int32, n)
@@ -323,7 +358,6 @@ func (m *Model) newSearch(ft *Features, words []Word, opt Options) (*search, err
 	for i := range s.jstamp {
 		s.jstamp[i] = -2
 	}
-	return s, nil
 }
 
 // enter offers node n the score v (with history h) for frame t.
@@ -361,77 +395,14 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 		s.sc.setFrame(int(t))
 		s.prescore()
 		st.Scoring += time.Since(began)
-		best := negInf
-		// Emit and advance every active node; the garbage nodes last,
-		// once the codebooks of the frame are known.
-		garbage := s.garbageNodes[:0]
-		for _, n := range s.active {
-			u := &s.nodes[n].u
-			if u.sen[0] < 0 {
-				garbage = append(garbage, n)
-				continue
-			}
-			var e [States]float32
-			for k := range States {
-				e[k] = s.sc.senone(u.sen[k])
-			}
-			best = max(best, s.advance(n, t, e))
-		}
-		if len(garbage) > 0 {
-			g := s.sc.localGarbage() - s.garbagePen
-			e := [States]float32{g, g, g}
-			for _, n := range garbage {
-				best = max(best, s.advance(n, t, e))
-			}
-		}
-		s.garbageNodes = garbage
+		best := s.emit(t)
 		if best == negInf {
 			return nil, st, ErrNoPath
 		}
 		thresh := best - beam
-		// Prune, and pass on what leaves each node.
-		keep := s.active[:0]
-		gaps = gaps[:0]
-		var exits []int32
-		for _, n := range s.active {
-			sc := &s.score[n]
-			alive := false
-			for k := range States {
-				if sc[k] >= thresh {
-					alive = true
-				} else {
-					sc[k] = negInf
-				}
-			}
-			if !alive {
-				s.inAct[n] = false
-				continue
-			}
-			keep = append(keep, n)
-			exits = append(exits, n)
-		}
-		s.active = keep
-		st.MaxActive = max(st.MaxActive, len(keep))
-		for _, n := range exits {
-			nd := &s.nodes[n]
-			tp := &s.m.tmat[nd.u.tmat]
-			sc, hi := &s.score[n], &s.hist[n]
-			v, h := sc[States-1]+tp[States-1][States], hi[States-1]
-			if w := sc[States-2] + tp[States-2][States]; w > v {
-				v, h = w, hi[States-2]
-			}
-			if v < thresh {
-				continue
-			}
-			if nd.next >= 0 {
-				s.enter(nd.next, t+1, v, h)
-			} else {
-				if s.jstamp[nd.gap] != t {
-					gaps = append(gaps, nd.gap)
-				}
-				s.junction(nd.gap, t, v, h)
-			}
-		}
+		exits := s.prune(thresh)
+		st.MaxActive = max(st.MaxActive, len(s.active))
+		gaps = s.passOn(exits, t, thresh, gaps[:0])
 		s.expandGaps(gaps, t)
 		if t%gcEvery == gcEvery-1 {
 			s.gc()
@@ -440,6 +411,7 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	if s.finalV == negInf {
 		return nil, st, ErrNoPath
 	}
+	st.ScoringAhead = s.aheadTime
 	st.CodebookEvals = s.sc.Evals
 	st.Records = len(s.recs)
 	segs, nodes := s.backtrace(s.finalH, s.finalV, T)
@@ -447,6 +419,88 @@ func (s *search) run(beam float32, nWords int) ([]Segment, Stats, error) {
 	s.garbage(segs, nodes, s.confStride)
 	st.Confidence = time.Since(began)
 	return segs, st, nil
+}
+
+// emit advances every active node by frame t and returns the best score;
+// the garbage nodes go last, once the codebooks of the frame are known.
+func (s *search) emit(t int32) float32 {
+	best := negInf
+	garbage := s.garbageNodes[:0]
+	for _, n := range s.active {
+		u := &s.nodes[n].u
+		if u.sen[0] < 0 {
+			garbage = append(garbage, n)
+			continue
+		}
+		var e [States]float32
+		for k := range States {
+			e[k] = s.sc.senone(u.sen[k])
+		}
+		best = max(best, s.advance(n, t, e))
+	}
+	if len(garbage) > 0 {
+		g := s.sc.localGarbage(s.need) - s.garbagePen
+		e := [States]float32{g, g, g}
+		for _, n := range garbage {
+			best = max(best, s.advance(n, t, e))
+		}
+	}
+	s.garbageNodes = garbage
+	return best
+}
+
+// prune drops the states under thresh and the nodes left without one, and
+// returns the nodes still active (whose last states may be left).
+func (s *search) prune(thresh float32) []int32 {
+	keep := s.active[:0]
+	exits := s.exits[:0]
+	for _, n := range s.active {
+		sc := &s.score[n]
+		alive := false
+		for k := range States {
+			if sc[k] >= thresh {
+				alive = true
+			} else {
+				sc[k] = negInf
+			}
+		}
+		if !alive {
+			s.inAct[n] = false
+			continue
+		}
+		keep = append(keep, n)
+		exits = append(exits, n)
+	}
+	s.active = keep
+	s.exits = exits
+	return exits
+}
+
+// passOn passes what leaves each of the nodes at frame t on to the next
+// phone of its word (at t+1) or to its gap, and returns gaps with the
+// gaps reached added.
+func (s *search) passOn(nodes []int32, t int32, thresh float32, gaps []int32) []int32 {
+	for _, n := range nodes {
+		nd := &s.nodes[n]
+		tp := &s.m.tmat[nd.u.tmat]
+		sc, hi := &s.score[n], &s.hist[n]
+		v, h := sc[States-1]+tp[States-1][States], hi[States-1]
+		if w := sc[States-2] + tp[States-2][States]; w > v {
+			v, h = w, hi[States-2]
+		}
+		if v < thresh {
+			continue
+		}
+		if nd.next >= 0 {
+			s.enter(nd.next, t+1, v, h)
+			continue
+		}
+		if s.jstamp[nd.gap] != t {
+			gaps = append(gaps, nd.gap)
+		}
+		s.junction(nd.gap, t, v, h)
+	}
+	return gaps
 }
 
 // advance moves node n's states on by frame t with emissions e and
@@ -649,10 +703,26 @@ func (s *search) garbage(segs []Segment, nodes [][]int32, garbageStride int) {
 	wg.Wait()
 }
 
-// prescore evaluates the codebooks the active nodes need for the frame,
-// half of them on a second core, before the nodes ask for their senones.
+// lookaheadFrames is how many frames the second core scores at a time.
+// Handing it work costs a wake-up, which on a loaded machine can cost
+// more than a frame's scoring: batches keep the handovers few.
+const lookaheadFrames = 8
+
+// prescore evaluates the codebooks the active nodes need for the frame
+// before the nodes ask for their senones. A second core scores the frames
+// of the next batch (the codebooks needed at the start of this one: the
+// set changes a phone or two at a time) while the search advances through
+// this batch; what it did not score is scored here.
 func (s *search) prescore() {
 	sc := s.sc
+	t := sc.frame
+	start := t%lookaheadFrames == 0
+	if start && s.ahead {
+		r := <-s.done
+		sc.Evals += r.evals
+		s.aheadTime += r.took
+		s.ahead = false
+	}
 	need := s.need[:0]
 	for _, n := range s.active {
 		u := &s.nodes[n].u
@@ -661,43 +731,69 @@ func (s *search) prescore() {
 		}
 		for _, sen := range u.sen {
 			cb := int(s.m.senCB[sen])
-			if sc.cbFrame[cb] != sc.frame && s.needStamp[cb] != sc.frame {
-				s.needStamp[cb] = sc.frame
+			if s.needStamp[cb] != t {
+				s.needStamp[cb] = t
 				need = append(need, cb)
 			}
 		}
 	}
 	s.need = need
-	if len(need) < 4 {
-		for _, cb := range need {
+	for _, cb := range need {
+		if !sc.scored(cb) {
 			sc.codebook(cb)
 		}
+	}
+	if !start || t+lookaheadFrames >= sc.ft.N || len(need) == 0 || runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	if s.work == nil {
-		s.work = make(chan []int)
-		s.done = make(chan int)
-		go func() {
-			for list := range s.work {
-				evals := 0
-				for _, cb := range list {
-					sc.codebookOnly(cb)
-					evals++
-				}
-				s.done <- evals
+		s.work = make(chan lookahead)
+		s.done = make(chan scored)
+		go s.scoreAhead()
+	}
+	s.jobCBs = append(s.jobCBs[:0], need...) // the worker's until done
+	s.work <- lookahead{from: t + lookaheadFrames, to: min(t+2*lookaheadFrames, sc.ft.N), cbs: s.jobCBs}
+	s.ahead = true
+}
+
+// lookahead is the second core's work: codebooks to score for frames
+// [from, to).
+type lookahead struct {
+	from, to int
+	cbs      []int
+}
+
+// scored is what the second core reports of a batch: codebooks scored
+// and the time it took.
+type scored struct {
+	evals int
+	took  time.Duration
+}
+
+// scoreAhead is the second core's goroutine. Its first frame does not
+// warm-start from the frame before, which the search may still be
+// scoring.
+func (s *search) scoreAhead() {
+	sc := s.sc
+	var x [3 * Ceps]float32
+	for job := range s.work {
+		began := time.Now()
+		for t := job.from; t < job.to; t++ {
+			sc.ft.vector(t, &x)
+			for _, cb := range job.cbs {
+				sc.codebookAt(cb, t, &x, t > job.from)
 			}
-		}()
+		}
+		s.done <- scored{evals: (job.to - job.from) * len(job.cbs), took: time.Since(began)}
 	}
-	half := len(need) / 2
-	s.work <- need[:half]
-	for _, cb := range need[half:] {
-		sc.codebook(cb)
-	}
-	sc.Evals += <-s.done
 }
 
 // stop ends the second core's goroutine.
 func (s *search) stop() {
+	if s.ahead {
+		<-s.done
+		s.ahead = false
+	}
 	if s.work != nil {
 		close(s.work)
 		s.work = nil

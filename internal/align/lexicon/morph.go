@@ -56,28 +56,32 @@ func (l *Lexicon) compose(c string) [][]string {
 	if v := l.american(lc); v != nil {
 		return v
 	}
+	if v := l.withSuffix(lc); v != nil {
+		return v
+	}
+	if v := l.withPrefix(lc); v != nil {
+		return v
+	}
+	return l.runTogether(c)
+}
+
+// knownOrAmerican looks w up as it is spelled, then as American spelling.
+func (l *Lexicon) knownOrAmerican(w string) [][]string {
+	if v := l.lookup(w); v != nil {
+		return v
+	}
+	return l.american(w)
+}
+
+// withSuffix: a dictionary word and one of the suffixes.
+func (l *Lexicon) withSuffix(lc string) [][]string {
 	for _, s := range suffixes {
 		base, ok := strings.CutSuffix(lc, s.spelling)
 		if !ok || len(base) < 3 {
 			continue
 		}
-		// Before a suffix that starts with a vowel, a silent e drops
-		// ("riper": ripe) and a final consonant doubles ("stopping");
-		// y turns to i ("happiness").
-		bases := []string{base, strings.TrimSuffix(base, "i") + "y"}
-		if strings.ContainsAny(s.spelling[:1], "aeiou") {
-			n := len(base)
-			if base[n-1] == base[n-2] && !isVowel(base[n-1]) {
-				bases = append([]string{base[:n-1]}, bases...)
-			} else if !isVowel(base[n-1]) {
-				bases = append([]string{base + "e"}, bases...)
-			}
-		}
-		for _, b := range bases {
-			v := l.lookup(b)
-			if v == nil {
-				v = l.american(b)
-			}
+		for _, b := range suffixBases(base, s.spelling) {
+			v := l.knownOrAmerican(b)
 			if v == nil {
 				continue
 			}
@@ -91,15 +95,34 @@ func (l *Lexicon) compose(c string) [][]string {
 			return v
 		}
 	}
+	return nil
+}
+
+// suffixBases are the words base may be spelled from before suffix:
+// before a suffix that starts with a vowel, a silent e drops ("riper":
+// ripe) and a final consonant doubles ("stopping"); y turns to i
+// ("happiness").
+func suffixBases(base, suffix string) []string {
+	bases := []string{base, strings.TrimSuffix(base, "i") + "y"}
+	if strings.ContainsAny(suffix[:1], "aeiou") {
+		n := len(base)
+		if base[n-1] == base[n-2] && !isVowel(base[n-1]) {
+			bases = append([]string{base[:n-1]}, bases...)
+		} else if !isVowel(base[n-1]) {
+			bases = append([]string{base + "e"}, bases...)
+		}
+	}
+	return bases
+}
+
+// withPrefix: one of the prefixes and a dictionary word.
+func (l *Lexicon) withPrefix(lc string) [][]string {
 	for _, p := range prefixes {
 		rest, ok := strings.CutPrefix(lc, p.spelling)
 		if !ok || len(rest) < 3 {
 			continue
 		}
-		v := l.lookup(rest)
-		if v == nil {
-			v = l.american(rest)
-		}
+		v := l.knownOrAmerican(rest)
 		for i := range v {
 			v[i] = append(append([]string(nil), p.phones...), v[i]...)
 		}
@@ -107,7 +130,11 @@ func (l *Lexicon) compose(c string) [][]string {
 			return v
 		}
 	}
-	// "AgencyUnder": two words whose space was lost.
+	return nil
+}
+
+// runTogether: "AgencyUnder", two words whose space was lost.
+func (l *Lexicon) runTogether(c string) [][]string {
 	for i := 1; i < len(c); i++ {
 		if isLowerASCII(c[i-1]) && c[i] >= 'A' && c[i] <= 'Z' {
 			a, b := l.lookup(strings.ToLower(c[:i])), l.lookup(strings.ToLower(c[i:]))

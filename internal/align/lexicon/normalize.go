@@ -111,7 +111,9 @@ func (l *Lexicon) plan(word string) plan {
 	return p
 }
 
-// chunk adds the spoken words of c (letters, digits, ' . ,) to p.
+// chunk adds the spoken words of c (letters, digits, ' . ,) to p: the
+// first of the readings below that applies, else a word the dictionary
+// does not know.
 func (l *Lexicon) chunk(p *plan, c string) {
 	c = strings.Trim(c, ".,")
 	// A plural possessive ("workers'") sounds as the plural.
@@ -120,75 +122,125 @@ func (l *Lexicon) chunk(p *plan, c string) {
 		return
 	}
 	lc := strings.ToLower(c)
-	// The dictionary first: it knows "u.s.", "o'clock", "trotsky's".
-	if strings.Contains(lc, ".") {
-		if v := l.lookup(lc + "."); v != nil {
-			p.parts = append(p.parts, part{variants: v})
+	for _, read := range []func(p *plan, c, lc string) bool{
+		l.known, l.number, l.romanNumeral, l.abbreviation, l.dotted, l.alphanumeric, l.possessive,
+	} {
+		if read(p, c, lc) {
 			return
 		}
 	}
-	if v := l.lookup(lc); v != nil {
-		if x, ok := abbrev[lc]; ok && !strings.Contains(x, " ") {
-			v = append(v, l.lookup(x)...)
+	l.unknown(p, c, lc)
+}
+
+// known: the dictionary first; it knows "u.s.", "o'clock", "trotsky's".
+func (l *Lexicon) known(p *plan, c, lc string) bool {
+	if strings.Contains(lc, ".") {
+		if v := l.lookup(lc + "."); v != nil {
+			p.parts = append(p.parts, part{variants: v})
+			return true
 		}
-		p.parts = append(p.parts, part{variants: v})
-		return
 	}
-	if m := numberRE.FindStringSubmatch(lc); m != nil {
-		p.parts = append(p.parts, part{variants: l.readings(numberWords(m[1], m[2], m[3]))})
-		return
+	v := l.lookup(lc)
+	if v == nil {
+		return false
 	}
-	if n, ok := roman[c]; ok {
-		// "World War II", "Henry VIII": the number, its ordinal, or the
-		// letters.
-		card := cardinal(n)
-		ord := append(card[:len(card)-1:len(card)-1], ordinal(card[len(card)-1]))
-		var spelled []string
-		for _, r := range lc {
-			spelled = append(spelled, letterNames[r]...)
+	if x, ok := abbrev[lc]; ok && !strings.Contains(x, " ") {
+		v = append(v, l.lookup(x)...)
+	}
+	p.parts = append(p.parts, part{variants: v})
+	return true
+}
+
+// number: digits, with separators, ordinal suffixes and decimals.
+func (l *Lexicon) number(p *plan, c, lc string) bool {
+	m := numberRE.FindStringSubmatch(lc)
+	if m == nil {
+		return false
+	}
+	p.parts = append(p.parts, part{variants: l.readings(numberWords(m[1], m[2], m[3]))})
+	return true
+}
+
+// romanNumeral: "World War II", "Henry VIII": the number, its ordinal, or
+// the letters.
+func (l *Lexicon) romanNumeral(p *plan, c, lc string) bool {
+	n, ok := roman[c]
+	if !ok {
+		return false
+	}
+	card := cardinal(n)
+	ord := append(card[:len(card)-1:len(card)-1], ordinal(card[len(card)-1]))
+	var spelled []string
+	for _, r := range lc {
+		spelled = append(spelled, letterNames[r]...)
+	}
+	v := l.readings([][]string{card, append([]string{"the"}, ord...), ord})
+	p.parts = append(p.parts, part{variants: append(v, spelled)})
+	return true
+}
+
+// abbreviation: the words an abbreviation stands for.
+func (l *Lexicon) abbreviation(p *plan, c, lc string) bool {
+	x, ok := abbrev[lc]
+	if !ok {
+		return false
+	}
+	for _, w := range strings.Fields(x) {
+		l.chunk(p, w)
+	}
+	return true
+}
+
+// dotted: "i.e", "a.m": letters between full stops are spelled; anything
+// else splits at the stops.
+func (l *Lexicon) dotted(p *plan, c, lc string) bool {
+	if !strings.ContainsAny(lc, ".,") {
+		return false
+	}
+	pieces := strings.FieldsFunc(lc, func(r rune) bool { return r == '.' || r == ',' })
+	spelled := true
+	for _, s := range pieces {
+		spelled = spelled && len(s) == 1 && s[0] >= 'a' && s[0] <= 'z'
+	}
+	for _, s := range pieces {
+		if spelled {
+			p.parts = append(p.parts, part{variants: [][]string{letterNames[rune(s[0])]}})
+		} else {
+			l.chunk(p, s)
 		}
-		v := l.readings([][]string{card, append([]string{"the"}, ord...), ord})
-		p.parts = append(p.parts, part{variants: append(v, spelled)})
-		return
 	}
-	if x, ok := abbrev[lc]; ok {
-		for _, w := range strings.Fields(x) {
-			l.chunk(p, w)
-		}
-		return
+	return true
+}
+
+// alphanumeric: letters and digits run together ("mp3", "B52"), each run
+// on its own.
+func (l *Lexicon) alphanumeric(p *plan, c, lc string) bool {
+	if strings.IndexFunc(lc, unicode.IsDigit) < 0 || strings.IndexFunc(lc, unicode.IsLetter) < 0 {
+		return false
 	}
-	if strings.ContainsAny(lc, ".,") {
-		// "i.e", "a.m": letters between full stops are spelled; anything
-		// else splits at the stops.
-		pieces := strings.FieldsFunc(lc, func(r rune) bool { return r == '.' || r == ',' })
-		spelled := true
-		for _, s := range pieces {
-			spelled = spelled && len(s) == 1 && s[0] >= 'a' && s[0] <= 'z'
-		}
-		for _, s := range pieces {
-			if spelled {
-				p.parts = append(p.parts, part{variants: [][]string{letterNames[rune(s[0])]}})
-			} else {
-				l.chunk(p, s)
-			}
-		}
-		return
+	for _, run := range alnumRuns(c) {
+		l.chunk(p, run)
 	}
-	// Letters and digits run together ("mp3", "B52"): each run on its own.
-	if i := strings.IndexFunc(lc, unicode.IsDigit); i >= 0 && strings.IndexFunc(lc, unicode.IsLetter) >= 0 {
-		for _, run := range alnumRuns(c) {
-			l.chunk(p, run)
-		}
-		return
+	return true
+}
+
+// possessive: the word, marked to take the possessive ending.
+func (l *Lexicon) possessive(p *plan, c, lc string) bool {
+	if !strings.HasSuffix(lc, "'s") || len(lc) <= 2 {
+		return false
 	}
-	if strings.HasSuffix(lc, "'s") && len(lc) > 2 {
-		before := len(p.parts)
-		l.chunk(p, c[:len(c)-2])
-		if len(p.parts) > before {
-			p.parts[len(p.parts)-1].possessive = true
-		}
-		return
+	before := len(p.parts)
+	l.chunk(p, c[:len(c)-2])
+	if len(p.parts) > before {
+		p.parts[len(p.parts)-1].possessive = true
 	}
+	return true
+}
+
+// unknown: a word the dictionary does not know: without its apostrophes,
+// a letter, an acronym spelled, or composed from known parts (espeak-ng
+// guesses it later).
+func (l *Lexicon) unknown(p *plan, c, lc string) {
 	if strings.Contains(lc, "'") {
 		bare := strings.ReplaceAll(lc, "'", "")
 		if v := l.lookup(bare); v != nil {

@@ -50,6 +50,11 @@ func (d *Decoder) readFrame() error {
 		}
 		return err
 	}
+	if len(d.buf) == 0 {
+		// readcast: the frame's samples as they are, not copied.
+		d.buf = d.frame.Decode()
+		return nil
+	}
 	d.buf = append(d.buf, d.frame.Decode()...)
 	return nil
 }

@@ -36,6 +36,24 @@ func init() {
 	for i := range powtab34 {
 		powtab34[i] = math.Pow(float64(i), 4.0/3.0)
 	}
+	for i := range pow2tab {
+		pow2tab[i] = math.Pow(2.0, float64(i-pow2min)/4)
+	}
+}
+
+// readcast: the requantizer's gains are powers of 2 in steps of 1/4 (a
+// scale factor times 1/2 or 1, a global gain and subblock gain times 1/4):
+// math.Pow of the same arguments, from a table.
+const pow2min = 512
+
+var pow2tab [pow2min + 256]float64
+
+func pow2(idx float64) float64 {
+	k := idx * 4
+	if i := int(k); float64(i) == k && i >= -pow2min && i < len(pow2tab)-pow2min {
+		return pow2tab[i+pow2min]
+	}
+	return math.Pow(2.0, idx)
 }
 
 type Frame struct {
@@ -98,16 +116,13 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 	if err != nil {
 		return nil, 0, err
 	}
-	nf := &Frame{
-		header:       h,
-		sideInfo:     si,
-		mainData:     md,
-		mainDataBits: mdb,
+	// readcast: the previous frame is reused, its filterbank state in
+	// place, rather than copied into a new one (13 KB a frame).
+	nf := prev
+	if nf == nil {
+		nf = &Frame{}
 	}
-	if prev != nil {
-		nf.store = prev.store
-		nf.v_vec = prev.v_vec
-	}
+	nf.header, nf.sideInfo, nf.mainData, nf.mainDataBits = h, si, md, mdb
 	return nf, pos, nil
 }
 
@@ -135,6 +150,9 @@ func (f *Frame) Decode() []byte {
 }
 
 func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
+	if f.mainData.Is[gr][ch][is_pos] == 0 { // readcast: zero stays zero, without math.Pow
+		return
+	}
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -142,7 +160,7 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 	pf_x_pt := float64(f.sideInfo.Preflag[gr][ch]) * pretab[sfb]
 	idx := -(sf_mult * (float64(f.mainData.ScalefacL[gr][ch][sfb]) + pf_x_pt)) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210)
-	tmp1 := math.Pow(2.0, idx)
+	tmp1 := pow2(idx)
 	tmp2 := 0.0
 	if f.mainData.Is[gr][ch][is_pos] < 0.0 {
 		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
@@ -153,6 +171,9 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 }
 
 func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
+	if f.mainData.Is[gr][ch][is_pos] == 0 { // readcast: zero stays zero, without math.Pow
+		return
+	}
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -160,7 +181,7 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 	idx := -(sf_mult * float64(f.mainData.ScalefacS[gr][ch][sfb][win])) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210.0-
 			8.0*float64(f.sideInfo.SubblockGain[gr][ch][win]))
-	tmp1 := math.Pow(2.0, idx)
+	tmp1 := pow2(idx)
 	tmp2 := 0.0
 	if f.mainData.Is[gr][ch][is_pos] < 0 {
 		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
@@ -459,8 +480,17 @@ func (f *Frame) hybridSynthesis(gr int, ch int) {
 		}
 		// Do the inverse modified DCT and windowing
 		in := make([]float32, 18)
+		zero := true // readcast: a silent subband's IMDCT is zero
 		for i := range in {
 			in[i] = f.mainData.Is[gr][ch][sb*18+i]
+			zero = zero && in[i] == 0
+		}
+		if zero {
+			for i := 0; i < 18; i++ {
+				f.mainData.Is[gr][ch][sb*18+i] = f.store[ch][sb][i]
+				f.store[ch][sb][i] = 0
+			}
+			continue
 		}
 		rawout := imdct.Win(in, bt)
 		// Overlapp add with stored vector into main_data vector
@@ -630,12 +660,27 @@ func (f *Frame) subbandSynthesis(gr int, ch int, out []byte) {
 	for ss := 0; ss < 18; ss++ { // Loop through 18 samples in 32 subbands
 		copy(f.v_vec[ch][64:1024], f.v_vec[ch][0:1024-64])
 		d := f.mainData.Is[gr][ch]
+		// readcast: the subbands above the last non-zero one add nothing.
+		nz := 0
 		for i := 0; i < 32; i++ { // Copy next 32 time samples to a temp vector
 			s_vec[i] = d[i*18+ss]
+			if s_vec[i] != 0 {
+				nz = i + 1
+			}
 		}
 		for i := 0; i < 64; i++ { // Matrix multiply input with n_win[][] matrix
+			// readcast: rows 17-32 are rows 15-0 negated and rows 49-63
+			// rows 47-33 (exactly, in float32): half the products.
+			if i > 16 && i <= 32 {
+				f.v_vec[ch][i] = -f.v_vec[ch][32-i]
+				continue
+			}
+			if i > 48 {
+				f.v_vec[ch][i] = f.v_vec[ch][96-i]
+				continue
+			}
 			sum := float32(0)
-			for j := 0; j < 32; j++ {
+			for j := 0; j < nz; j++ {
 				sum += synthNWin[i][j] * s_vec[j]
 			}
 			f.v_vec[ch][i] = sum

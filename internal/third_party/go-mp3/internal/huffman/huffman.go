@@ -345,6 +345,9 @@ var huffmanMain = [...]huffTables{
 	{huffmanTable[2773:], 31, 0},   // Table 33
 }
 
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 	point := 0
 	error := 1

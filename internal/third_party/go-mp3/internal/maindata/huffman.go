@@ -24,6 +24,9 @@ import (
 	"github.com/hajimehoshi/go-mp3/internal/sideinfo"
 )
 
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinfo.SideInfo, mainData *MainData, part_2_start, gr, ch int) error {
 	// Check that there is any data to decode. If not, zero the array.
 	if sideInfo.Part2_3Length[gr][ch] == 0 {

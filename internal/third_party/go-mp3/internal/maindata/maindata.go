@@ -177,6 +177,9 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 	return md, m, nil
 }
 
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func getScaleFactorsMpeg1(nch int, m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinfo.SideInfo) (*MainData, *bits.Bits, error) {
 	md := &MainData{}
 	for gr := 0; gr < 2; gr++ {

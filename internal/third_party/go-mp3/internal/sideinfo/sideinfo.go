@@ -62,6 +62,9 @@ var sideInfoBitsToRead = [2][4]int{
 	},
 }
 
+// style: whole because this is upstream's code as written: the copy stays
+// close to hajimehoshi/go-mp3 so that readcast's patch (PATCHED.md) stays
+// a small diff, and it is dropped when upstream releases the fix.
 func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) {
 	nch := header.NumberOfChannels()
 	framesize, err := header.FrameSize()
