@@ -48,16 +48,7 @@ func keepDownloads(ctx context.Context, reg *metrics.Registry, path string, log 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(saveDownloadsEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				save()
-			}
-		}
+		every(ctx, saveDownloadsEvery, save)
 	}()
 	return func() { <-done; save() }
 }

@@ -22,19 +22,22 @@ const flushEvery = 200 * time.Millisecond
 
 func newLogBuffer(ctx context.Context, w io.Writer) *logBuffer {
 	b := &logBuffer{bw: bufio.NewWriterSize(w, 64<<10)}
-	go func() {
-		t := time.NewTicker(flushEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				b.Flush()
-			}
-		}
-	}()
+	go every(ctx, flushEvery, func() { b.Flush() })
 	return b
+}
+
+// every calls f every d until ctx is done.
+func every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
+	}
 }
 
 func (b *logBuffer) Write(p []byte) (int, error) {

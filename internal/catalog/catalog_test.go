@@ -26,21 +26,7 @@ func load(tb testing.TB, dir string) *Snapshot {
 func copyShow(tb testing.TB) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	err := filepath.Walk("../../episodes", func(path string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel("../../episodes", path)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS("../../episodes")); err != nil {
 		tb.Fatal(err)
 	}
 	return dir

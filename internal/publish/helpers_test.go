@@ -30,21 +30,7 @@ const slug2 = "02-the-official-history"
 func copyShow(tb testing.TB) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	err := filepath.WalkDir(seed, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(seed, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(seed)); err != nil {
 		tb.Fatal(err)
 	}
 	return dir
