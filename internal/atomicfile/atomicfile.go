@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // Temps makes the temporary files of one owner. The zero value names them
@@ -34,12 +33,6 @@ func (t Temps) name(path string) string {
 	var b [8]byte
 	rand.Read(b[:]) // never fails (crypto/rand)
 	return filepath.Join(dir, prefix+hex.EncodeToString(b[:])+".tmp")
-}
-
-// IsTemp reports whether a file name is shaped like one of this package's
-// temporary files (any owner's).
-func IsTemp(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp")
 }
 
 // File is the new version of a file being written aside: a temporary file
@@ -234,6 +227,3 @@ func syncPath(path string) error {
 	}
 	return err
 }
-
-// Symlink is Temps{}.Symlink.
-func Symlink(target, link string) error { return Temps{}.Symlink(target, link) }
