@@ -288,6 +288,8 @@ func tagAndCheck(path string, tags audio.Tags, duration float64) error {
 // between the renames leaves a new MP3 beside the old sidecar, whose
 // audio_sha256 no longer matches, which the catalog detects; never an old
 // MP3 with a new sidecar. A cancelled ctx stops it before the first rename.
+// Each Commit syncs its file before the rename and the directory after it,
+// so the MP3's rename is durable before the sidecar's is made.
 func commitPair(ctx context.Context, mp3 *atomicfile.File, m *timing.Map, sidecarPath string) error {
 	sum, err := timing.HashFile(mp3.Name())
 	if err != nil {
@@ -307,9 +309,6 @@ func commitPair(ctx context.Context, mp3 *atomicfile.File, m *timing.Map, sideca
 	}
 	defer side.Cleanup()
 	if _, err := side.Write(data); err != nil {
-		return err
-	}
-	if err := side.Sync(); err != nil {
 		return err
 	}
 	// The last moment to stop without touching the previous pair.
