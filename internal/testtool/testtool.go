@@ -7,6 +7,7 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -18,12 +19,19 @@ func Require(tb testing.TB, program, debianPackage string) string {
 	if err == nil {
 		return path
 	}
-	msg := program + " not found: install the Debian package " + debianPackage + " (scripts/setup installs every test tool)"
+	missing(tb, program+" not found", debianPackage)
+	return ""
+}
+
+// missing skips the test, or fails it under CI, saying what is missing
+// and which Debian package to install.
+func missing(tb testing.TB, what, debianPackage string) {
+	tb.Helper()
+	msg := what + ": install the Debian package " + debianPackage + " (scripts/setup installs every test tool)"
 	if os.Getenv("CI") != "" {
 		tb.Fatal(msg)
 	}
 	tb.Skip(msg)
-	return ""
 }
 
 // RequirePython returns Debian's python3 when it can import module, and
@@ -33,11 +41,7 @@ func RequirePython(tb testing.TB, module, debianPackage string) string {
 	tb.Helper()
 	python := Require(tb, "/usr/bin/python3", debianPackage)
 	if b, err := exec.Command(python, "-c", "import "+module).CombinedOutput(); err != nil {
-		msg := "python3 cannot import " + module + ": install the Debian package " + debianPackage + " (scripts/setup installs every test tool): " + string(b)
-		if os.Getenv("CI") != "" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
+		missing(tb, "python3 cannot import "+module+" ("+strings.TrimSpace(string(b))+")", debianPackage)
 	}
 	return python
 }
