@@ -164,7 +164,8 @@ func reportNarration(e env, engine string, results []narrate.Result, wall time.D
 
 // coverFor returns the show's cover: the author's file when there is one
 // (show.json's "cover", else cover.jpg), used as it is; otherwise one drawn
-// from the show metadata and written as cover.jpg (atomically), so a fresh clone serves it without drawing it at startup.
+// from the show metadata and written as cover.jpg (atomically), so a fresh
+// clone serves it without drawing it at startup.
 func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	path, err := catalog.CoverPath(dir, sh)
 	if err != nil {
