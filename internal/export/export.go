@@ -110,7 +110,13 @@ func fetch(ctx context.Context, h http.Handler, p, dir string) (fetched, error) 
 			return fetched{}, err
 		}
 	}
-	if err := w.f.Close(); err != nil {
+	// Synced before ReplaceDir renames the directory into place: the rename
+	// is durable once it returns, and must never show files a crash emptied.
+	err := w.f.Sync()
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fetched{}, fmt.Errorf("export: %w", err)
 	}
 	return fetched{File: File{Path: p, File: w.name, ContentType: w.header.Get("Content-Type"), CacheControl: w.header.Get("Cache-Control"), Size: w.size}, text: w.text}, nil
