@@ -180,7 +180,21 @@ func coverFor(dir string, sh *show.Show, e env) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("narrate: %w", err)
 	}
-	if err := atomicfile.Write(path, img, 0o644); err != nil {
+	// Never over a cover the author put there while this one was drawn.
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("narrate: cover: %w", err)
+	}
+	defer f.Cleanup()
+	if _, err := f.Write(img); err != nil {
+		return nil, fmt.Errorf("narrate: cover: %w", err)
+	}
+	if err := f.CommitNew(); errors.Is(err, fs.ErrExist) {
+		if img, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("narrate: cover: %w", err)
+		}
+		return img, nil
+	} else if err != nil {
 		return nil, fmt.Errorf("narrate: cover: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "the show had no cover: drew %s from show.json\n", path)

@@ -96,6 +96,27 @@ func (f *File) Commit() error {
 	return SyncDir(filepath.Dir(f.path))
 }
 
+// CommitNew is Commit for a file that must not replace one already at the
+// target (an author's own, put there meanwhile): it links the synced
+// temporary file to the target, which fails with an error matching
+// fs.ErrExist when something is there, and removes the temporary name.
+// Where the file system has no hard links it renames, as Commit does.
+func (f *File) CommitNew() error {
+	if err := f.sync(); err != nil {
+		return err
+	}
+	err := os.Link(f.Name(), f.path)
+	if errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if err != nil {
+		return f.Commit()
+	}
+	f.done = true
+	os.Remove(f.Name())
+	return SyncDir(filepath.Dir(f.path))
+}
+
 func (f *File) sync() error {
 	if f.closed {
 		return syncPath(f.Name())

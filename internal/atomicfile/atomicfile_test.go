@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +161,33 @@ func TestReplaceDir(t *testing.T) {
 	}
 	if got := entries(t, parent); len(got) != 1 {
 		t.Errorf("parent holds %v", got)
+	}
+}
+
+// CommitNew puts a new file in place, and leaves one that is already there
+// (and no temporary file) when it lost the race.
+func TestCommitNewNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cover.jpg")
+	for _, content := range []string{"drawn", "drawn again"} {
+		f, err := Create(p, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(content))
+		err = f.CommitNew()
+		f.Cleanup()
+		if content == "drawn" && err != nil {
+			t.Fatal(err)
+		}
+		if content != "drawn" && !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("CommitNew over an existing file: %v, want fs.ErrExist", err)
+		}
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "drawn" {
+		t.Fatalf("read %q, %v; want the first file kept", b, err)
+	}
+	if got := entries(t, dir); len(got) != 1 {
+		t.Errorf("directory holds %v", got)
 	}
 }
