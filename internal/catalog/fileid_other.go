@@ -10,16 +10,17 @@ type fileID struct{}
 
 func identity(os.FileInfo) fileID { return fileID{} }
 
-// openFile opens path for reading and returns what the file is now.
+// openFile opens path for reading and returns what the file is now
+// (stampOf).
 func openFile(path string) (*os.File, fileStamp, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fileStamp{}, err
 	}
-	fi, err := f.Stat()
+	stamp, err := stampOf(f, 0)
 	if err != nil {
 		f.Close()
 		return nil, fileStamp{}, err
 	}
-	return f, fileStamp{size: fi.Size(), mod: fi.ModTime(), id: identity(fi)}, nil
+	return f, stamp, nil
 }

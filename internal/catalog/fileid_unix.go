@@ -5,7 +5,6 @@ package catalog
 import (
 	"os"
 	"syscall"
-	"time"
 )
 
 // fileID is what tells one file from another at the same path.
@@ -13,27 +12,29 @@ type fileID struct{ dev, ino uint64 }
 
 func identity(fi os.FileInfo) fileID {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fileID{uint64(st.Dev), uint64(st.Ino)}
+		return statID(st)
 	}
 	return fileID{}
 }
+
+// statID is the identity of the file st describes.
+func statID(st *syscall.Stat_t) fileID { return fileID{uint64(st.Dev), uint64(st.Ino)} }
 
 // openFile opens path for reading without registering it with Go's network
 // poller: a regular file is never pollable, and os.Open would still try, at
 // four fcntl(2) calls and a failing epoll_ctl(2) an open, on every request
 // for a recording. The file reads, seeks and is sent with sendfile(2) as
-// any other. It returns what the file is now, from one fstat(2) into a
-// struct on the stack (os.File.Stat would allocate a FileInfo a request).
+// any other. It returns what the file is now (stampOf).
 func openFile(path string) (*os.File, fileStamp, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fileStamp{}, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		syscall.Close(fd)
-		return nil, fileStamp{}, &os.PathError{Op: "fstat", Path: path, Err: err}
+	f := os.NewFile(uintptr(fd), path)
+	stamp, err := stampOf(f, fd)
+	if err != nil {
+		f.Close()
+		return nil, fileStamp{}, err
 	}
-	stamp := fileStamp{size: st.Size, mod: time.Unix(st.Mtim.Unix()), id: fileID{uint64(st.Dev), uint64(st.Ino)}}
-	return os.NewFile(uintptr(fd), path), stamp, nil
+	return f, stamp, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -57,22 +56,6 @@ func loadStatic() (byPath, byName map[string]*catalog.Asset, err error) {
 		return nil, nil, fmt.Errorf("player: static files: %w", err)
 	}
 	return byPath, byName, nil
-}
-
-// Asset returns the static asset served at a URL path.
-func (p *Pages) Asset(urlPath string) (*catalog.Asset, bool) {
-	a, ok := p.static[urlPath]
-	return a, ok
-}
-
-// Assets lists the static assets, by path: what a static export copies.
-func (p *Pages) Assets() []*catalog.Asset {
-	out := make([]*catalog.Asset, 0, len(p.static))
-	for _, a := range p.static {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
 }
 
 // assetURL returns the fingerprinted URL of a static file, for templates.

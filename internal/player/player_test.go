@@ -100,17 +100,16 @@ func TestAssets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets := p.Assets()
-	if len(assets) != 3 {
-		t.Fatalf("%d static assets, want 3", len(assets))
+	if len(p.static) != 3 || len(p.staticByName) != 3 {
+		t.Fatalf("%d static assets by path and %d by name, want 3", len(p.static), len(p.staticByName))
 	}
-	for _, a := range assets {
+	for _, a := range p.staticByName {
 		sum := sha256.Sum256(a.Body)
 		if !strings.Contains(a.Path, "."+hex.EncodeToString(sum[:6])+".") {
 			t.Errorf("%s does not name the hash of its content", a.Path)
 		}
-		if got, ok := p.Asset(a.Path); !ok || got != a {
-			t.Errorf("Asset(%s) does not find it", a.Path)
+		if got, ok := p.static[a.Path]; !ok || got != a {
+			t.Errorf("%s is not served at its path", a.Path)
 		}
 		if a.Type == "" || a.ETag == "" {
 			t.Errorf("%s: type %q, ETag %q", a.Path, a.Type, a.ETag)
@@ -119,7 +118,7 @@ func TestAssets(t *testing.T) {
 			t.Errorf("%s is not compressed", a.Path)
 		}
 	}
-	if _, ok := p.Asset("/static/player.js"); ok {
+	if _, ok := p.static["/static/player.js"]; ok {
 		t.Error("an asset is served without its fingerprint")
 	}
 }

@@ -44,7 +44,7 @@ var routeNames = func() []string {
 // download.
 func (s *Server) count(route *metrics.Route, r *http.Request, status int, bytes int64, took time.Duration) {
 	if route == nil {
-		route = s.metrics.Route(routeUnmatched)
+		route = s.unmatched
 	}
 	route.Request(status, bytes, took)
 	if route.Name() == RouteAudio && r.Method == http.MethodGet && (status == http.StatusOK || status == http.StatusPartialContent) {

@@ -241,7 +241,7 @@ func cleanPaths(next http.Handler) http.Handler {
 		clean := cleanPath(p)
 		if clean == p || isAdmin(clean) && isAdmin(p) {
 			// The admin API sees its path as sent and says what is wrong
-			// with it (EnableAdmin).
+			// with it (enableAdmin).
 			next.ServeHTTP(w, r)
 			return
 		}

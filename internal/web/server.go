@@ -28,7 +28,10 @@ type Server struct {
 	pages  Renderer
 	limits Limits
 	// metrics counts requests and downloads for /metrics (metrics.go).
-	metrics        *metrics.Registry
+	metrics *metrics.Registry
+	// unmatched counts the requests no route answered (a redirect to a
+	// clean path, a 404, a 405), resolved once like the routes' series.
+	unmatched      *metrics.Route
 	metricsHandler http.Handler
 	// health is what /readyz reports besides the snapshot (health.go).
 	health health
@@ -148,6 +151,7 @@ func New(cfg Config) (*Server, error) {
 		s.pages = p
 	}
 	s.metrics = metrics.New(nil, routeNames)
+	s.unmatched = s.metrics.Route(routeUnmatched)
 	s.metricsHandler = s.metrics.Handler()
 	s.metrics.SetReadiness(func() bool { return s.Ready().Ready })
 	s.health.started = time.Now()

@@ -238,6 +238,45 @@ func TestContentTypesAndHeaders(t *testing.T) {
 	}
 }
 
+// TestCORSPreflight is a browser's preflight of a ranged fetch from a web
+// player on another site: the feed, a transcript, the chapters and the
+// cover answer OPTIONS with what the preflight reads (methods, the Range
+// header, how long to keep it), and their GETs with the origin and the
+// headers a ranged player reads, without the preflight-only fields.
+func TestCORSPreflight(t *testing.T) {
+	ts, srv := newTestServer(t)
+	snap := srv.Snapshot()
+	ep := snap.Episodes[0]
+	preflight := map[string]string{
+		"Access-Control-Allow-Origin":  "*",
+		"Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+		"Access-Control-Allow-Headers": "Range, If-None-Match, If-Range, If-Modified-Since",
+		"Access-Control-Max-Age":       "86400",
+	}
+	for _, path := range []string{"/feed.xml", ep.Transcript("vtt").Path, ep.ChaptersDoc.Path, snap.Cover.Path} {
+		resp, _ := do(t, http.MethodOptions, ts.URL+path, "Origin", "https://player.example",
+			"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "range")
+		if resp.StatusCode != http.StatusNoContent {
+			t.Errorf("OPTIONS %s: status %d, want 204", path, resp.StatusCode)
+		}
+		for k, v := range preflight {
+			if got := resp.Header.Get(k); got != v {
+				t.Errorf("OPTIONS %s: %s = %q, want %q", path, k, got, v)
+			}
+		}
+		resp, _ = do(t, http.MethodGet, ts.URL+path, "Origin", "https://player.example", "Range", "bytes=0-9")
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+			t.Errorf("GET %s: Access-Control-Allow-Origin = %q", path, got)
+		}
+		if got := resp.Header.Get("Access-Control-Expose-Headers"); !strings.Contains(got, "Content-Range") {
+			t.Errorf("GET %s: Access-Control-Expose-Headers = %q, want Content-Range among them", path, got)
+		}
+		if got := resp.Header.Get("Access-Control-Allow-Methods"); got != "" {
+			t.Errorf("GET %s: a preflight's Access-Control-Allow-Methods %q on a GET", path, got)
+		}
+	}
+}
+
 func TestGzipOnlyForText(t *testing.T) {
 	ts, srv := newTestServer(t)
 	ep := srv.Snapshot().Episodes[0]
