@@ -65,8 +65,8 @@ func TestPackGaussiansPads(t *testing.T) {
 	}
 }
 
-// benchFeatures are the frames of n samples of the synthetic test signal.
-func benchFeatures(m *Model, n int) *Features {
+// signalFeatures are the frames of n samples of the synthetic test signal.
+func signalFeatures(m *Model, n int) *Features {
 	x := sphinxSignal(n)
 	samples := make([]float32, len(x)+1)
 	for i, v := range x {
@@ -86,7 +86,7 @@ func benchFeatures(m *Model, n int) *Features {
 // before, as the search does.
 func BenchmarkCodebooks(b *testing.B) {
 	m := testModel(b)
-	ft := benchFeatures(m, 30*Rate+WindowLen)
+	ft := signalFeatures(m, 30*Rate+WindowLen)
 	for b.Loop() {
 		s := newScorer(m, ft)
 		for t := range 3000 {
