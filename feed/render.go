@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/eduncan911/podcast"
 )
@@ -330,39 +329,16 @@ func normalPlayTime(d time.Duration) string {
 
 // xmlSafe replaces what XML 1.0 cannot hold (control characters other than
 // tab, newline and return; each byte of invalid UTF-8) with U+FFFD, as
-// encoding/xml does for text. CDATA gets no such care from it.
+// encoding/xml does for text. CDATA gets no such care from it. strings.Map
+// sees each byte of invalid UTF-8 as a U+FFFD of its own and writes it as
+// one, and returns s itself when nothing changes.
 func xmlSafe(s string) string {
-	bad := -1
-	for i, r := range s {
-		if !xmlRune(s, i, r) {
-			bad = i
-			break
+	return strings.Map(func(r rune) rune {
+		if isXMLChar(r) {
+			return r
 		}
-	}
-	if bad < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:bad])
-	for i, r := range s[bad:] {
-		if xmlRune(s, bad+i, r) {
-			b.WriteRune(r)
-		} else {
-			b.WriteRune('\uFFFD')
-		}
-	}
-	return b.String()
-}
-
-// xmlRune reports whether r, decoded from s at i, is a valid XML Char: not
-// a byte of invalid UTF-8 (which range decodes as U+FFFD), nor a character
-// XML excludes.
-func xmlRune(s string, i int, r rune) bool {
-	if r == utf8.RuneError {
-		return strings.HasPrefix(s[i:], "\uFFFD")
-	}
-	return isXMLChar(r)
+		return '\uFFFD'
+	}, s)
 }
 
 // isXMLChar reports whether r is a Char in XML 1.0.

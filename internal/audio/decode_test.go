@@ -110,8 +110,8 @@ func TestDecodeWithoutLAMETag(t *testing.T) {
 	if info := p.Info(); info.EncoderDelay != 0 || int64(len(got)) != int64(info.Frames)*1152 {
 		t.Errorf("%d samples from %d frames, delay %d", len(got), info.Frames, info.EncoderDelay)
 	}
-	if late := onset(got) - onset(s.mono()); late < 576+DecoderDelay-5 || late > 576+DecoderDelay+5 {
-		t.Errorf("onset late by %d samples, want about %d", late, 576+DecoderDelay)
+	if late := onset(got) - onset(s.mono()); late < 576+decoderDelay-5 || late > 576+decoderDelay+5 {
+		t.Errorf("onset late by %d samples, want about %d", late, 576+decoderDelay)
 	}
 }
 

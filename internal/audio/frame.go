@@ -7,11 +7,11 @@ const (
 	mpeg1  = 3
 )
 
-// DecoderDelay is the delay, in samples, of the standard MPEG layer III
+// decoderDelay is the delay, in samples, of the standard MPEG layer III
 // decoder's synthesis filterbank (528 + 1). LAME's gapless information counts
 // on the decoder to add it, and ffmpeg skips exactly this many samples more
 // than the encoder delay.
-const DecoderDelay = 529
+const decoderDelay = 529
 
 // frameHeader is a parsed layer III frame header.
 type frameHeader struct {

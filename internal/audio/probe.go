@@ -87,7 +87,7 @@ func (in Info) LeadIn() int {
 	if !in.Gapless {
 		return 0
 	}
-	return in.EncoderDelay + DecoderDelay
+	return in.EncoderDelay + decoderDelay
 }
 
 // Probe reads an MP3's layout from its frame headers without decoding. It

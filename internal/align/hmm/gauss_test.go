@@ -64,3 +64,62 @@ func TestPackGaussiansPads(t *testing.T) {
 		t.Fatalf("densities %v, want %v then -Inf", out, want)
 	}
 }
+
+// signalFeatures are the frames of n samples of the synthetic test signal.
+func signalFeatures(m *Model, n int) *Features {
+	x := sphinxSignal(n)
+	samples := make([]float32, len(x)+1)
+	for i, v := range x {
+		samples[i+1] = float32(v)
+	}
+	fe := m.NewFrontEnd()
+	frames := (len(x)-WindowLen)/FrameShift + 1
+	cep := make([]float32, frames*Ceps)
+	for f := range frames {
+		fe.Cepstra(samples[f*FrameShift:f*FrameShift+WindowLen+1], cep[f*Ceps:(f+1)*Ceps])
+	}
+	return NewFeatures(cep)
+}
+
+// BenchmarkCodebooks is the figure of the README's table: every codebook
+// of 3000 frames (30 s) scored, each frame warm-started from the one
+// before, as the search does.
+func BenchmarkCodebooks(b *testing.B) {
+	m := testModel(b)
+	ft := signalFeatures(m, 30*Rate+WindowLen)
+	for b.Loop() {
+		s := newScorer(m, ft)
+		for t := range 3000 {
+			s.setFrame(t)
+			for cb := range m.nCB {
+				s.codebook(cb)
+			}
+		}
+	}
+}
+
+// BenchmarkDensities compares, in one run, the Gaussians of every
+// codebook and stream at one frame through densities (SSE on amd64) and
+// through the Go definition.
+func BenchmarkDensities(b *testing.B) {
+	m := testModel(b)
+	var x [Ceps]float32
+	for k := range x {
+		x[k] = float32(k%3) - 1
+	}
+	out := make([]float32, maxDens)
+	for _, c := range []struct {
+		name string
+		f    func(*[Ceps]float32, []float32, []float32)
+	}{{"densities", densities}, {"go", densitiesGo}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for cb := range m.nCB {
+					for f := range 3 {
+						c.f(&x, m.gau[cb][f], out)
+					}
+				}
+			}
+		})
+	}
+}

@@ -89,18 +89,7 @@ func TestLoadBadModel(t *testing.T) {
 // they tile every frame; an empty text or an unknown phone is an error.
 func TestAlignSegments(t *testing.T) {
 	m := testModel(t)
-	x := sphinxSignal(2 * Rate)
-	samples := make([]float32, len(x)+1)
-	for i, v := range x {
-		samples[i+1] = float32(v)
-	}
-	fe := m.NewFrontEnd()
-	n := (len(x)-WindowLen)/FrameShift + 1
-	cep := make([]float32, n*Ceps)
-	for f := range n {
-		fe.Cepstra(samples[f*FrameShift:f*FrameShift+WindowLen+1], cep[f*Ceps:(f+1)*Ceps])
-	}
-	ft := NewFeatures(cep)
+	ft := signalFeatures(m, 2*Rate)
 	words := []Word{{Prons: [][]string{{"AH"}}}, {Prons: [][]string{{"M"}, {"N"}}}}
 	segs, st, err := m.Align(ft, words, Options{})
 	if err != nil {

@@ -3,6 +3,7 @@ package hmm
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Features are a recording's cepstra after batch mean normalization; the
@@ -107,6 +108,7 @@ type scorer struct {
 const ringFrames = 2*lookaheadFrames + 2
 
 func newScorer(m *Model, ft *Features) *scorer {
+	tables.Do(initTables)
 	n := ringFrames * m.nCB
 	s := &scorer{m: m, ft: ft, frame: -1, senFrame: make([]int, m.nSen), senScore: make([]float32, m.nSen),
 		cbFrame: make([]int, n), topIdx: make([][3][topN]int32, n), topVal: make([][3][topN]float32, n)}
@@ -245,7 +247,11 @@ var (
 	logTable [topN*logStep + 2]float32
 )
 
-func init() {
+// tables guards the tables, built by the first scorer rather than at init:
+// the server links the aligner, and most of its starts never align.
+var tables sync.Once
+
+func initTables() {
 	for i := range expTable {
 		expTable[i] = float32(math.Exp(-float64(i) / expStep))
 	}
