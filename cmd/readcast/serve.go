@@ -173,6 +173,10 @@ type server struct {
 	// another request meanwhile is the same reload.
 	reloads  chan string
 	reloadMu sync.Mutex // one reload at a time
+	// loadedFrom is the show directory's catalog.Fingerprint taken before
+	// the first load: the watcher starts from it, so an edit made while the
+	// show loaded is reloaded, not missed.
+	loadedFrom string
 }
 
 func newServer(e env, cfg serveConfig) *server {
@@ -197,6 +201,7 @@ func (s *server) Open(ctx context.Context) error {
 	s.cache = catalog.NewCache()
 	s.background = newBackgroundAligner(s.cfg.dir, s.log)
 	s.show = catalog.Config{Dir: s.cfg.dir, BaseURL: s.cfg.baseURL, Generator: "readcast", Untimed: s.background.Enqueue, Untagged: s.background.EnqueueTags}
+	s.loadedFrom, _ = catalog.Fingerprint(s.cfg.dir) // unreadable: the first poll sees a change
 	snap, broken, err := s.loadShow()
 	if err != nil {
 		return err
@@ -378,7 +383,7 @@ func (s *server) watchForChanges() {
 	s.hup = make(chan os.Signal, 1)
 	signal.Notify(s.hup, syscall.SIGHUP)
 	if s.cfg.watch > 0 {
-		go catalog.Watch(s.ctx, s.cfg.dir, s.cfg.watch, func() { s.requestReload("a change under " + s.cfg.dir) })
+		go catalog.Watch(s.ctx, s.cfg.dir, s.loadedFrom, s.cfg.watch, func() { s.requestReload("a change under " + s.cfg.dir) })
 	}
 	go func() {
 		for {

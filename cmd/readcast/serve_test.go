@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -34,12 +35,16 @@ func get(t *testing.T, url string) string {
 }
 
 // waitFor polls until cond holds; it bounds the wait, it does not time it.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// The server's log, when given, is printed if it gives up.
+func waitFor(t *testing.T, what string, cond func() bool, log ...fmt.Stringer) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if cond() {
 			return
 		}
+	}
+	for _, l := range log {
+		t.Logf("the server's log:\n%s", l)
 	}
 	t.Fatalf("gave up waiting for %s", what)
 }
@@ -77,10 +82,10 @@ func TestServeReloadsAndKeepsTheLastGoodShow(t *testing.T) {
 	good, _ := os.ReadFile(meta)
 	edited := bytes.Replace(good, []byte(`"title": "Recollections of a Soviet Citizen"`), []byte(`"title": "Recollections, Revised"`), 1)
 	os.WriteFile(meta, edited, 0o644)
-	waitFor(t, "the edit to be served", func() bool { return strings.Contains(get(t, base+"/feed.xml"), "Recollections, Revised") })
+	waitFor(t, "the edit to be served", func() bool { return strings.Contains(get(t, base+"/feed.xml"), "Recollections, Revised") }, logs)
 
 	os.WriteFile(meta, []byte(`{"title": `), 0o644) // a half-saved file
-	waitFor(t, "the broken edit to be logged", func() bool { return strings.Contains(logs.String(), "reload failed") })
+	waitFor(t, "the broken edit to be logged", func() bool { return strings.Contains(logs.String(), "reload failed") }, logs)
 	if !strings.Contains(get(t, base+"/feed.xml"), "Recollections, Revised") {
 		t.Error("a broken show.json replaced the last good show")
 	}

@@ -40,12 +40,14 @@ func Fingerprint(dir string) (string, error) {
 }
 
 // Watch polls dir every interval and calls changed when its fingerprint
-// changes and then holds still for one more interval, so that a file being
-// copied in is read once, whole. Polling needs no platform support and one
-// show's directory is small; it returns when ctx is done.
-func Watch(ctx context.Context, dir string, interval time.Duration, changed func()) {
-	last, _ := Fingerprint(dir)
-	pending := ""
+// differs from since and then holds still for one more interval, so that a
+// file being copied in is read once, whole. since is the Fingerprint taken
+// before the show being served was loaded: an edit made while it loaded, or
+// before this goroutine first ran, is seen, not taken as the starting
+// state. Polling needs no platform support and one show's directory is
+// small; it returns when ctx is done.
+func Watch(ctx context.Context, dir, since string, interval time.Duration, changed func()) {
+	last, pending := since, ""
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -14,8 +14,11 @@ func TestWatchSeesAChangeOnceItSettles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	changes := make(chan struct{}, 10)
-	go Watch(ctx, dir, 20*time.Millisecond, func() { changes <- struct{}{} })
-	time.Sleep(50 * time.Millisecond)
+	since, err := Fingerprint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go Watch(ctx, dir, since, 20*time.Millisecond, func() { changes <- struct{}{} })
 	os.WriteFile(filepath.Join(dir, "show.json"), []byte(`{"title":"x"}`), 0o644)
 	select {
 	case <-changes:
