@@ -39,7 +39,7 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.A
 	var content io.ReadSeeker
 	etag := a.ETag
 	if a.Gzip != nil {
-		h.Add("Vary", "Accept-Encoding")
+		addField(h, varyEncoding)
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 			h.Set("Content-Encoding", "gzip")
 			etag = a.GzipETag()

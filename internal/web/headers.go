@@ -89,6 +89,18 @@ func b2i(b bool) int {
 	return 0
 }
 
+// varyEncoding goes on every answer that has a gzip form.
+var varyEncoding = newField("Vary", "Accept-Encoding")
+
+// addField adds f to h, after the values h already has for its name.
+func addField(h http.Header, f field) {
+	if old, ok := h[f.name]; ok {
+		h[f.name] = append(old, f.value...) // f.value's capacity is its length: never written into
+		return
+	}
+	h[f.name] = f.value
+}
+
 // setFields sets fields on h.
 func setFields(h http.Header, fields []field) {
 	for _, f := range fields {

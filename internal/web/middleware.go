@@ -13,10 +13,14 @@ import (
 )
 
 // statusWriter remembers the status and byte count for the access log and
-// the metrics, and keeps the write-progress deadline: before every write it
+// the metrics, and keeps the write-progress deadline: before a write it
 // moves the connection's write deadline to Limits.WriteStall from now, so a
 // client that accepts nothing for that long is dropped while a slow, steady
-// one gets every byte.
+// one gets every byte. It moves it only once a tenth of the stall time has
+// gone by since it last did: a client that stops taking bytes is dropped
+// between 0.9 and 1 stall time later, and an answer that goes out at once
+// (the feed, a 64 KB range) costs no timer update besides the one made
+// when its request was read (Serve's ConnState).
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -28,6 +32,11 @@ type statusWriter struct {
 	// conn sets the connection's write deadline (net/http's response
 	// does); nil where the writer underneath cannot.
 	conn writeDeadliner
+	// until is the write deadline last set, or, before the first write,
+	// a bound on the one Serve set when the request was read.
+	until time.Time
+	// id holds the request's X-Request-Id header value.
+	id [1]string
 	// err is the first write error: the client went away or stalled.
 	err error
 	// chunk is the reader of a file's next chunk (sendFile), kept here
@@ -37,19 +46,29 @@ type statusWriter struct {
 
 type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
 
-func newStatusWriter(w http.ResponseWriter, stall time.Duration) *statusWriter {
-	sw := &statusWriter{ResponseWriter: w, stall: stall}
+// newStatusWriter wraps w for a request whose handling began at start,
+// after Serve set the connection's write deadline to the stall time from
+// then.
+func newStatusWriter(w http.ResponseWriter, stall time.Duration, start time.Time) *statusWriter {
+	sw := &statusWriter{ResponseWriter: w, stall: stall, until: start.Add(stall)}
 	if d, ok := w.(writeDeadliner); ok && stall > 0 {
 		sw.conn = d
 	}
 	return sw
 }
 
-// progress moves the write deadline to the stall time from now.
+// progress moves the write deadline to the stall time from now, unless it
+// was moved less than a tenth of the stall time ago.
 func (w *statusWriter) progress() {
-	if w.conn != nil {
-		w.conn.SetWriteDeadline(time.Now().Add(w.stall))
+	if w.conn == nil {
+		return
 	}
+	now := time.Now()
+	if w.until.Sub(now) > w.stall-w.stall/10 {
+		return
+	}
+	w.until = now.Add(w.stall)
+	w.conn.SetWriteDeadline(w.until)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -97,7 +116,7 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 	}
 	buf := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(buf)
-	return io.CopyBuffer(writerOnly{w}, src, *buf) // Write counts and moves the deadline
+	return io.CopyBuffer(statusWriterOnly{w}, src, *buf) // Write counts and moves the deadline
 }
 
 // sendFile sends remain bytes of f (all of it when remain is negative) in
@@ -157,6 +176,12 @@ func fileOf(src io.Reader) (*os.File, int64, bool) {
 // buffer it is given.
 type writerOnly struct{ io.Writer }
 
+// statusWriterOnly is writerOnly of a statusWriter: a pointer underneath,
+// so that making an io.Writer of it allocates nothing on each request.
+type statusWriterOnly struct{ w *statusWriter }
+
+func (o statusWriterOnly) Write(p []byte) (int, error) { return o.w.Write(p) }
+
 // copyBufs holds the buffers statusWriter.ReadFrom copies through.
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
@@ -167,9 +192,10 @@ func (s *Server) track(next http.Handler) http.Handler {
 		start := time.Now()
 		tc := s.conns.begin(r.Context())
 		defer s.conns.end(tc)
+		sw := newStatusWriter(w, s.limits.WriteStall, start)
 		id := requestID(r)
-		w.Header().Set("X-Request-Id", id)
-		sw := newStatusWriter(w, s.limits.WriteStall)
+		sw.id[0] = id
+		w.Header()["X-Request-Id"] = sw.id[:] // the header's value slice lives in sw: no allocation of its own
 		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)

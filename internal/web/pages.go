@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
 	"github.com/readcast/readcast/internal/player"
 )
 
@@ -18,7 +16,7 @@ func (s *Server) handleShowPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleEpisodePage(w http.ResponseWriter, r *http.Request) {
-	s.servePage(w, r, player.EpisodePath(mux.Vars(r)["slug"]))
+	s.servePage(w, r, r.URL.Path) // the route's path is the page's: player.EpisodePath
 }
 
 // servePage answers with the page at path, rendered when its snapshot was

@@ -24,7 +24,8 @@ const (
 
 // routes are the site's routes, the most requested first (mux tries them
 // in order): the one list of their names, for the router and for the
-// metrics (routeNames).
+// metrics (routeNames). A handler takes what it needs from the request's
+// path, not from mux.Vars: dispatch calls it without mux's context.
 var routes = []struct {
 	name, path string
 	methods    []string
