@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +33,9 @@ type conns struct {
 type trackedConn struct {
 	net.Conn
 	c *conns
+	// raw reaches the socket of a TCP connection, to cork it (statusWriter);
+	// nil for any other.
+	raw syscall.RawConn
 
 	mu sync.Mutex
 	// inHandler is set while a handler answers one of its requests.
@@ -81,7 +85,11 @@ func (l trackingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &trackedConn{Conn: nc, c: l.c}, nil
+	tc := &trackedConn{Conn: nc, c: l.c}
+	if sc, ok := nc.(syscall.Conn); ok {
+		tc.raw, _ = sc.SyscallConn()
+	}
+	return tc, nil
 }
 
 // begin and end bracket a handler's request on the connection of ctx.
@@ -209,4 +217,11 @@ func requestID(r *http.Request) string {
 		}
 	}
 	return id
+}
+
+// cork sets or clears TCP_CORK on a TCP connection (statusWriter.cork).
+func (tc *trackedConn) cork(on bool) {
+	if tc != nil && tc.raw != nil {
+		setCork(tc.raw, on)
+	}
 }
