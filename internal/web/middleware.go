@@ -235,7 +235,7 @@ func (s *Server) track(next http.Handler) http.Handler {
 		id := requestID(r)
 		sw.id[0] = id
 		w.Header()["X-Request-Id"] = sw.id[:] // the header's value slice lives in sw: no allocation of its own
-		rangeHeader := r.Header.Get("Range") // the handler may drop an invalid one
+		rangeHeader := r.Header.Get("Range")  // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
 		sw.uncork()
