@@ -62,7 +62,7 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, a *catalog.A
 			return
 		}
 		defer f.Close()
-		content = f
+		content = &sizedFile{f: f, size: a.Size}
 	}
 	if content == nil {
 		content = bytes.NewReader(a.Body)

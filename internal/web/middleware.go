@@ -148,8 +148,13 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 		w.status = http.StatusOK
 	}
 	if f, remain, ok := fileOf(src); ok {
+		if err := f.sync(); err != nil {
+			return 0, err
+		}
 		w.cork(-1)
-		return w.sendFile(src, f, remain)
+		n, err := w.sendFile(src, f.f, remain)
+		f.sent(n)
+		return n, err
 	}
 	buf := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(buf)
@@ -198,14 +203,14 @@ func (w *statusWriter) settle(src io.Reader, sent int64, err error) (int64, erro
 }
 
 // fileOf returns the file src reads and how much of it (-1: to its end),
-// when src is a file or a limited reader of one, which net/http sends with
-// sendfile(2).
-func fileOf(src io.Reader) (*os.File, int64, bool) {
+// when src is a file (serveAsset's sizedFile) or a limited reader of one,
+// which net/http sends with sendfile(2).
+func fileOf(src io.Reader) (*sizedFile, int64, bool) {
 	remain := int64(-1)
 	if lr, ok := src.(*io.LimitedReader); ok {
 		src, remain = lr.R, lr.N
 	}
-	f, ok := src.(*os.File)
+	f, ok := src.(*sizedFile)
 	return f, remain, ok
 }
 
