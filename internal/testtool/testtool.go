@@ -7,8 +7,10 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Require returns the path of program, or skips (fails under CI) naming the
@@ -67,4 +69,35 @@ func EditDistance(a, b []string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// AfterModTime waits until the file system's clock has moved past path's
+// modification time, so that a write to path now changes its mtime even
+// where the clock ticks coarsely (jiffies, or whole seconds on some file
+// systems) and a rewrite of the same size would otherwise look unchanged
+// to whatever compares size and mtime. It asks the file system itself, by
+// writing a hidden probe file next to path, rather than sleeping for a
+// guess at its resolution.
+func AfterModTime(tb testing.TB, path string) {
+	tb.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		probe, err := os.CreateTemp(filepath.Dir(path), ".mtime-probe-")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		probe.Close()
+		pi, err := os.Stat(probe.Name())
+		os.Remove(probe.Name())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if pi.ModTime().After(fi.ModTime()) {
+			return
+		}
+	}
+	tb.Fatalf("the file system's clock did not move past %s's modification time (%v) in 10 s", path, fi.ModTime())
 }
