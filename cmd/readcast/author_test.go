@@ -211,11 +211,15 @@ func (a *authorShow) settled(t *testing.T, bin string, p *process, given map[str
 // copies with ID3 chapters) is done, and the show reloaded with it.
 func quiet(t *testing.T, p *process) {
 	t.Helper()
-	waitLong(t, "the background work to finish", func() bool {
-		log := p.log.String()
-		return strings.Count(log, "queued for alignment") == strings.Count(log, `reason="timings of`)+strings.Count(log, "alignment failed") &&
-			strings.Count(log, "queued for ID3 chapters") == strings.Count(log, `reason="ID3 chapters of`)+strings.Count(log, "writing the episode's ID3 chapters failed")
-	})
+	waitLong(t, "the background work to finish", func() bool { return backgroundDone(p.log.String()) })
+}
+
+// backgroundDone reports whether a server's log shows every piece of
+// background work it queued ended, and the show reloaded with it: each
+// is queued during a load, so before the reload's own line.
+func backgroundDone(log string) bool {
+	return strings.Count(log, "queued for alignment") == strings.Count(log, `reason="timings of`)+strings.Count(log, "alignment failed") &&
+		strings.Count(log, "queued for ID3 chapters") == strings.Count(log, `reason="ID3 chapters of`)+strings.Count(log, "writing the episode's ID3 chapters failed")
 }
 
 // narrateShow runs readcast narrate with espeak-ng on the show.

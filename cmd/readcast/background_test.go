@@ -37,10 +37,31 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 	}
 	base := "http://" + l.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	logs := &testtool.Buffer{}
-	go serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},
-		serveConfig{addr: l.Addr().String(), dir: dir, baseURL: base}, l)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},
+			serveConfig{addr: l.Addr().String(), dir: dir, baseURL: base}, l)
+	}()
+	// The server writes in dir in the background (the timing map, then
+	// the published copy with the new chapters, then the last good copy
+	// of the show), and serve does not wait for that work when it
+	// returns: the test waits for it, then for serve, before t.TempDir
+	// removes dir under a writer.
+	defer func() {
+		if !t.Failed() {
+			waitFor(t, "the background work to finish", func() bool { return backgroundDone(logs.String()) }, logs)
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Error("serve did not return after its context was done")
+		}
+	}()
 	waitFor(t, "the server", func() bool {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {

@@ -29,24 +29,43 @@ func lastGoodFiles(snap *catalog.Snapshot) []string {
 	return []string{snap.Show.Source, catalog.CoverFile, show.OverridesFile, show.MetadataFile}
 }
 
+// errChangedSinceLoad is save's refusal to copy a show whose directory
+// changed after it began to load.
+var errChangedSinceLoad = errors.New("the show's directory changed while it loaded")
+
 // save copies the files of a show that loaded from dir, those that
 // changed since the last copy. A file the show does not have (no
-// overrides, no cover) is removed from the copy.
-func (g lastGood) save(dir string, snap *catalog.Snapshot) error {
+// overrides, no cover) is removed from the copy. The files are read
+// again, after the load: since is dir's catalog.Fingerprint taken before
+// it began, and when dir no longer has it, an edit made meanwhile (a
+// broken one, even) would be copied as good, so save copies nothing and
+// returns errChangedSinceLoad; the reload that edit brings saves.
+func (g lastGood) save(dir string, snap *catalog.Snapshot, since string) error {
+	files := map[string][]byte{} // absent: the show has no such file
+	for _, name := range lastGoodFiles(snap) {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return err
+		default:
+			files[name] = data
+		}
+	}
+	if fp, err := catalog.Fingerprint(dir); err != nil || fp != since {
+		return errChangedSinceLoad
+	}
 	if err := os.MkdirAll(g.dir, 0o755); err != nil {
 		return err
 	}
 	for _, name := range lastGoodFiles(snap) {
 		dst := filepath.Join(g.dir, name)
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, os.ErrNotExist) {
+		data, ok := files[name]
+		if !ok {
 			if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 			continue
-		}
-		if err != nil {
-			return err
 		}
 		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, data) {
 			continue

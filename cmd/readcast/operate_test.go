@@ -123,7 +123,10 @@ func runBin(t *testing.T, bin string, args ...string) (string, int) {
 }
 
 // brokenEdit is an edit of show.json the server rejects: a field out of
-// range, valid JSON.
+// range, valid JSON. The edit and its restore keep the file's size, so
+// each waits for the file system's clock to pass the file's mtime: the
+// watcher, which compares size and mtime, could not tell an edit within
+// the same tick.
 func brokenEdit(t *testing.T, dir string) (restore func()) {
 	t.Helper()
 	meta := filepath.Join(dir, "show.json")
@@ -135,8 +138,12 @@ func brokenEdit(t *testing.T, dir string) (restore func()) {
 	if bytes.Equal(bad, good) {
 		t.Fatal(`show.json has no "type": "serial" to break`)
 	}
+	testtool.AfterModTime(t, meta)
 	must(t, os.WriteFile(meta, bad, 0o644))
-	return func() { must(t, os.WriteFile(meta, good, 0o644)) }
+	return func() {
+		testtool.AfterModTime(t, meta)
+		must(t, os.WriteFile(meta, good, 0o644))
+	}
 }
 
 func must(t *testing.T, err error) {

@@ -287,16 +287,21 @@ func (s *server) loadShow() (snap *catalog.Snapshot, broken, err error) {
 		if err := os.MkdirAll(s.cfg.stateDir, 0o700); err != nil {
 			return nil, nil, fmt.Errorf("the state directory: %w", err)
 		}
-		s.keepGood(snap)
+		s.keepGood(snap, s.loadedFrom)
 	}
 	s.logProblems(snap)
 	return snap, broken, nil
 }
 
 // keepGood keeps a copy of a show that loaded, for a restart after a
-// broken edit.
-func (s *server) keepGood(snap *catalog.Snapshot) {
-	if err := s.good.save(s.cfg.dir, snap); err != nil {
+// broken edit; since is the show directory's catalog.Fingerprint taken
+// before the load began (lastGood.save).
+func (s *server) keepGood(snap *catalog.Snapshot, since string) {
+	err := s.good.save(s.cfg.dir, snap, since)
+	switch {
+	case errors.Is(err, errChangedSinceLoad):
+		s.log.Info("the show changed while it loaded: its copy for a restart after a broken edit is kept at the next reload", "dir", s.good.dir)
+	case err != nil:
 		s.log.Warn("cannot keep a copy of the show for a restart after a broken edit", "dir", s.good.dir, "err", err)
 	}
 }
@@ -414,6 +419,7 @@ func (s *server) reload(ctx context.Context, why string) (*catalog.Snapshot, err
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
+	since, _ := catalog.Fingerprint(s.cfg.dir) // unreadable: nothing is kept
 	next, err := catalog.Load(ctx, s.show, s.cache)
 	if err == nil {
 		s.logProblems(next)
@@ -424,7 +430,7 @@ func (s *server) reload(ctx context.Context, why string) (*catalog.Snapshot, err
 		s.log.Error("reload failed; still serving the previous show", "reason", why, "err", strings.ReplaceAll(err.Error(), "\n", "; "))
 		return nil, err
 	}
-	s.keepGood(next)
+	s.keepGood(next, since)
 	s.log.Info("reloaded", "reason", why, "episodes", len(next.Episodes), "took", time.Since(start).Round(time.Millisecond))
 	return next, nil
 }

@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,15 +20,11 @@ import (
 const tinyText = "# The Pump\n\nOur street had one pump, at the corner by the bakery.\n\nEvery morning began with a queue.\n"
 
 // freeAddr is a loopback address nobody listens on, for a server the test
-// starts through run, as a user would.
+// starts through run, as a user would, or for nginx (testtool.FreePorts:
+// outside the ephemeral range, since the server may bind it seconds later).
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return "127.0.0.1:" + strconv.Itoa(testtool.FreePorts(t, 1)[0])
 }
 
 // runAt runs readcast with READCAST_ADDR set to addr.

@@ -143,6 +143,12 @@ func TestYourOwnShowDoc(t *testing.T) {
 	serving := false
 	defer func() {
 		if serving {
+			// serve does not wait for its background work (alignments,
+			// published copies, the last good copy) when it returns: wait
+			// for it here, or t.TempDir could remove the show under a writer.
+			if !t.Failed() {
+				waitFor(t, "the server's background work to finish", func() bool { return backgroundDone(serveLog.String()) }, serveLog)
+			}
 			cancel()
 			<-served
 		}

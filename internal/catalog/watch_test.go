@@ -19,7 +19,14 @@ func TestWatchSeesAChangeOnceItSettles(t *testing.T) {
 		t.Fatal(err)
 	}
 	go Watch(ctx, dir, since, 20*time.Millisecond, func() { changes <- struct{}{} })
-	os.WriteFile(filepath.Join(dir, "show.json"), []byte(`{"title":"x"}`), 0o644)
+	// The edit is renamed into place: written in place, a loaded machine
+	// could hold the emptied file still for two polls, a change of its
+	// own, and the edit's change would then come during the check below.
+	tmp := filepath.Join(dir, "show.json.tmp")
+	os.WriteFile(tmp, []byte(`{"title":"x"}`), 0o644)
+	if err := os.Rename(tmp, filepath.Join(dir, "show.json")); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-changes:
 	case <-time.After(5 * time.Second):

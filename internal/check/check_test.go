@@ -120,7 +120,11 @@ func TestStalledRequestsTimeOut(t *testing.T) {
 		})
 	}
 	feedURL, snap := serve(t, dir, stall)
-	rep, err := Run(context.Background(), feedURL, Options{Timeout: 300 * time.Millisecond})
+	// The timeout applies to every request of the check, the good ones
+	// too: it must be long enough that none of those stalls that long on
+	// a loaded machine. The stalled requests never progress, whatever it is.
+	const timeout = 2 * time.Second
+	rep, err := Run(context.Background(), feedURL, Options{Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +133,8 @@ func TestStalledRequestsTimeOut(t *testing.T) {
 	where := fmt.Sprintf("episode 1 %q", snap.Episodes[0].Outline.Title)
 	u := snap.BaseURL + snap.Episodes[0].Audio.Path
 	for _, want := range []string{
-		"FAIL " + where + ": HEAD: no progress for 300ms (" + u + ")\n",
-		"FAIL " + where + ": GET: reading the body after 1000 bytes: no progress for 300ms (" + u + ")\n",
+		"FAIL " + where + ": HEAD: no progress for " + timeout.String() + " (" + u + ")\n",
+		"FAIL " + where + ": GET: reading the body after 1000 bytes: no progress for " + timeout.String() + " (" + u + ")\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("no line\n%s\nin\n%s", want, b.String())

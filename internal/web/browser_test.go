@@ -185,6 +185,11 @@ func (env *browserEnv) tab(t *testing.T) context.Context {
 	return ctx
 }
 
+// pageWait bounds each wait for the page to react (a click, a key, the
+// player moving on): the reaction takes milliseconds, but chromium on a
+// loaded CI machine can take seconds. It bounds the wait, it does not time it.
+const pageWait = 20 * time.Second
+
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
@@ -227,7 +232,7 @@ func open(t *testing.T, ctx context.Context, url string) {
 
 func waitReady(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](playerReady, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](playerReady, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("the player did not get ready: %v", err)
 	}
 }
@@ -352,7 +357,7 @@ func testLoad(t *testing.T, env *browserEnv) {
 	}
 	eval[bool](t, ctx, `(() => { window.copied = ''; navigator.clipboard.writeText = s => { window.copied = s; return Promise.resolve(); }; return true; })()`)
 	act(t, ctx, chromedp.Click(chromedp.CSS("button[data-copy]")))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.copy-status').textContent === 'Feed URL copied'`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.copy-status').textContent === 'Feed URL copied'`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Errorf("the copy button does not say it copied: %v", err)
 	}
 	if got, want := eval[string](t, ctx, `window.copied`), env.snap.BaseURL+catalog.FeedPath; got != want {
@@ -497,7 +502,7 @@ func testFollow(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	inView := `(() => { const s = document.querySelector('.s.is-current'); if (!s) return false;
 		const r = s.getBoundingClientRect(); return r.top >= 0 && r.bottom <= document.getElementById('player').getBoundingClientRect().top; })()`
 	eval[bool](t, ctx, `(() => { const a = document.getElementById('audio'); a.muted = true; a.playbackRate = 2; a.play(); return true; })()`)
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("playing, the page does not bring the spoken sentence into view: %v", err)
 	}
 	// The reader scrolls back to the top with the mouse wheel.
@@ -508,12 +513,12 @@ func testFollow(t *testing.T, env *browserEnv, e *catalog.Episode) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`scrollY === 0 && !document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`scrollY === 0 && !document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("after scrolling away the follow button does not show: %v", err)
 	}
 	// The narration moves on; the page stays where the reader put it.
 	from := state(t, ctx).Sentence
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.s.is-current').id !== '`+from+`'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.s.is-current').id !== '`+from+`'`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatal(err)
 	}
 	frames(t, ctx)
@@ -521,7 +526,7 @@ func testFollow(t *testing.T, env *browserEnv, e *catalog.Episode) {
 		t.Errorf("the page followed the voice after the reader scrolled away (scrollY %.0f)", y)
 	}
 	act(t, ctx, chromedp.Click(chromedp.ID("follow")))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView+` && document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](inView+` && document.getElementById('follow').hidden`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Errorf("the follow button does not bring the spoken sentence back into view: %v", err)
 	}
 	eval[bool](t, ctx, `(() => { document.getElementById('audio').pause(); return true; })()`)
@@ -663,7 +668,7 @@ func testSearch(t *testing.T, env *browserEnv, e *catalog.Episode) {
 		}
 	}
 	act(t, ctx, chromedp.SendKeys(chromedp.ID("q"), strings.ToLower(word)))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#results button').length > 0`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#results button').length > 0`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("no search results for %q: %v", word, err)
 	}
 	type result struct {

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/readcast/readcast/internal/testtool"
 )
 
 // The identity the tests publish with.
@@ -277,17 +277,13 @@ func Get(tb testing.TB, method, url string, header map[string]string) (*http.Res
 	return resp, b.Bytes()
 }
 
-// freePorts finds n ports free on 127.0.0.1 (held together, so distinct).
+// freePorts finds n free ports on 127.0.0.1 (testtool.FreePorts: outside
+// the ephemeral range, since weed binds them seconds later).
 func freePorts(tb testing.TB, n int) []string {
 	tb.Helper()
 	var ports []string
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer l.Close()
-		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	for _, p := range testtool.FreePorts(tb, n) {
+		ports = append(ports, strconv.Itoa(p))
 	}
 	return ports
 }
