@@ -87,7 +87,9 @@ func (l trackingListener) Accept() (net.Conn, error) {
 	}
 	tc := &trackedConn{Conn: nc, c: l.c}
 	if sc, ok := nc.(syscall.Conn); ok {
-		tc.raw, _ = sc.SyscallConn()
+		if raw, err := sc.SyscallConn(); err == nil {
+			tc.raw = raw
+		}
 	}
 	return tc, nil
 }
