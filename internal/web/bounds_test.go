@@ -39,8 +39,6 @@ type boundedShow struct {
 	dir  string
 	srv  *Server
 	log  *testtool.Buffer
-	// accepted are the server's sides of the first connections.
-	accepted chan *net.TCPConn
 	// reloads counts the reloads the server asked for.
 	mu      sync.Mutex
 	reloads []string
@@ -120,28 +118,8 @@ func newBoundedShow(t *testing.T, lim Limits, big bool) *boundedShow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.accepted = make(chan *net.TCPConn, 16)
-	serveOn(t, b.srv, closeCountingListener{acceptedConns{l, b.accepted}, &b.closed})
+	serveOn(t, b.srv, closeCountingListener{l, &b.closed})
 	return b
-}
-
-// acceptedConns is a listener that hands the test the server's side of the
-// first connections it accepts (boundedShow.accepted), as the
-// *net.TCPConn it is, so that Serve still sends files with sendfile(2).
-type acceptedConns struct {
-	net.Listener
-	conns chan *net.TCPConn
-}
-
-func (l acceptedConns) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		select {
-		case l.conns <- tc:
-		default: // a test of many connections: nobody asked for these
-		}
-	}
-	return c, err
 }
 
 func (b *boundedShow) dial(t *testing.T) net.Conn {

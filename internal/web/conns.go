@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -33,9 +32,6 @@ type conns struct {
 type trackedConn struct {
 	net.Conn
 	c *conns
-	// raw reaches the socket of a TCP connection, to cork it (statusWriter);
-	// nil for any other.
-	raw syscall.RawConn
 
 	mu sync.Mutex
 	// inHandler is set while a handler answers one of its requests.
@@ -85,13 +81,7 @@ func (l trackingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := &trackedConn{Conn: nc, c: l.c}
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			tc.raw = raw
-		}
-	}
-	return tc, nil
+	return &trackedConn{Conn: nc, c: l.c}, nil
 }
 
 // begin and end bracket a handler's request on the connection of ctx.
@@ -219,11 +209,4 @@ func requestID(r *http.Request) string {
 		}
 	}
 	return id
-}
-
-// cork sets or clears TCP_CORK on a TCP connection (statusWriter.cork).
-func (tc *trackedConn) cork(on bool) {
-	if tc != nil && tc.raw != nil {
-		setCork(tc.raw, on)
-	}
 }

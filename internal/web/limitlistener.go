@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -97,15 +95,6 @@ func (c *limitConn) ReadFrom(r io.Reader) (int64, error) {
 		return rf.ReadFrom(r)
 	}
 	return io.Copy(writerOnly{c.Conn}, r)
-}
-
-// SyscallConn reaches the socket underneath, when there is one, to cork
-// it (trackedConn.cork).
-func (c *limitConn) SyscallConn() (syscall.RawConn, error) {
-	if sc, ok := c.Conn.(syscall.Conn); ok {
-		return sc.SyscallConn()
-	}
-	return nil, errors.New("web: the connection has no socket to reach")
 }
 
 func (c *limitConn) Close() error {

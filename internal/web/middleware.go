@@ -37,10 +37,6 @@ type statusWriter struct {
 	until time.Time
 	// id holds the request's X-Request-Id header value.
 	id [1]string
-	// tc is the request's connection, to cork; nil when it is not one
-	// Serve accepted.
-	tc     *trackedConn
-	corked bool
 	// err is the first write error: the client went away or stalled.
 	err error
 	// chunk is the reader of a file's next chunk (sendFile), kept here
@@ -86,7 +82,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	w.cork(len(b))
 	w.progress()
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
@@ -94,37 +89,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		w.err = err
 	}
 	return n, err
-}
-
-// corkAbove is the size of body from which an answer leaves in more than
-// one write: net/http's connection buffer is 4 KB, and an answer that fits
-// in it is written whole, header and body, when the handler returns.
-const corkAbove = 4 << 10
-
-// cork sets TCP_CORK on the connection before a body of n bytes (-1: a
-// file, which net/http sends with sendfile(2) after writing the header on
-// its own) that will leave in more than one write, and track clears it
-// (uncork) when the handler returns: meanwhile the kernel sends only full
-// segments, so the header, the body and its end leave in as few packets as
-// their size allows instead of one per write, each with its own trip
-// through the TCP stack on both ends. It is nginx's tcp_nopush, which the
-// benchmark's nginx has on too; on the feed it saved
-// about a tenth of the CPU per request (BENCHMARKS.md, "Serving (issue 12)").
-func (w *statusWriter) cork(n int) {
-	if w.corked || w.tc == nil || n >= 0 && n <= corkAbove {
-		return
-	}
-	w.corked = true
-	w.tc.cork(true)
-}
-
-// uncork clears TCP_CORK: what the kernel holds back leaves now, and what
-// net/http still has to write after the handler goes out at once.
-func (w *statusWriter) uncork() {
-	if w.corked {
-		w.corked = false
-		w.tc.cork(false)
-	}
 }
 
 // Unwrap lets http.ResponseController reach the connection underneath.
@@ -151,7 +115,6 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 		if err := f.sync(); err != nil {
 			return 0, err
 		}
-		w.cork(-1)
 		n, err := w.sendFile(src, f.f, remain)
 		f.sent(n)
 		return n, err
@@ -235,15 +198,12 @@ func (s *Server) track(next http.Handler) http.Handler {
 		tc := s.conns.begin(r.Context())
 		defer s.conns.end(tc)
 		sw := newStatusWriter(w, s.limits.WriteStall, start)
-		sw.tc = tc
-		defer sw.uncork() // deferred: a handler's panic must not leave the connection corked
 		id := requestID(r)
 		sw.id[0] = id
 		w.Header()["X-Request-Id"] = sw.id[:] // the header's value slice lives in sw: no allocation of its own
 		rangeHeader := r.Header.Get("Range")  // the handler may drop an invalid one
 		s.bodyRules(sw, r)
 		next.ServeHTTP(sw, r)
-		sw.uncork()
 		end := time.Now()
 		took := end.Sub(start)
 		status := sw.status
