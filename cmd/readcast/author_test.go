@@ -348,10 +348,26 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 		c := e.Chapters[len(e.Chapters)-1]
 		titles[c.Paragraphs[0].Sentences[0].ID] = fmt.Sprintf("Renamed chapter of episode %d", i+1)
 	}
+	// The recordings as a feed read now names them: their copies with the
+	// chapters as they are.
+	earlier := map[string]string{}
+	for _, slug := range a.slugs {
+		u := p.episode(t, slug).AudioURL
+		earlier[u] = get(t, u)
+	}
 	ov, _ := json.Marshal(map[string]any{"chapter_titles": titles})
 	putFile(t, filepath.Join(a.dir, "overrides.json"), ov)
 	hup(t, p)
 	a.settled(t, bin, p, given)
+	// A podcast app that read the feed before the rename downloads later:
+	// the URLs it holds still answer with the bytes they named.
+	for u, b := range earlier {
+		if p.episode(t, slugOfAudio(u)).AudioURL == u {
+			t.Errorf("%s: the rename did not give the recording a new copy", u)
+		} else if got := get(t, u); got != b {
+			t.Errorf("%s, from the feed before the rename, answers %d other bytes, want the %d it named", u, len(got), len(b))
+		}
+	}
 	for i, slug := range a.slugs {
 		body := []byte(get(t, p.episode(t, slug).AudioURL))
 		tags, err := audio.ReadTags(bytes.NewReader(body), int64(len(body)))
@@ -482,4 +498,11 @@ func TestNarrateForceKeepsThePersonsRecording(t *testing.T) {
 	if out := a.narrate(t, "-episode", ep3); strings.Contains(out, "skipped") || strings.Contains(out, "kept") {
 		t.Errorf("narrating readcast's own narration again:\n%s", out)
 	}
+}
+
+// slugOfAudio is the episode slug of an audio URL ("…/audio/<slug>.<hash>.mp3").
+func slugOfAudio(u string) string {
+	name := u[strings.LastIndex(u, "/")+1:]
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	return strings.TrimSuffix(name, filepath.Ext(name))
 }

@@ -220,17 +220,18 @@ func TestYourOwnShowDoc(t *testing.T) {
 	}
 
 	// The replaced recording is served at a new URL under the same GUID,
-	// and its transcript is synchronized once the background alignment is
-	// done.
+	// and its transcript is synchronized once the background work is done:
+	// the alignment, then the copy that carries its ID3 chapters (a URL of
+	// its own).
 	waitLong(t, "the person's recording to be aligned and served", func() bool {
-		return strings.Contains(get(t, base+"/episodes/"+slug2), `class="transcript timed"`) && enclosures(t, base)[guidOf(t, base, slug2)] != before[guidOf(t, base, slug2)]
+		return backgroundDone(serveLog.String()) && strings.Contains(get(t, base+"/episodes/"+slug2), `class="transcript timed"`) && enclosures(t, base)[guidOf(t, base, slug2)] != before[guidOf(t, base, slug2)]
 	})
 	after := enclosures(t, base)
 	if len(after) != len(before) {
 		t.Fatalf("%d episodes after the new recording, %d before", len(after), len(before))
 	}
 	if out, err := runCmd(t, "check", base+"/feed.xml"); err != nil {
-		t.Fatalf("check after the new recording: %v\n%s", err, out)
+		t.Fatalf("check after the new recording: %v\n%s\nserver log:\n%s", err, out, serveLog)
 	}
 	// What the doc says of gPodder: the same episode, the file it has kept.
 	old := mp3Digests(t, downloads)

@@ -60,6 +60,16 @@ func (a *Asset) Open() (*os.File, error) {
 	return f, nil
 }
 
+// intact reports whether the asset's file is still the one hashed.
+func (a *Asset) intact() bool {
+	f, err := a.Open()
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
+}
+
 // fileStamp is what an open file is: size, modification time and
 // identity.
 type fileStamp struct {

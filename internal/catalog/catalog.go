@@ -77,7 +77,8 @@ type Config struct {
 	Untagged func(Untagged)
 }
 
-// Snapshot is a loaded show, immutable once Load returns it.
+// Snapshot is a loaded show, immutable once it is served (Load returns it,
+// Retain may add to it before it is).
 type Snapshot struct {
 	Show     *show.Show
 	Outline  *segment.Outline
@@ -90,7 +91,10 @@ type Snapshot struct {
 	// the file.
 	Problems []error
 
-	assets   map[string]*Asset
+	assets map[string]*Asset
+	// retired are earlier snapshots' recordings and covers this one still
+	// answers for (Retain).
+	retired  map[string]*Asset
 	slugs    map[string]*Episode
 	untimed  func(Untimed)
 	untagged func(Untagged)
@@ -193,12 +197,48 @@ func (s *Snapshot) Asset(path string) (*Asset, error) {
 	if a, ok := s.assets[path]; ok {
 		return a, nil
 	}
+	if a, ok := s.retired[path]; ok {
+		return a, nil
+	}
 	return nil, fmt.Errorf("catalog: %s: %w", path, ErrNotFound)
 }
 
 // Find returns the asset at a URL path, or nil: Asset without the error,
 // for the server's hot path, where a miss is common and not an error.
-func (s *Snapshot) Find(path string) *Asset { return s.assets[path] }
+func (s *Snapshot) Find(path string) *Asset {
+	if a, ok := s.assets[path]; ok {
+		return a
+	}
+	return s.retired[path]
+}
+
+// Retain carries over from prev the files it served at content-addressed
+// URLs (recordings, their ID3-tagged copies, the cover) that this snapshot
+// no longer lists, for as long as each file is still the bytes prev
+// hashed. Those URLs were in a feed or a page that someone may still hold:
+// a podcast app that read the feed a minute before a person's recording
+// was aligned and its tagged copy took its place downloads the episode
+// later, and a player that started the recording keeps asking for ranges
+// of it. A URL whose bytes are gone answers 404, as before; Open still
+// checks every request. What is retained is bounded by the files on disk,
+// and a file that changed or went away is dropped at the next swap. Call it
+// before the snapshot is served.
+func (s *Snapshot) Retain(prev *Snapshot) {
+	if prev == nil {
+		return
+	}
+	for _, earlier := range []map[string]*Asset{prev.assets, prev.retired} {
+		for p, a := range earlier {
+			if a.File == "" || !a.Immutable || s.assets[p] != nil || s.retired[p] != nil || !a.intact() {
+				continue
+			}
+			if s.retired == nil {
+				s.retired = map[string]*Asset{}
+			}
+			s.retired[p] = a
+		}
+	}
+}
 
 // Episode returns an episode by slug.
 func (s *Snapshot) Episode(slug string) (*Episode, error) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/readcast/readcast/internal/audio"
+	"github.com/readcast/readcast/internal/testtool"
 	"github.com/readcast/readcast/internal/timing"
 )
 
@@ -80,10 +81,23 @@ func TestAPersonsRecording(t *testing.T) {
 	if err := WriteTagged(untagged[0]); err != nil {
 		t.Fatal(err)
 	}
+	before, givenURL := s, e.Audio.Path
 	s, _, untagged = hooked(t, dir)
 	e, _ = s.Episode(slug)
 	if len(untagged) != 0 || e.Audio.File != TaggedPath(dir, rec.SHA256, ChapterKey(e.Chapters)) || e.RecordingSHA256 != rec.SHA256 {
 		t.Fatalf("the published copy is not served: %s (untagged %v)", e.Audio.File, untagged)
+	}
+	// A feed read before the copy took its place names the recording as
+	// given: its URL keeps answering, with its own bytes, once retained.
+	if a := s.Find(givenURL); a != nil {
+		t.Fatalf("%s is served before Retain: %+v", givenURL, a)
+	}
+	s.Retain(before)
+	if a := s.Find(givenURL); a == nil || a.File != mp3 || a.SHA256 != rec.SHA256 {
+		t.Errorf("the recording's earlier URL %s after Retain: %+v", givenURL, a)
+	}
+	if len(s.retired) != 1 {
+		t.Errorf("retained %d assets, want only the recording: %v", len(s.retired), s.retired)
 	}
 	copyBytes, _ := os.ReadFile(e.Audio.File)
 	tags, err := audio.ReadTags(bytes.NewReader(copyBytes), int64(len(copyBytes)))
@@ -113,8 +127,26 @@ func TestAPersonsRecording(t *testing.T) {
 		t.Error("an edit of another episode's text dropped this one's timings")
 	}
 	os.WriteFile(srcPath, src, 0o644)
+	before = s
 	s, untimed, _ = hooked(t, dir)
 	if e, _ = s.Episode(slug); e.Timing == nil || len(untimed) != 0 {
 		t.Errorf("after the revert: timing %v, untimed %v", e.Timing != nil, untimed)
+	}
+
+	// Retained only while the bytes last: the recording rewritten in place
+	// (as cp does) drops its earlier URL at the next swap.
+	s.Retain(before)
+	if s.Find(givenURL) == nil {
+		t.Fatalf("%s was not carried over a second swap", givenURL)
+	}
+	testtool.AfterModTime(t, mp3)
+	if err := os.WriteFile(mp3, append(given[:len(given):len(given)], 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before = s
+	s, _, _ = hooked(t, dir)
+	s.Retain(before)
+	if a := s.Find(givenURL); a != nil {
+		t.Errorf("%s is still served after the recording changed: %+v", givenURL, a)
 	}
 }
