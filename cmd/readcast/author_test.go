@@ -365,7 +365,7 @@ func TestAuthorsWorkIsNeverLost(t *testing.T) {
 		if p.episode(t, slugOfAudio(u)).AudioURL == u {
 			t.Errorf("%s: the rename did not give the recording a new copy", u)
 		} else if got := get(t, u); got != b {
-			t.Errorf("%s, from the feed before the rename, answers %d other bytes, want the %d it named", u, len(got), len(b))
+			t.Errorf("%s, from the feed before the rename, answers %d other bytes, want the %d it named\n%s", u, len(got), len(b), p.log)
 		}
 	}
 	for i, slug := range a.slugs {
