@@ -94,8 +94,17 @@ func TestTakesStayRestorableAndNotesAreReviewed(t *testing.T) {
 	}
 
 	// Restore the original, then the second take, by name.
+	replaced := p.episode(t, crashSlug).AudioURL
 	if j := startJob(t, p, "POST", path+"/takes/original/publish", nil); j["state"] != "done" {
 		t.Fatalf("publishing the original ended %v", j)
+	}
+	// A replaced recording's URL is gone at once (docs/admin.md), though
+	// its take is kept: the author may have replaced it to take something
+	// back.
+	if resp, err := http.Get(replaced); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("%s, the replaced take, answers %s; want 404 Not Found", replaced, resp.Status)
 	}
 	if st := p.episode(t, crashSlug); st.AudioSHA256 != oldSum {
 		t.Errorf("after restoring the original the episode serves %.12s, want %.12s", st.AudioSHA256, oldSum)

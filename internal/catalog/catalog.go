@@ -92,9 +92,8 @@ type Snapshot struct {
 	Problems []error
 
 	assets map[string]*Asset
-	// retired are earlier snapshots' recordings and covers this one still
-	// answers for (Retain).
-	retired  map[string]*Asset
+	// retired are earlier URLs of recordings this one serves (Retain).
+	retired  map[string]retained
 	slugs    map[string]*Episode
 	untimed  func(Untimed)
 	untagged func(Untagged)
@@ -197,8 +196,8 @@ func (s *Snapshot) Asset(path string) (*Asset, error) {
 	if a, ok := s.assets[path]; ok {
 		return a, nil
 	}
-	if a, ok := s.retired[path]; ok {
-		return a, nil
+	if r, ok := s.retired[path]; ok {
+		return r.Asset, nil
 	}
 	return nil, fmt.Errorf("catalog: %s: %w", path, ErrNotFound)
 }
@@ -209,35 +208,50 @@ func (s *Snapshot) Find(path string) *Asset {
 	if a, ok := s.assets[path]; ok {
 		return a
 	}
-	return s.retired[path]
+	return s.retired[path].Asset
 }
 
-// Retain carries over from prev the files it served at content-addressed
-// URLs (recordings, their ID3-tagged copies, the cover) that this snapshot
-// no longer lists, for as long as each file is still the bytes prev
-// hashed. Those URLs were in a feed or a page that someone may still hold:
-// a podcast app that read the feed a minute before a person's recording
-// was aligned and its tagged copy took its place downloads the episode
-// later, and a player that started the recording keeps asking for ranges
-// of it. A URL whose bytes are gone answers 404, as before; Open still
-// checks every request. What is retained is bounded by the files on disk,
-// and a file that changed or went away is dropped at the next swap. Call it
+// Retain carries over from prev the earlier URLs of recordings this
+// snapshot still serves, as long as each file is still the bytes prev
+// hashed. A recording's URL changes without the recording changing when
+// its copy with ID3 chapters takes its place (after it is aligned, or a
+// chapter is renamed); a podcast app that read the feed a minute before
+// downloads the episode later, and a player that started the recording
+// keeps asking for ranges of it. A recording that was replaced is not
+// carried over: its URL answers 404 at once, since an author may have
+// replaced it to take something back, and so are a replaced cover,
+// transcripts and chapters. What is retained is at most one file per
+// earlier chapter set of a live recording, dropped at the swap after its
+// file changes or goes away (Open still checks every request). Call it
 // before the snapshot is served.
 func (s *Snapshot) Retain(prev *Snapshot) {
 	if prev == nil {
 		return
 	}
-	for _, earlier := range []map[string]*Asset{prev.assets, prev.retired} {
-		for p, a := range earlier {
-			if a.File == "" || !a.Immutable || s.assets[p] != nil || s.retired[p] != nil || !a.intact() {
-				continue
-			}
-			if s.retired == nil {
-				s.retired = map[string]*Asset{}
-			}
-			s.retired[p] = a
+	keep := func(r retained) {
+		e := s.slugs[r.slug]
+		if e == nil || e.Audio == nil || e.RecordingSHA256 != r.recording || s.assets[r.Path] != nil || s.retired[r.Path].Asset != nil || !r.intact() {
+			return
+		}
+		if s.retired == nil {
+			s.retired = map[string]retained{}
+		}
+		s.retired[r.Path] = r
+	}
+	for _, e := range prev.Episodes {
+		if e.Audio != nil {
+			keep(retained{Asset: e.Audio, slug: e.Slug(), recording: e.RecordingSHA256})
 		}
 	}
+	for _, r := range prev.retired {
+		keep(r)
+	}
+}
+
+// retained is an earlier URL of a recording a snapshot serves (Retain).
+type retained struct {
+	*Asset
+	slug, recording string
 }
 
 // Episode returns an episode by slug.

@@ -133,11 +133,17 @@ func TestAPersonsRecording(t *testing.T) {
 		t.Errorf("after the revert: timing %v, untimed %v", e.Timing != nil, untimed)
 	}
 
-	// Retained only while the bytes last: the recording rewritten in place
-	// (as cp does) drops its earlier URL at the next swap.
+	// Carried over further swaps while the recording is the one given.
 	s.Retain(before)
 	if s.Find(givenURL) == nil {
 		t.Fatalf("%s was not carried over a second swap", givenURL)
+	}
+	// Not once it is replaced: an author may replace a recording to take
+	// something back. Neither its URL nor its tagged copy's answers, though
+	// the copy is still on disk.
+	taggedURL := e.Audio.Path
+	if taggedURL == givenURL || e.Audio.File == mp3 {
+		t.Fatalf("the tagged copy is not served after the revert: %+v", e.Audio)
 	}
 	testtool.AfterModTime(t, mp3)
 	if err := os.WriteFile(mp3, append(given[:len(given):len(given)], 0), 0o644); err != nil {
@@ -146,7 +152,12 @@ func TestAPersonsRecording(t *testing.T) {
 	before = s
 	s, _, _ = hooked(t, dir)
 	s.Retain(before)
-	if a := s.Find(givenURL); a != nil {
-		t.Errorf("%s is still served after the recording changed: %+v", givenURL, a)
+	for _, u := range []string{givenURL, taggedURL} {
+		if a := s.Find(u); a != nil {
+			t.Errorf("%s is still served after the recording was replaced: %+v", u, a)
+		}
+	}
+	if _, err := os.Stat(TaggedPath(dir, rec.SHA256, ChapterKey(e.Chapters))); err != nil {
+		t.Errorf("the earlier tagged copy is gone, so the test proves nothing: %v", err)
 	}
 }
