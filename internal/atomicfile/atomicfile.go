@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Temps makes the temporary files of one owner. The zero value names them
@@ -247,4 +249,53 @@ func syncPath(path string) error {
 		err = cerr
 	}
 	return err
+}
+
+// RemoveStale removes the temporary files Create left beside path (default
+// names, "."+base+".<random>.tmp") that nothing has written for olderThan:
+// what a run killed mid-write (SIGKILL, a crash, power loss) left, which
+// no deferred Cleanup ran for. One still being written is newer and stays.
+// It returns the names it removed.
+func RemoveStale(path string, olderThan time.Duration) ([]string, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	prefix := "." + base + "."
+	var removed []string
+	for _, e := range entries {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || !e.Type().IsRegular() || !isTempSuffix(rest) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || time.Since(fi.ModTime()) < olderThan {
+			continue // gone meanwhile, or still being written
+		}
+		p := filepath.Join(dir, name)
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, err
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
+}
+
+// isTempSuffix reports whether s is what name adds after the prefix: 16
+// hex digits and ".tmp".
+func isTempSuffix(s string) bool {
+	hexPart, ok := strings.CutSuffix(s, ".tmp")
+	if !ok || len(hexPart) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(hexPart)
+	return err == nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func entries(t *testing.T, dir string) []string {
@@ -189,5 +190,53 @@ func TestCommitNewNeverReplaces(t *testing.T) {
 	}
 	if got := entries(t, dir); len(got) != 1 {
 		t.Errorf("directory holds %v", got)
+	}
+}
+
+// TestRemoveStaleTakesOnlyDeadTemporaries: what a killed writer left
+// beside a target goes; a temporary still being written, another target's,
+// the target itself and a look-alike stay.
+func TestRemoveStaleTakesOnlyDeadTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "01-ep.mp3")
+	if err := Write(target, []byte("live"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := Create(target, 0o644) // a run killed mid-write: never cleaned up
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Close()
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(dead.Name(), old, old); err != nil {
+		t.Fatal(err)
+	}
+	writing, err := Create(target, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writing.Cleanup()
+	other, err := Create(filepath.Join(dir, "02-ep.mp3"), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Cleanup()
+	lookalike := filepath.Join(dir, ".01-ep.mp3.notes.tmp")
+	for _, p := range []string{other.Name(), lookalike} {
+		os.WriteFile(p, nil, 0o644)
+		os.Chtimes(p, old, old)
+	}
+
+	removed, err := RemoveStale(target, 10*time.Minute)
+	if err != nil || len(removed) != 1 || removed[0] != dead.Name() {
+		t.Fatalf("RemoveStale = %v, %v; want only %s", removed, err, dead.Name())
+	}
+	for _, p := range []string{target, writing.Name(), other.Name(), lookalike} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
+	}
+	if removed, err := RemoveStale(filepath.Join(dir, "missing", "x.mp3"), time.Minute); err != nil || removed != nil {
+		t.Errorf("in a missing directory: %v, %v; want nothing and no error", removed, err)
 	}
 }

@@ -5,14 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/readcast/readcast/internal/atomicfile"
 	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/testtool"
@@ -436,5 +439,42 @@ func BenchmarkNarrate(b *testing.B) {
 			}
 			b.ReportMetric(wall/audioSec, "rtf")
 		})
+	}
+}
+
+// TestKilledRunsLeftoversAreRemoved: a narrate killed while it wrote an
+// episode (no deferred cleanup runs on SIGKILL) leaves its MP3 and timing
+// map half-written under hidden names; the next narrate of the episode
+// removes them and says so.
+func TestKilledRunsLeftoversAreRemoved(t *testing.T) {
+	e := engineFor(t, Festival)
+	dir := t.TempDir()
+	slug := tinyOutline().Episodes[0].Slug
+	old := time.Now().Add(-time.Hour)
+	var leftovers []string
+	for _, p := range []string{AudioPath(dir, slug), SidecarPath(dir, slug)} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := atomicfile.Create(p, 0o644) // what the killed run had begun
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte("half an MP3"))
+		f.Close()
+		os.Chtimes(f.Name(), old, old)
+		leftovers = append(leftovers, f.Name())
+	}
+	var progress bytes.Buffer
+	if _, err := Run(context.Background(), Config{Engine: e, Dir: dir, Progress: &progress}, tinyOutline()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range leftovers {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there (%v)", p, err)
+		}
+		if !strings.Contains(progress.String(), "removed "+filepath.Base(p)) {
+			t.Errorf("the progress does not say %s was removed:\n%s", filepath.Base(p), progress.String())
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -157,6 +158,9 @@ func narrateEpisode(ctx context.Context, cfg Config, o *segment.Outline, ep *seg
 	}
 
 	p.line(ep.Slug, "encoding %s of audio", fmtSeconds(duration))
+	if err := removeLeftovers(cfg.Dir, ep.Slug, p); err != nil {
+		return fail(err)
+	}
 	mp3, err := atomicfile.Create(AudioPath(cfg.Dir, ep.Slug), 0o644)
 	if err != nil {
 		return fail(err)
@@ -372,4 +376,26 @@ func (p *progress) line(slug, format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fmt.Fprintf(p.w, "%s: %s\n", slug, fmt.Sprintf(format, args...))
+}
+
+// leftoverAge is how long a temporary file of an episode's MP3 or timing
+// map must have gone unwritten to be taken for a killed run's: lame writes
+// its output as it encodes, an hour of audio in about a minute.
+const leftoverAge = 10 * time.Minute
+
+// removeLeftovers removes what a narrate killed while it wrote the episode
+// (SIGKILL, a crash) left hidden beside its MP3 and timing map: a
+// half-written MP3 can be tens of megabytes, and nothing else would ever
+// remove it.
+func removeLeftovers(dir, slug string, p *progress) error {
+	for _, path := range []string{AudioPath(dir, slug), SidecarPath(dir, slug)} {
+		removed, err := atomicfile.RemoveStale(path, leftoverAge)
+		for _, r := range removed {
+			p.line(slug, "removed %s, left by an interrupted narrate", filepath.Base(r))
+		}
+		if err != nil {
+			return fmt.Errorf("narrate: removing what an interrupted run left: %w", err)
+		}
+	}
+	return nil
 }
