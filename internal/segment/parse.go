@@ -98,7 +98,7 @@ func parse(src string) (*parsed, error) {
 
 // checkText rejects a text that is empty or not UTF-8 text.
 func checkText(src string) error {
-	if strings.TrimSpace(src) == "" {
+	if strings.TrimSpace(strings.TrimPrefix(src, bom)) == "" {
 		return fmt.Errorf("%w: write the recollection into it, as plain text or Markdown", ErrEmpty)
 	}
 	if !utf8.ValidString(src) {
@@ -230,6 +230,11 @@ func isBinaryControl(r rune) bool {
 	return r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' || r == 0x7f
 }
 
+// bom is the byte order mark Windows editors put before UTF-8 text. It is
+// not a word: left in, it hid the title ("\ufeff# My Life" is no heading)
+// and was spoken as part of the first sentence.
+const bom = "\ufeff"
+
 // splitBlocks cuts src at blank lines, and also around lines that stand
 // alone: ATX headings and dropped lines. It blanks Markdown markers in work.
 func splitBlocks(src string, work []byte) []block {
@@ -241,7 +246,11 @@ func splitBlocks(src string, work []byte) []block {
 			cur = nil
 		}
 	}
-	for off := 0; off < len(src); {
+	start := 0
+	if strings.HasPrefix(src, bom) {
+		start = len(bom)
+	}
+	for off := start; off < len(src); {
 		end := strings.IndexByte(src[off:], '\n')
 		next := len(src)
 		if end < 0 {

@@ -31,6 +31,7 @@ func mustParse(tb testing.TB, src []byte) *Outline {
 // sourceWords is the reference word list, computed independently of the
 // segmenter: whitespace-separated tokens with Markdown markers removed.
 func sourceWords(src string) []string {
+	src = strings.TrimPrefix(src, "\ufeff") // a byte order mark is not a word
 	lines := strings.Split(src, "\n")
 	markdown := false
 	for _, line := range lines {
@@ -286,6 +287,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"empty", "", ErrEmpty},
 		{"whitespace", " \n\t\n  \r\n", ErrEmpty},
+		{"byte order mark alone", "\ufeff\n", ErrEmpty},
 		{"invalid UTF-8", "Hello \xff\xfe world.", ErrBinary},
 		{"binary", "PK\x03\x04\x00\x00 some zip", ErrBinary},
 		{"only captions", "A picture / Image: public domain\n", ErrNoWords},
@@ -464,6 +466,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("# T\n\n> q\n\nA. B. C. “x.” y… z!"))
 	f.Add([]byte("Title\n\nHeading\n\nRead more here.\n\nText / Image: x\n"))
 	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
+	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
 		if err != nil {
@@ -519,6 +522,32 @@ func TestShortEpisodeHasOneChapter(t *testing.T) {
 			}
 			if got := len(o.Episodes[0].Chapters); got != tt.chapters {
 				t.Errorf("%d chapters, want %d", got, tt.chapters)
+			}
+		})
+	}
+}
+
+// TestOtherTexts: texts as new authors bring them, saved by other editors,
+// get the title and episodes their headings say, and lose no word.
+func TestOtherTexts(t *testing.T) {
+	body := "We lived by the river. It was cold.\n\n"
+	for _, tt := range []struct {
+		name, src string
+		title     string
+		episodes  string // episode titles joined by "|"
+	}{
+		{"UTF-8 BOM before a Markdown title", "\ufeff# My Life\n\n## Childhood\n\n" + body, "My Life", "Childhood"},
+		{"UTF-8 BOM before a plain-text title", "\ufeffMy Life\n\nChildhood\n\n" + body, "My Life", "Childhood"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustParse(t, []byte(tt.src))
+			checkNothingLost(t, []byte(tt.src), o)
+			var titles []string
+			for _, e := range o.Episodes {
+				titles = append(titles, e.Title)
+			}
+			if o.Title != tt.title || strings.Join(titles, "|") != tt.episodes {
+				t.Errorf("title %q, episodes %q; want %q, %q", o.Title, strings.Join(titles, "|"), tt.title, tt.episodes)
 			}
 		})
 	}
