@@ -263,6 +263,10 @@ func TestSentenceBoundaries(t *testing.T) {
 			[]string{"Trotsky wrote: “Political senility is expressed in the loss of capacity to sweep the youth along.”"}},
 		{"lower case after a period", "The figure was 3 p.m. sharp. We left.",
 			[]string{"The figure was 3 p.m. sharp.", "We left."}},
+		{"month before a day", "We left on Jan. 5 and came back on Sept. 11. It rained.",
+			[]string{"We left on Jan. 5 and came back on Sept. 11.", "It rained."}},
+		{"month ending a sentence", "We left in Jan. The snow came.",
+			[]string{"We left in Jan.", "The snow came."}},
 		{"pronoun I", "So did I. Then we ran.",
 			[]string{"So did I.", "Then we ran."}},
 	}

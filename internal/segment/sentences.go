@@ -138,8 +138,11 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // Abbreviations that never end a sentence ("Mr. Smith"), and those that end
 // one only when a new sentence clearly starts ("etc. But").
 var (
-	titles       = set("mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "cf", "gen", "col", "lt", "sgt", "capt", "rev", "hon", "mt", "ft", "approx", "ca", "messrs", "mme", "mlle")
-	beforeNumber = set("no", "nos", "vol", "vols", "p", "pp", "fig", "figs", "art", "ch", "sec", "op", "ed")
+	titles = set("mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "cf", "gen", "col", "lt", "sgt", "capt", "rev", "hon", "mt", "ft", "approx", "ca", "messrs", "mme", "mlle")
+	// A month before a day ("Jan. 5") is a date; before a capital it may end
+	// a sentence ("we left in Jan. The snow came").
+	beforeNumber = set("no", "nos", "vol", "vols", "p", "pp", "fig", "figs", "art", "ch", "sec", "op", "ed",
+		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 	// Words that begin sentences often enough that "U.S. The" is two.
 	starters = set("the", "this", "that", "these", "those", "it", "he", "she", "we", "they", "i", "but", "and", "in", "a", "an", "there", "then", "however", "so", "his", "her", "our", "their", "my", "when", "after", "before", "if", "as", "on", "at", "for")
 )
