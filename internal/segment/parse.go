@@ -24,7 +24,8 @@ type block struct {
 	start, end int // byte span in the source, markers included
 	kind       string
 	quoteLine  bool // made of blockquote lines ("> ...")
-	atx        bool // a Markdown ATX heading
+	atx        bool // a Markdown heading ("# Title", or underlined)
+	single     bool // one line after a blank line: may be a setext heading
 }
 
 // dropRules say which lines are web-page debris rather than prose. They look
@@ -250,29 +251,27 @@ func splitBlocks(src string, work []byte) []block {
 	if strings.HasPrefix(src, bom) {
 		start = len(bom)
 	}
+	blankBefore := true // the line before is blank, or there is none
 	for off := start; off < len(src); {
-		end := strings.IndexByte(src[off:], '\n')
-		next := len(src)
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += off
-			next = end + 1
-		}
-		line := src[off:end]
-		trimmed := strings.TrimSpace(line)
-		lineStart := off + strings.Index(line, trimmed) // first non-space byte
-		lineEnd := lineStart + len(trimmed)
-		off = next
+		var lineStart, lineEnd int
+		lineStart, lineEnd, off = nextLine(src, off)
+		trimmed := src[lineStart:lineEnd]
+		afterBlank := blankBefore
+		blankBefore = trimmed == ""
 		if trimmed == "" {
 			flush()
 			continue
 		}
+		if cur != nil && cur.single && !cur.quoteLine && isUnderline(trimmed) {
+			// "Title\n=====": the line above is a heading, the underline its marker.
+			blank(work, lineStart, lineEnd)
+			blocks = append(blocks, block{start: cur.start, end: cur.end, atx: true, kind: KindHeading})
+			cur = nil
+			continue
+		}
 		if level := atxLevel(trimmed); level > 0 {
 			flush()
-			for i := lineStart; i < lineStart+level; i++ {
-				work[i] = ' '
-			}
+			blank(work, lineStart, lineStart+level)
 			s, e := trimSpan(src, lineStart+level, lineEnd)
 			if s == e {
 				continue // a bare "#": a marker, no words
@@ -302,12 +301,37 @@ func splitBlocks(src string, work []byte) []block {
 			flush()
 		}
 		if cur == nil {
-			cur = &block{start: lineStart, quoteLine: quote}
+			cur = &block{start: lineStart, quoteLine: quote, single: afterBlank}
+		} else {
+			cur.single = false
 		}
 		cur.end = lineEnd
 	}
 	flush()
 	return blocks
+}
+
+// nextLine finds the line starting at off: the span of its text without
+// the spaces around it, and the offset of the line after it.
+func nextLine(src string, off int) (start, end, next int) {
+	end = strings.IndexByte(src[off:], '\n')
+	next = len(src)
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += off
+		next = end + 1
+	}
+	line := src[off:end]
+	trimmed := strings.TrimSpace(line)
+	start = off + strings.Index(line, trimmed) // first non-space byte
+	return start, start + len(trimmed), next
+}
+
+func blank(work []byte, from, to int) {
+	for i := from; i < to; i++ {
+		work[i] = ' '
+	}
 }
 
 // blankEmphasis blanks the runs of '*' and '_' that open or close a token
@@ -342,6 +366,13 @@ func trimSpan(src string, s, e int) (int, int) {
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
+
+// isUnderline says whether a trimmed line is a Markdown setext underline:
+// "===" or "---", at least two characters, nothing else. A lone "-" is an
+// empty list item, and a divider after a blank line is no underline.
+func isUnderline(line string) bool {
+	return len(line) >= 2 && (strings.Trim(line, "=") == "" || strings.Trim(line, "-") == "")
+}
 
 // atxLevel returns the number of '#' opening a Markdown heading line, or 0.
 func atxLevel(line string) int {

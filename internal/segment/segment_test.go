@@ -34,15 +34,18 @@ func sourceWords(src string) []string {
 	src = strings.TrimPrefix(src, "\ufeff") // a byte order mark is not a word
 	lines := strings.Split(src, "\n")
 	markdown := false
-	for _, line := range lines {
+	for i, line := range lines {
 		// A Markdown heading with words makes the text Markdown.
-		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" {
+		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, i) {
 			markdown = true
 		}
 	}
 	var out []string
-	for _, line := range lines {
+	for i, line := range lines {
 		t := strings.TrimSpace(line)
+		if underlines(lines, i) {
+			continue // a setext heading's "===" or "---"
+		}
 		if n := atxLevel(t); n > 0 {
 			t = t[n:]
 		} else {
@@ -58,6 +61,20 @@ func sourceWords(src string) []string {
 		}
 	}
 	return out
+}
+
+// underlines says whether lines[i] is a setext underline: only '=' or only
+// '-', under a line of prose that follows a blank line or opens the text.
+func underlines(lines []string, i int) bool {
+	t := strings.TrimSpace(lines[i])
+	if i == 0 || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
+		return false
+	}
+	above := strings.TrimSpace(lines[i-1])
+	if above == "" || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" {
+		return false
+	}
+	return i == 1 || strings.TrimSpace(lines[i-2]) == ""
 }
 
 // rebuilt is the text put back together from the outline: every narrated
@@ -471,6 +488,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Title\n\nHeading\n\nRead more here.\n\nText / Image: x\n"))
 	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
 	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
+	f.Add([]byte("Title\n=====\n\nPart\n--\nmore\n---\n\n> q\n---\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
 		if err != nil {
@@ -541,6 +559,8 @@ func TestOtherTexts(t *testing.T) {
 		episodes  string // episode titles joined by "|"
 	}{
 		{"UTF-8 BOM before a Markdown title", "\ufeff# My Life\n\n## Childhood\n\n" + body, "My Life", "Childhood"},
+		{"setext headings", "My Life\n=======\n\nChildhood\n---------\n\n" + body + "Later\n-----\n\n" + body, "My Life", "Childhood|Later"},
+		{"a divider after a blank line is no underline", "# My Life\n\n## Childhood\n\n" + body + "---\n\n" + body, "My Life", "Childhood"},
 		{"UTF-8 BOM before a plain-text title", "\ufeffMy Life\n\nChildhood\n\n" + body, "My Life", "Childhood"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
