@@ -75,7 +75,9 @@ func parse(src string) (*parsed, error) {
 		hasATX = hasATX || b.atx
 	}
 	if hasATX {
-		// A Markdown text: emphasis markers are not words to speak.
+		// A Markdown text: link marks and addresses, and emphasis
+		// markers, are not words to speak.
+		blankLinks(work)
 		blankEmphasis(work)
 	}
 	sc := &sectioner{p: &parsed{}, ws: string(work), hasATX: hasATX, ids: newIDs()}
@@ -331,6 +333,20 @@ func nextLine(src string, off int) (start, end, next int) {
 func blank(work []byte, from, to int) {
 	for i := from; i < to; i++ {
 		work[i] = ' '
+	}
+}
+
+// mdLink is a Markdown link or image on one line: "[text](address)",
+// "![alt text](image.jpg)".
+var mdLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+
+// blankLinks blanks a Markdown link's or image's marks and address, and
+// keeps its text, which is what a reader of the page sees: the address was
+// spoken letter by letter, and became the words of the sentence.
+func blankLinks(work []byte) {
+	for _, m := range mdLink.FindAllSubmatchIndex(work, -1) {
+		blank(work, m[0], m[2])
+		blank(work, m[3], m[1])
 	}
 }
 
