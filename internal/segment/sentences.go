@@ -169,10 +169,11 @@ func endsSentence(tok, next string) bool {
 	}
 	nextStart := strings.TrimLeft(next, openers)
 	nr, _ := utf8.DecodeRuneInString(nextStart)
-	capital := unicode.IsUpper(nr) || unicode.IsDigit(nr) || (nextStart == "" && next != "")
+	capital := opensSentence(nr) || (nextStart == "" && next != "")
 	switch {
 	case strings.HasSuffix(core, "?"), strings.HasSuffix(core, "!"),
-		strings.HasSuffix(core, "…"), strings.HasSuffix(core, "..."):
+		strings.HasSuffix(core, "…"), strings.HasSuffix(core, "..."),
+		strings.HasSuffix(core, "؟"), strings.HasSuffix(core, "।"), strings.HasSuffix(core, "॥"):
 		return capital
 	case !strings.HasSuffix(core, "."):
 		return false
@@ -191,6 +192,14 @@ func endsSentence(tok, next string) bool {
 		return capital && starters[strings.ToLower(trimTrailingPunct(nextStart))]
 	}
 	return capital
+}
+
+// opensSentence says whether a word starting with r may open a sentence: a
+// capital or a digit, or any letter of a script without capitals (Arabic,
+// Hebrew, Devanagari, Han), where no sentence would otherwise ever end.
+func opensSentence(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsDigit(r) ||
+		unicode.IsLetter(r) && !unicode.IsLower(r) && unicode.ToLower(r) == r && unicode.ToUpper(r) == r
 }
 
 func isInitial(w string) bool {
