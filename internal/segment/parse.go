@@ -24,7 +24,8 @@ type block struct {
 	start, end int // byte span in the source, markers included
 	kind       string
 	quoteLine  bool // made of blockquote lines ("> ...")
-	atx        bool // a Markdown ATX heading
+	atx        bool // a Markdown heading ("# Title", or underlined)
+	single     bool // one line after a blank line: may be a setext heading
 }
 
 // dropRules say which lines are web-page debris rather than prose. They look
@@ -74,7 +75,9 @@ func parse(src string) (*parsed, error) {
 		hasATX = hasATX || b.atx
 	}
 	if hasATX {
-		// A Markdown text: emphasis markers are not words to speak.
+		// A Markdown text: link marks and addresses, and emphasis
+		// markers, are not words to speak.
+		blankLinks(work)
 		blankEmphasis(work)
 	}
 	sc := &sectioner{p: &parsed{}, ws: string(work), hasATX: hasATX, ids: newIDs()}
@@ -98,7 +101,7 @@ func parse(src string) (*parsed, error) {
 
 // checkText rejects a text that is empty or not UTF-8 text.
 func checkText(src string) error {
-	if strings.TrimSpace(src) == "" {
+	if strings.TrimSpace(strings.TrimPrefix(src, bom)) == "" {
 		return fmt.Errorf("%w: write the recollection into it, as plain text or Markdown", ErrEmpty)
 	}
 	if !utf8.ValidString(src) {
@@ -230,6 +233,11 @@ func isBinaryControl(r rune) bool {
 	return r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' || r == 0x7f
 }
 
+// bom is the byte order mark Windows editors put before UTF-8 text. It is
+// not a word: left in, it hid the title ("\ufeff# My Life" is no heading)
+// and was spoken as part of the first sentence.
+const bom = "\ufeff"
+
 // splitBlocks cuts src at blank lines, and also around lines that stand
 // alone: ATX headings and dropped lines. It blanks Markdown markers in work.
 func splitBlocks(src string, work []byte) []block {
@@ -241,29 +249,31 @@ func splitBlocks(src string, work []byte) []block {
 			cur = nil
 		}
 	}
-	for off := 0; off < len(src); {
-		end := strings.IndexByte(src[off:], '\n')
-		next := len(src)
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += off
-			next = end + 1
-		}
-		line := src[off:end]
-		trimmed := strings.TrimSpace(line)
-		lineStart := off + strings.Index(line, trimmed) // first non-space byte
-		lineEnd := lineStart + len(trimmed)
-		off = next
+	start := 0
+	if strings.HasPrefix(src, bom) {
+		start = len(bom)
+	}
+	blankBefore := true // the line before is blank, or there is none
+	for off := start; off < len(src); {
+		var lineStart, lineEnd int
+		lineStart, lineEnd, off = nextLine(src, off)
+		trimmed := src[lineStart:lineEnd]
+		afterBlank := blankBefore
+		blankBefore = trimmed == ""
 		if trimmed == "" {
 			flush()
 			continue
 		}
+		if cur != nil && cur.single && !cur.quoteLine && isUnderline(trimmed) {
+			// "Title\n=====": the line above is a heading, the underline its marker.
+			blank(work, lineStart, lineEnd)
+			blocks = append(blocks, block{start: cur.start, end: cur.end, atx: true, kind: KindHeading})
+			cur = nil
+			continue
+		}
 		if level := atxLevel(trimmed); level > 0 {
 			flush()
-			for i := lineStart; i < lineStart+level; i++ {
-				work[i] = ' '
-			}
+			blank(work, lineStart, lineStart+level)
 			s, e := trimSpan(src, lineStart+level, lineEnd)
 			if s == e {
 				continue // a bare "#": a marker, no words
@@ -293,12 +303,51 @@ func splitBlocks(src string, work []byte) []block {
 			flush()
 		}
 		if cur == nil {
-			cur = &block{start: lineStart, quoteLine: quote}
+			cur = &block{start: lineStart, quoteLine: quote, single: afterBlank}
+		} else {
+			cur.single = false
 		}
 		cur.end = lineEnd
 	}
 	flush()
 	return blocks
+}
+
+// nextLine finds the line starting at off: the span of its text without
+// the spaces around it, and the offset of the line after it.
+func nextLine(src string, off int) (start, end, next int) {
+	end = strings.IndexByte(src[off:], '\n')
+	next = len(src)
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += off
+		next = end + 1
+	}
+	line := src[off:end]
+	trimmed := strings.TrimSpace(line)
+	start = off + strings.Index(line, trimmed) // first non-space byte
+	return start, start + len(trimmed), next
+}
+
+func blank(work []byte, from, to int) {
+	for i := from; i < to; i++ {
+		work[i] = ' '
+	}
+}
+
+// mdLink is a Markdown link or image on one line: "[text](address)",
+// "![alt text](image.jpg)".
+var mdLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+
+// blankLinks blanks a Markdown link's or image's marks and address, and
+// keeps its text, which is what a reader of the page sees: the address was
+// spoken letter by letter, and became the words of the sentence.
+func blankLinks(work []byte) {
+	for _, m := range mdLink.FindAllSubmatchIndex(work, -1) {
+		blank(work, m[0], m[2])
+		blank(work, m[3], m[1])
+	}
 }
 
 // blankEmphasis blanks the runs of '*' and '_' that open or close a token
@@ -333,6 +382,13 @@ func trimSpan(src string, s, e int) (int, int) {
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
+
+// isUnderline says whether a trimmed line is a Markdown setext underline:
+// "===" or "---", at least two characters, nothing else. A lone "-" is an
+// empty list item, and a divider after a blank line is no underline.
+func isUnderline(line string) bool {
+	return len(line) >= 2 && (strings.Trim(line, "=") == "" || strings.Trim(line, "-") == "")
+}
 
 // atxLevel returns the number of '#' opening a Markdown heading line, or 0.
 func atxLevel(line string) int {

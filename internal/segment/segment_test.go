@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -31,21 +32,28 @@ func mustParse(tb testing.TB, src []byte) *Outline {
 // sourceWords is the reference word list, computed independently of the
 // segmenter: whitespace-separated tokens with Markdown markers removed.
 func sourceWords(src string) []string {
+	src = strings.TrimPrefix(src, "\ufeff") // a byte order mark is not a word
 	lines := strings.Split(src, "\n")
 	markdown := false
-	for _, line := range lines {
+	for i, line := range lines {
 		// A Markdown heading with words makes the text Markdown.
-		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" {
+		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, i) {
 			markdown = true
 		}
 	}
 	var out []string
-	for _, line := range lines {
+	for i, line := range lines {
 		t := strings.TrimSpace(line)
+		if underlines(lines, i) {
+			continue // a setext heading's "===" or "---"
+		}
 		if n := atxLevel(t); n > 0 {
 			t = t[n:]
 		} else {
 			t = strings.TrimLeft(t, ">")
+		}
+		if markdown {
+			t = refLink.ReplaceAllStringFunc(t, linkText)
 		}
 		for _, f := range strings.Fields(t) {
 			if markdown {
@@ -57,6 +65,32 @@ func sourceWords(src string) []string {
 		}
 	}
 	return out
+}
+
+// refLink is written out here, not borrowed from the segmenter, so that the
+// reference stays independent of it.
+var refLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+
+// linkText is a Markdown link or image with its marks and address made
+// spaces, the words where they were.
+func linkText(link string) string {
+	open := strings.IndexByte(link, '[') + 1
+	close := strings.LastIndex(link, "](")
+	return strings.Repeat(" ", open) + link[open:close] + strings.Repeat(" ", len(link)-close)
+}
+
+// underlines says whether lines[i] is a setext underline: only '=' or only
+// '-', under a line of prose that follows a blank line or opens the text.
+func underlines(lines []string, i int) bool {
+	t := strings.TrimSpace(lines[i])
+	if i == 0 || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
+		return false
+	}
+	above := strings.TrimSpace(lines[i-1])
+	if above == "" || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" {
+		return false
+	}
+	return i == 1 || strings.TrimSpace(lines[i-2]) == ""
 }
 
 // rebuilt is the text put back together from the outline: every narrated
@@ -262,6 +296,18 @@ func TestSentenceBoundaries(t *testing.T) {
 			[]string{"Trotsky wrote: “Political senility is expressed in the loss of capacity to sweep the youth along.”"}},
 		{"lower case after a period", "The figure was 3 p.m. sharp. We left.",
 			[]string{"The figure was 3 p.m. sharp.", "We left."}},
+		{"month before a day", "We left on Jan. 5 and came back on Sept. 11. It rained.",
+			[]string{"We left on Jan. 5 and came back on Sept. 11.", "It rained."}},
+		{"month ending a sentence", "We left in Jan. The snow came.",
+			[]string{"We left in Jan.", "The snow came."}},
+		{"Arabic, a script without capitals", "عشنا بجانب النهر. كان الجو باردا.",
+			[]string{"عشنا بجانب النهر.", "كان الجو باردا."}},
+		{"Arabic question mark", "هل تتذكر؟ كان الجو باردا.",
+			[]string{"هل تتذكر؟", "كان الجو باردا."}},
+		{"Hebrew", "גרנו ליד הנהר. היה קר.",
+			[]string{"גרנו ליד הנהר.", "היה קר."}},
+		{"Hindi danda", "हम नदी के पास रहते थे। सर्दी थी।",
+			[]string{"हम नदी के पास रहते थे।", "सर्दी थी।"}},
 		{"pronoun I", "So did I. Then we ran.",
 			[]string{"So did I.", "Then we ran."}},
 	}
@@ -286,6 +332,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"empty", "", ErrEmpty},
 		{"whitespace", " \n\t\n  \r\n", ErrEmpty},
+		{"byte order mark alone", "\ufeff\n", ErrEmpty},
 		{"invalid UTF-8", "Hello \xff\xfe world.", ErrBinary},
 		{"binary", "PK\x03\x04\x00\x00 some zip", ErrBinary},
 		{"only captions", "A picture / Image: public domain\n", ErrNoWords},
@@ -464,6 +511,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("# T\n\n> q\n\nA. B. C. “x.” y… z!"))
 	f.Add([]byte("Title\n\nHeading\n\nRead more here.\n\nText / Image: x\n"))
 	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
+	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
+	f.Add([]byte("Title\n=====\n\nPart\n--\nmore\n---\n\n> q\n---\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
 		if err != nil {
@@ -519,6 +568,46 @@ func TestShortEpisodeHasOneChapter(t *testing.T) {
 			}
 			if got := len(o.Episodes[0].Chapters); got != tt.chapters {
 				t.Errorf("%d chapters, want %d", got, tt.chapters)
+			}
+		})
+	}
+}
+
+// TestOtherTexts: texts as new authors bring them, saved by other editors,
+// get the title and episodes their headings say, and lose no word.
+func TestOtherTexts(t *testing.T) {
+	body := "We lived by the river. It was cold.\n\n"
+	for _, tt := range []struct {
+		name, src string
+		title     string
+		episodes  string // episode titles joined by "|"
+	}{
+		{"UTF-8 BOM before a Markdown title", "\ufeff# My Life\n\n## Childhood\n\n" + body, "My Life", "Childhood"},
+		{"setext headings", "My Life\n=======\n\nChildhood\n---------\n\n" + body + "Later\n-----\n\n" + body, "My Life", "Childhood|Later"},
+		{"a divider after a blank line is no underline", "# My Life\n\n## Childhood\n\n" + body + "---\n\n" + body, "My Life", "Childhood"},
+		{"Markdown links and images say their text, not their address", "# My Life\n\n## Childhood\n\nSee [the *old* mill](https://example.com/mill_1) and ![my father](img/dad.jpg). It was cold.\n", "My Life", "Childhood"},
+		{"UTF-8 BOM before a plain-text title", "\ufeffMy Life\n\nChildhood\n\n" + body, "My Life", "Childhood"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustParse(t, []byte(tt.src))
+			checkNothingLost(t, []byte(tt.src), o)
+			var titles []string
+			for _, e := range o.Episodes {
+				titles = append(titles, e.Title)
+			}
+			for _, e := range o.Episodes {
+				for _, c := range e.Chapters {
+					for _, p := range c.Paragraphs {
+						for _, s := range p.Sentences {
+							if strings.ContainsAny(s.Text, "[]()") {
+								t.Errorf("Markdown markup spoken in %q", s.Text)
+							}
+						}
+					}
+				}
+			}
+			if o.Title != tt.title || strings.Join(titles, "|") != tt.episodes {
+				t.Errorf("title %q, episodes %q; want %q, %q", o.Title, strings.Join(titles, "|"), tt.title, tt.episodes)
 			}
 		})
 	}

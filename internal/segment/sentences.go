@@ -138,8 +138,11 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // Abbreviations that never end a sentence ("Mr. Smith"), and those that end
 // one only when a new sentence clearly starts ("etc. But").
 var (
-	titles       = set("mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "cf", "gen", "col", "lt", "sgt", "capt", "rev", "hon", "mt", "ft", "approx", "ca", "messrs", "mme", "mlle")
-	beforeNumber = set("no", "nos", "vol", "vols", "p", "pp", "fig", "figs", "art", "ch", "sec", "op", "ed")
+	titles = set("mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "cf", "gen", "col", "lt", "sgt", "capt", "rev", "hon", "mt", "ft", "approx", "ca", "messrs", "mme", "mlle")
+	// A month before a day ("Jan. 5") is a date; before a capital it may end
+	// a sentence ("we left in Jan. The snow came").
+	beforeNumber = set("no", "nos", "vol", "vols", "p", "pp", "fig", "figs", "art", "ch", "sec", "op", "ed",
+		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 	// Words that begin sentences often enough that "U.S. The" is two.
 	starters = set("the", "this", "that", "these", "those", "it", "he", "she", "we", "they", "i", "but", "and", "in", "a", "an", "there", "then", "however", "so", "his", "her", "our", "their", "my", "when", "after", "before", "if", "as", "on", "at", "for")
 )
@@ -166,10 +169,11 @@ func endsSentence(tok, next string) bool {
 	}
 	nextStart := strings.TrimLeft(next, openers)
 	nr, _ := utf8.DecodeRuneInString(nextStart)
-	capital := unicode.IsUpper(nr) || unicode.IsDigit(nr) || (nextStart == "" && next != "")
+	capital := opensSentence(nr) || (nextStart == "" && next != "")
 	switch {
 	case strings.HasSuffix(core, "?"), strings.HasSuffix(core, "!"),
-		strings.HasSuffix(core, "…"), strings.HasSuffix(core, "..."):
+		strings.HasSuffix(core, "…"), strings.HasSuffix(core, "..."),
+		strings.HasSuffix(core, "؟"), strings.HasSuffix(core, "।"), strings.HasSuffix(core, "॥"):
 		return capital
 	case !strings.HasSuffix(core, "."):
 		return false
@@ -188,6 +192,14 @@ func endsSentence(tok, next string) bool {
 		return capital && starters[strings.ToLower(trimTrailingPunct(nextStart))]
 	}
 	return capital
+}
+
+// opensSentence says whether a word starting with r may open a sentence: a
+// capital or a digit, or any letter of a script without capitals (Arabic,
+// Hebrew, Devanagari, Han), where no sentence would otherwise ever end.
+func opensSentence(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsDigit(r) ||
+		unicode.IsLetter(r) && !unicode.IsLower(r) && unicode.ToLower(r) == r && unicode.ToUpper(r) == r
 }
 
 func isInitial(w string) bool {
