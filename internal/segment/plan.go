@@ -265,8 +265,24 @@ func TitleFrom(sentence string) string { return shorten(sentence) }
 // shorten fits s into MaxChapterTitle characters without cutting a word:
 // whole if it fits, else up to the last clause boundary that leaves a
 // readable title, else whole words followed by an ellipsis.
+// unquote removes quotation marks around the whole of s, never one of a
+// pair inside it: "Quotes & “Dashes”" keeps its closing mark, and
+// "“I was born,” she said" its opening one.
+func unquote(s string) string {
+	for {
+		first, n := utf8.DecodeRuneInString(s)
+		last, m := utf8.DecodeLastRuneInString(s)
+		if len(s) <= n+m || !strings.ContainsRune(quoteMarks, first) || !strings.ContainsRune(quoteMarks, last) {
+			return s
+		}
+		s = strings.TrimSpace(s[n : len(s)-m])
+	}
+}
+
+const quoteMarks = "“”\"‘’'"
+
 func shorten(s string) string {
-	s = strings.TrimSpace(strings.Trim(normalize(s), "“”\"‘’'"))
+	s = unquote(strings.TrimSpace(normalize(s)))
 	s = strings.TrimRight(s, ".:;, ")
 	if utf8.RuneCountInString(s) <= MaxChapterTitle {
 		return s

@@ -612,3 +612,22 @@ func TestOtherTexts(t *testing.T) {
 		})
 	}
 }
+
+// TestTitleKeepsQuotePairs: quotation marks around a whole title go, one of
+// a pair inside it stays.
+func TestTitleKeepsQuotePairs(t *testing.T) {
+	for in, want := range map[string]string{
+		"Quotes & “Dashes”":       "Quotes & “Dashes”",
+		"“I was born,” she said.": "“I was born,” she said",
+		"“The winter of 1963.”":   "The winter of 1963",
+		"'Single quotes'":         "Single quotes",
+		"The boys' school":        "The boys' school",
+		"“”":                      "“”",
+		"\"“Doubly quoted”\"":     "Doubly quoted",
+		"Father said: “Go.”":      "Father said: “Go.”",
+	} {
+		if got := TitleFrom(in); got != want {
+			t.Errorf("TitleFrom(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
