@@ -71,7 +71,8 @@ const (
 // layout is what probe learns: Info plus the byte range that Decode needs.
 type layout struct {
 	Info
-	audioEnd int64 // end of the last audio frame
+	audioEnd int64       // end of the last audio frame
+	stream   frameHeader // the first frame's header: its stream is the audio
 }
 
 // Samples is the number of samples per channel on the player's clock: the
@@ -133,6 +134,7 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		return layout{}, err
 	}
 	l := layout{
+		stream: h,
 		Info: Info{
 			SampleRate:      h.sampleRate,
 			Channels:        h.channels,
@@ -521,20 +523,7 @@ type scan struct {
 // end means the file was cut short.
 func scanFrames(r io.ReaderAt, off, end int64, h0 frameHeader) (scan, error) {
 	s := scan{end: off}
-	buf := make([]byte, scanChunk)
-	var bufStart, bufEnd int64 = 0, 0 // the file range held in buf
-	// at returns the bytes of the file from pos on, at least need of them
-	// when the file has them, refilling buf as the scan moves on.
-	at := func(pos int64, need int) ([]byte, error) {
-		if pos < bufStart || pos+int64(need) > bufEnd {
-			n, err := readAt(r, buf[:min(int64(len(buf)), end-pos)], pos)
-			if err != nil {
-				return nil, err
-			}
-			bufStart, bufEnd = pos, pos+int64(n)
-		}
-		return buf[pos-bufStart : bufEnd-bufStart], nil
-	}
+	at := newWindow(r, end).at
 	pos := off
 	bitrate := 0
 	for pos < end {
@@ -568,6 +557,32 @@ func scanFrames(r io.ReaderAt, off, end int64, h0 frameHeader) (scan, error) {
 		s.end = pos
 	}
 	return s, nil
+}
+
+// window reads a file up to end in chunks, for scans that move forward.
+type window struct {
+	r                io.ReaderAt
+	end              int64
+	buf              []byte
+	bufStart, bufEnd int64 // the file range held in buf
+}
+
+func newWindow(r io.ReaderAt, end int64) *window {
+	return &window{r: r, end: end, buf: make([]byte, scanChunk)}
+}
+
+// at returns the bytes of the file from pos on, at least need of them
+// when the file has them, refilling buf as the scan moves on. The bytes
+// are good until the next call.
+func (w *window) at(pos int64, need int) ([]byte, error) {
+	if pos < w.bufStart || pos+int64(need) > w.bufEnd {
+		n, err := readAt(w.r, w.buf[:min(int64(len(w.buf)), w.end-pos)], pos)
+		if err != nil {
+			return nil, err
+		}
+		w.bufStart, w.bufEnd = pos, pos+int64(n)
+	}
+	return w.buf[pos-w.bufStart : w.bufEnd-w.bufStart], nil
 }
 
 // resync finds the next frame of h0's stream after pos that is followed by
