@@ -95,6 +95,15 @@ func TestDisagreementsNameTheFile(t *testing.T) {
 		{"zero-byte MP3", func(t *testing.T, mp3, sidecar string) {
 			os.WriteFile(mp3, nil, 0o644)
 		}, []string{"MP3", "not playable"}},
+		{"MP3 under a second", func(t *testing.T, mp3, sidecar string) {
+			// A recorder stopped at once: a feed item needs a whole
+			// second, and the show must not fail for one episode.
+			b, err := os.ReadFile("../audio/testdata/tone.mp3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(mp3, b, 0o644)
+		}, []string{"MP3", "plays 0.30 s", "at least 1 s", "record the episode again"}},
 		{"sidecar not JSON", func(t *testing.T, mp3, sidecar string) {
 			os.WriteFile(sidecar, []byte("{"), 0o644)
 		}, []string{"SIDECAR", "decode"}},
