@@ -59,7 +59,7 @@ func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
 	if l.Version == "MPEG-2.5" {
 		// go-mp3 does not implement MPEG-2.5; nothing readcast makes uses
 		// it (lame only picks it below 16 kHz).
-		return nil, fmt.Errorf("audio: decode: %s at %d Hz is not supported by the decoder", l.Version, l.SampleRate)
+		return nil, fmt.Errorf("audio: decode: %s at %d Hz is not supported: %w", l.Version, l.SampleRate, errLowRate)
 	}
 	// The decoder sees only the audio frames: no ID3 tag (go-mp3 would
 	// allocate whatever size an ID3 header claims), no Info frame (it would

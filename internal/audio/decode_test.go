@@ -206,8 +206,15 @@ func TestDecodeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := Decode(f, 0); err == nil || !strings.Contains(err.Error(), "MPEG-2.5") {
+	_, err = Decode(f, 0)
+	if err == nil || !strings.Contains(err.Error(), "MPEG-2.5") {
 		t.Errorf("MPEG-2.5: %v", err)
+	}
+	if fix := Remedy("in/x.mp3", err); !contains(fix, "-ar 16000", "in/x.converted.mp3") {
+		t.Errorf("Remedy for MPEG-2.5 says %q, want a re-encode at 16 kHz", fix)
+	}
+	if fix := Remedy("in/x.mp3", errors.New("disk on fire")); fix != "" {
+		t.Errorf("Remedy for an error not about the file says %q", fix)
 	}
 	// A reader that is only an io.ReadSeeker works like a file.
 	p, err := Decode(onlyReadSeeker{bytes.NewReader(fixture)}, 0)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // ErrNotMP3 is wrapped by every error that says a file is not a usable MP3:
@@ -19,6 +21,34 @@ var ErrNotMP3 = errors.New("not a valid MP3")
 // returns the Info of the complete frames, so a caller may choose to accept
 // the file.
 var ErrTruncated = errors.New("truncated")
+
+// errIncomplete is ErrNotMP3 for a file that holds no audio at all (empty,
+// or only a tag): a copy or an export that did not finish, which Remedy
+// tells apart from another format.
+var errIncomplete = fmt.Errorf("%w", ErrNotMP3)
+
+// errLowRate is wrapped when Decode refuses a stream below 16 kHz.
+var errLowRate = errors.New("the decoder reads 16 kHz and above")
+
+// Remedy says what a person can do about the file at path that Probe or
+// Decode refused with err, with the command that makes a usable MP3 of it
+// when one can; "" when err is not about the file's contents. The command
+// sets 44.1 kHz: a phone's 8 kHz recording kept at its rate would make an
+// MPEG-2.5 MP3, which Decode refuses.
+func Remedy(path string, err error) string {
+	out := strings.TrimSuffix(path, filepath.Ext(path)) + ".converted.mp3"
+	switch {
+	case errors.Is(err, ErrTruncated):
+		return fmt.Sprintf("%s was cut short (a copy or an upload that stopped): copy it again; to keep what is there, re-encode it with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
+	case errors.Is(err, errIncomplete):
+		return fmt.Sprintf("%s holds no recording: copy it again from the recorder or the program that made it", path)
+	case errors.Is(err, errLowRate):
+		return fmt.Sprintf("re-encode %s at 16 kHz with ffmpeg -i %q -vn -ar 16000 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
+	case errors.Is(err, ErrNotMP3):
+		return fmt.Sprintf("convert %s to MP3 with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
+	}
+	return ""
+}
 
 // Info describes an MP3 as a player sees it.
 type Info struct {
@@ -176,7 +206,7 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 // format, or only a tag, is ErrNotMP3.
 func audioSpan(r io.ReaderAt, size int64) (start, end int64, err error) {
 	if size <= 0 {
-		return 0, 0, fmt.Errorf("empty file (0 bytes): %w", ErrNotMP3)
+		return 0, 0, fmt.Errorf("empty file (0 bytes): %w", errIncomplete)
 	}
 	head := make([]byte, 12)
 	n, err := readAt(r, head, 0)
@@ -191,7 +221,7 @@ func audioSpan(r io.ReaderAt, size int64) (start, end int64, err error) {
 		return 0, 0, err
 	}
 	if start == size {
-		return 0, 0, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, ErrNotMP3)
+		return 0, 0, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, errIncomplete)
 	}
 	end, err = trailingTagsStart(r, start, size)
 	return start, end, err
@@ -311,7 +341,7 @@ func skipID3v2(r io.ReaderAt, size int64) (int64, error) {
 			return off, nil
 		}
 		if off+tag > size {
-			return 0, fmt.Errorf("the ID3v2 tag at byte %d declares %d bytes but the file ends at byte %d: %w", off, tag, size, ErrNotMP3)
+			return 0, fmt.Errorf("the ID3v2 tag at byte %d declares %d bytes but the file ends at byte %d: %w", off, tag, size, errIncomplete)
 		}
 		off += tag
 	}

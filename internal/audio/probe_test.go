@@ -277,23 +277,30 @@ func TestProbeBadInput(t *testing.T) {
 		}
 		lastFrame += h.size
 	}
+	// What Remedy tells a person to do about in/x.mp3, by kind of fault.
+	var (
+		copyAgain = []string{"in/x.mp3", "copy it again"}
+		convert   = []string{"ffmpeg -i \"in/x.mp3\" -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 \"in/x.converted.mp3\""}
+		cutShort  = []string{"cut short", "copy it again", "ffmpeg -i \"in/x.mp3\""}
+	)
 	cases := []struct {
 		name      string
 		file      []byte
 		truncated bool
 		msg       []string // the error says all of these
+		fix       []string // and Remedy says all of these
 	}{
-		{"empty", nil, false, []string{"audio: empty file"}},
-		{"only-id3", id3Tag(4, 0, 4000), false, []string{"only an ID3v2 tag"}},
-		{"id3-past-end", id3Tag(3, 0, 4000)[:2000], false, []string{"declares 4010 bytes", "ends at byte 2000"}},
-		{"id3-then-junk", concat(id3Tag(3, 0, 100), bytes.Repeat([]byte("junk"), 100)), false, []string{"no MPEG audio frame in the first 400 bytes after the ID3v2 tag"}},
-		{"wav", wav.Bytes(), false, []string{"WAV"}},
-		{"random", random, false, []string{"no MPEG audio frame in the first 131072 bytes"}},
-		{"text", []byte(strings.Repeat("not audio ", 30)), false, []string{"no MPEG audio frame in the first 300 bytes"}},
-		{"cut-in-frame", fixture[:len(fixture)-50], true, []string{"truncated at byte", "needs 20"}},
-		{"cut-at-frame", fixture[:lastFrame], true, []string{"Info tag promises"}},
-		{"cut-in-first-frame", fixture[:firstFrame+20], true, []string{"truncated at byte", "first frame"}},
-		{"only-info-frame", fixture[:info.AudioStart], true, []string{"Info tag promises 2924 bytes", "holds 208"}},
+		{"empty", nil, false, []string{"audio: empty file"}, copyAgain},
+		{"only-id3", id3Tag(4, 0, 4000), false, []string{"only an ID3v2 tag"}, copyAgain},
+		{"id3-past-end", id3Tag(3, 0, 4000)[:2000], false, []string{"declares 4010 bytes", "ends at byte 2000"}, copyAgain},
+		{"id3-then-junk", concat(id3Tag(3, 0, 100), bytes.Repeat([]byte("junk"), 100)), false, []string{"no MPEG audio frame in the first 400 bytes after the ID3v2 tag"}, convert},
+		{"wav", wav.Bytes(), false, []string{"WAV"}, convert},
+		{"random", random, false, []string{"no MPEG audio frame in the first 131072 bytes"}, convert},
+		{"text", []byte(strings.Repeat("not audio ", 30)), false, []string{"no MPEG audio frame in the first 300 bytes"}, convert},
+		{"cut-in-frame", fixture[:len(fixture)-50], true, []string{"truncated at byte", "needs 20"}, cutShort},
+		{"cut-at-frame", fixture[:lastFrame], true, []string{"Info tag promises"}, cutShort},
+		{"cut-in-first-frame", fixture[:firstFrame+20], true, []string{"truncated at byte", "first frame"}, cutShort},
+		{"only-info-frame", fixture[:info.AudioStart], true, []string{"Info tag promises 2924 bytes", "holds 208"}, cutShort},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -310,6 +317,9 @@ func TestProbeBadInput(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "audio: ") || !contains(err.Error(), c.msg...) {
 				t.Errorf("error %q lacks %q", err, c.msg)
+			}
+			if fix := Remedy("in/x.mp3", err); !contains(fix, c.fix...) {
+				t.Errorf("Remedy says %q, want %q", fix, c.fix)
 			}
 			if c.truncated && c.name != "cut-in-first-frame" && c.name != "only-info-frame" && (got.Frames == 0 || got.Frames >= info.Frames) {
 				t.Errorf("truncated file: %d frames, the whole has %d", got.Frames, info.Frames)

@@ -540,6 +540,9 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	}
 	info, err := audio.ProbeFile(mp3)
 	if err != nil {
+		if fix := audio.Remedy(mp3, err); fix != "" {
+			return fmt.Errorf("catalog: %s is not playable: %w; %s", mp3, err, fix)
+		}
 		return fmt.Errorf("catalog: %s is not playable: %w", mp3, err)
 	}
 	if info.Duration < minDuration {
