@@ -56,11 +56,6 @@ func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audio: decode: %w", err)
 	}
-	if l.Version == "MPEG-2.5" {
-		// go-mp3 does not implement MPEG-2.5; nothing readcast makes uses
-		// it (lame only picks it below 16 kHz).
-		return nil, fmt.Errorf("audio: decode: %s at %d Hz is not supported: %w", l.Version, l.SampleRate, errLowRate)
-	}
 	// The decoder sees only the audio frames: no ID3 tag (go-mp3 would
 	// allocate whatever size an ID3 header claims), no Info frame (it would
 	// decode it as 1152 samples of silence), no trailing tags, and none of

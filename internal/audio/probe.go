@@ -27,14 +27,9 @@ var ErrTruncated = errors.New("truncated")
 // tells apart from another format.
 var errIncomplete = fmt.Errorf("%w", ErrNotMP3)
 
-// errLowRate is wrapped when Decode refuses a stream below 16 kHz.
-var errLowRate = errors.New("the decoder reads 16 kHz and above")
-
 // Remedy says what a person can do about the file at path that Probe or
 // Decode refused with err, with the command that makes a usable MP3 of it
-// when one can; "" when err is not about the file's contents. The command
-// sets 44.1 kHz: a phone's 8 kHz recording kept at its rate would make an
-// MPEG-2.5 MP3, which Decode refuses.
+// when one can; "" when err is not about the file's contents.
 func Remedy(path string, err error) string {
 	out := strings.TrimSuffix(path, filepath.Ext(path)) + ".converted.mp3"
 	switch {
@@ -42,8 +37,6 @@ func Remedy(path string, err error) string {
 		return fmt.Sprintf("%s was cut short (a copy or an upload that stopped): copy it again; to keep what is there, re-encode it with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
 	case errors.Is(err, errIncomplete):
 		return fmt.Sprintf("%s holds no recording: copy it again from the recorder or the program that made it", path)
-	case errors.Is(err, errLowRate):
-		return fmt.Sprintf("re-encode %s at 16 kHz with ffmpeg -i %q -vn -ar 16000 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
 	case errors.Is(err, ErrNotMP3):
 		return fmt.Sprintf("convert %s to MP3 with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
 	}
