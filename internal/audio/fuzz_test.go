@@ -47,7 +47,8 @@ func seeds(f *testing.F) [][]byte {
 		withTag,
 		withTag[:300],
 		fixture[:len(fixture)/2],
-		fixture[208:], // without the Info frame
+		fixture[208:],            // without the Info frame
+		concat(fixture, fixture), // two recordings joined with cat
 		mpeg25,
 		mpeg25[:len(mpeg25)/2],
 		// bytes that are not audio in the middle, which Decode skips

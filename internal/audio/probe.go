@@ -179,7 +179,13 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		}
 	}
 	var truncErr error
-	if isTag && tag.frames > 0 && believable(tag, h, first, l.AudioStart, end) {
+	joined := isTag && tag.bytes > 0 && framesAt(r, first+tag.bytes, end, h)
+	if joined {
+		// Another recording was appended (cat part1.mp3 part2.mp3): the
+		// tag counts only the first, and its padding is not at the end.
+		l.EncoderPadding = 0
+	}
+	if isTag && tag.frames > 0 && !joined && believable(tag, h, first, l.AudioStart, end) {
 		l.Frames = tag.frames
 		l.audioEnd = end
 		if tag.bytes > 0 && first+tag.bytes < end {
@@ -267,6 +273,21 @@ func believable(t vbrTag, h frameHeader, first, audioStart, end int64) bool {
 		return false
 	}
 	return t.bytes == 0 || first+t.bytes <= end
+}
+
+// framesAt reports whether frames of h's stream start at off (before end):
+// audio past the end that a VBR tag gives its stream.
+func framesAt(r io.ReaderAt, off, end int64, h frameHeader) bool {
+	if off >= end {
+		return false
+	}
+	buf := make([]byte, min(end-off, syncFrames*maxFrameSize+4))
+	n, err := readAt(r, buf, off)
+	if err != nil {
+		return false
+	}
+	nh, ok := parseFrameHeader(buf[:n])
+	return ok && nh.sameStream(h) && chainAt(buf[:n], 0, nh, off, end)
 }
 
 // otherFormat names a few formats that people save with an .mp3 name, so
