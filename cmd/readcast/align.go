@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/readcast/readcast/internal/align"
+	"github.com/readcast/readcast/internal/audio"
 	"github.com/readcast/readcast/internal/segment"
 	"github.com/readcast/readcast/internal/show"
 	"github.com/readcast/readcast/internal/timing"
@@ -73,6 +74,9 @@ func runAlign(ctx context.Context, e env, args []string) error {
 		opt.Progress = progressPrinter(e.stderr)
 	}
 	res, err := align.AlignFile(ctx, *audioPath, text, opt)
+	if fix := audio.Remedy(*audioPath, err); fix != "" {
+		return fmt.Errorf("%w\n%s", err, fix)
+	}
 	if err != nil {
 		return withEpisodeHint(err, src, *lines, *episode)
 	}

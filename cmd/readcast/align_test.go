@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,5 +84,36 @@ func TestAlignUsage(t *testing.T) {
 	_, err := runCmd(t, "align", "-audio", "x.mp3", "-text", "../../episodes/recollection.txt", "-episode", "nope")
 	if err == nil || !strings.Contains(err.Error(), "01-my-youth-in-the-ussr") {
 		t.Errorf("an unknown episode should list the episodes: %v", err)
+	}
+}
+
+// TestAlignUnusableAudio gives align files that are not a usable MP3: the
+// error names the file and says how to make one that is.
+func TestAlignUnusableAudio(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"wav.mp3", []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"), []string{"WAV", "convert", "wav.mp3", "ffmpeg -i", "libmp3lame"}},
+		{"empty.mp3", nil, []string{"empty file", "empty.mp3", "copy it again"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.name)
+			if err := os.WriteFile(path, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := runCmd(t, "align", "-quiet", "-audio", path, "-text", "../../episodes/recollection.txt", "-episode", "02-the-official-history")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package audio
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -57,25 +56,18 @@ func Decode(r io.ReadSeeker, rate int) (*PCM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audio: decode: %w", err)
 	}
-	if l.Version == "MPEG-2.5" {
-		// go-mp3 does not implement MPEG-2.5; nothing readcast makes uses
-		// it (lame only picks it below 16 kHz).
-		return nil, fmt.Errorf("audio: decode: %s at %d Hz is not supported by the decoder", l.Version, l.SampleRate)
-	}
-	if _, err := r.Seek(l.AudioStart, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("audio: decode: %w", err)
-	}
 	// The decoder sees only the audio frames: no ID3 tag (go-mp3 would
 	// allocate whatever size an ID3 header claims), no Info frame (it would
-	// decode it as 1152 samples of silence) and no trailing tags. Hiding
-	// Seek stops go-mp3 from reading the whole file up front to build a
-	// seek index we do not use.
-	audio := bufio.NewReaderSize(io.LimitReader(r, l.audioEnd-l.AudioStart), 32<<10)
+	// decode it as 1152 samples of silence), no trailing tags, and none of
+	// the bytes between frames that are not one (go-mp3 stops at those).
+	// Hiding Seek stops go-mp3 from reading the whole file up front to
+	// build a seek index we do not use.
+	audio := &streamFrames{w: newWindow(ra, l.audioEnd), pos: l.AudioStart, end: l.audioEnd, h0: l.stream}
 	p := &PCM{info: l, rate: l.SampleRate}
 	if rate != 0 {
 		p.rate = rate
 	}
-	dec, err := newDecoder(readerOnly{audio})
+	dec, err := newDecoder(audio)
 	if err != nil {
 		return nil, fmt.Errorf("audio: decode: %w: %w", err, ErrNotMP3)
 	}
@@ -232,8 +224,68 @@ func decodeInto(dec *mp3.Decoder, b []byte) (n int, err error) {
 	return dec.Read(b)
 }
 
-// readerOnly hides every method but Read.
-type readerOnly struct{ io.Reader }
+// streamFrames reads the frames of one stream from pos to end, each whole
+// and followed by another frame of the stream (or by the end): bytes that
+// are not audio (a damaged copy, stray data in the middle) and a frame they
+// cut into are skipped, as players skip them.
+type streamFrames struct {
+	w        *window
+	pos, end int64
+	h0       frameHeader
+	pending  []byte // the rest of the current frame
+}
+
+func (f *streamFrames) Read(p []byte) (int, error) {
+	for len(f.pending) == 0 {
+		if err := f.next(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, f.pending)
+	f.pending = f.pending[n:]
+	return n, nil
+}
+
+// next puts the next good frame in pending.
+func (f *streamFrames) next() error {
+	for f.pos < f.end {
+		b, err := f.w.at(f.pos, maxFrameSize+4)
+		if err != nil {
+			return err
+		}
+		if size := f.frameAt(b); size > 0 {
+			f.pending = b[:size]
+			f.pos += int64(size)
+			return nil
+		}
+		next, found, err := resync(f.w.at, f.pos, f.end, f.h0)
+		if err != nil {
+			return err
+		}
+		if !found {
+			break
+		}
+		f.pos = next
+	}
+	return io.EOF
+}
+
+// frameAt returns the size of the frame b starts with, or 0 when b does
+// not start a whole frame of the stream followed by the next one's header
+// (fewer than 4 bytes before the end are taken as the end).
+func (f *streamFrames) frameAt(b []byte) int {
+	h, ok := parseFrameHeader(b)
+	if !ok || !h.sameStream(f.h0) || f.pos+int64(h.size) > f.end || len(b) < h.size {
+		return 0
+	}
+	if len(b) < h.size+4 {
+		return h.size
+	}
+	if nh, ok := parseFrameHeader(b[h.size:]); ok && nh.sameStream(f.h0) {
+		return h.size
+	}
+	return 0
+}
 
 // seekReaderAt gives Probe an io.ReaderAt over an io.ReadSeeker; Decode
 // seeks r to the audio before it reads sequentially, so moving the offset

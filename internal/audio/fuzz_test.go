@@ -38,12 +38,21 @@ func seeds(f *testing.F) [][]byte {
 	if err != nil {
 		f.Fatal(err)
 	}
+	mpeg25, err := os.ReadFile("testdata/tone-8k.mp3")
+	if err != nil {
+		f.Fatal(err)
+	}
 	return [][]byte{
 		fixture,
 		withTag,
 		withTag[:300],
 		fixture[:len(fixture)/2],
-		fixture[208:], // without the Info frame
+		fixture[208:],            // without the Info frame
+		concat(fixture, fixture), // two recordings joined with cat
+		mpeg25,
+		mpeg25[:len(mpeg25)/2],
+		// bytes that are not audio in the middle, which Decode skips
+		concat(fixture[:len(fixture)/2], bytes.Repeat([]byte{0x5A, 0xFF, 0xE3, 0x00, 0x13}, 40), fixture[len(fixture)/2:]),
 		concat(id3Tag(4, 0x10, 20), fixture, apeTag(), id3v1()),
 		id3Tag(3, 0x80, 30),
 		[]byte("RIFF\x00\x00\x00\x00WAVEfmt "),

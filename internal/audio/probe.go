@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // ErrNotMP3 is wrapped by every error that says a file is not a usable MP3:
@@ -19,6 +21,27 @@ var ErrNotMP3 = errors.New("not a valid MP3")
 // returns the Info of the complete frames, so a caller may choose to accept
 // the file.
 var ErrTruncated = errors.New("truncated")
+
+// errIncomplete is ErrNotMP3 for a file that holds no audio at all (empty,
+// or only a tag): a copy or an export that did not finish, which Remedy
+// tells apart from another format.
+var errIncomplete = fmt.Errorf("%w", ErrNotMP3)
+
+// Remedy says what a person can do about the file at path that Probe or
+// Decode refused with err, with the command that makes a usable MP3 of it
+// when one can; "" when err is not about the file's contents.
+func Remedy(path string, err error) string {
+	out := strings.TrimSuffix(path, filepath.Ext(path)) + ".converted.mp3"
+	switch {
+	case errors.Is(err, ErrTruncated):
+		return fmt.Sprintf("%s was cut short (a copy or an upload that stopped): copy it again; to keep what is there, re-encode it with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
+	case errors.Is(err, errIncomplete):
+		return fmt.Sprintf("%s holds no recording: copy it again from the recorder or the program that made it", path)
+	case errors.Is(err, ErrNotMP3):
+		return fmt.Sprintf("convert %s to MP3 with ffmpeg -i %q -vn -ar 44100 -codec:a libmp3lame -qscale:a 2 %q and use that file", path, path, out)
+	}
+	return ""
+}
 
 // Info describes an MP3 as a player sees it.
 type Info struct {
@@ -71,7 +94,8 @@ const (
 // layout is what probe learns: Info plus the byte range that Decode needs.
 type layout struct {
 	Info
-	audioEnd int64 // end of the last audio frame
+	audioEnd int64       // end of the last audio frame
+	stream   frameHeader // the first frame's header: its stream is the audio
 }
 
 // Samples is the number of samples per channel on the player's clock: the
@@ -133,6 +157,7 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		return layout{}, err
 	}
 	l := layout{
+		stream: h,
 		Info: Info{
 			SampleRate:      h.sampleRate,
 			Channels:        h.channels,
@@ -154,7 +179,13 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 		}
 	}
 	var truncErr error
-	if isTag && tag.frames > 0 && believable(tag, h, first, l.AudioStart, end) {
+	joined := isTag && tag.bytes > 0 && framesAt(r, first+tag.bytes, end, h)
+	if joined {
+		// Another recording was appended (cat part1.mp3 part2.mp3): the
+		// tag counts only the first, and its padding is not at the end.
+		l.EncoderPadding = 0
+	}
+	if isTag && tag.frames > 0 && !joined && believable(tag, h, first, l.AudioStart, end) {
 		l.Frames = tag.frames
 		l.audioEnd = end
 		if tag.bytes > 0 && first+tag.bytes < end {
@@ -174,7 +205,7 @@ func probe(r io.ReaderAt, size int64) (layout, error) {
 // format, or only a tag, is ErrNotMP3.
 func audioSpan(r io.ReaderAt, size int64) (start, end int64, err error) {
 	if size <= 0 {
-		return 0, 0, fmt.Errorf("empty file (0 bytes): %w", ErrNotMP3)
+		return 0, 0, fmt.Errorf("empty file (0 bytes): %w", errIncomplete)
 	}
 	head := make([]byte, 12)
 	n, err := readAt(r, head, 0)
@@ -189,7 +220,7 @@ func audioSpan(r io.ReaderAt, size int64) (start, end int64, err error) {
 		return 0, 0, err
 	}
 	if start == size {
-		return 0, 0, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, ErrNotMP3)
+		return 0, 0, fmt.Errorf("the file is only an ID3v2 tag (%d bytes) with no audio after it: %w", size, errIncomplete)
 	}
 	end, err = trailingTagsStart(r, start, size)
 	return start, end, err
@@ -242,6 +273,21 @@ func believable(t vbrTag, h frameHeader, first, audioStart, end int64) bool {
 		return false
 	}
 	return t.bytes == 0 || first+t.bytes <= end
+}
+
+// framesAt reports whether frames of h's stream start at off (before end):
+// audio past the end that a VBR tag gives its stream.
+func framesAt(r io.ReaderAt, off, end int64, h frameHeader) bool {
+	if off >= end {
+		return false
+	}
+	buf := make([]byte, min(end-off, syncFrames*maxFrameSize+4))
+	n, err := readAt(r, buf, off)
+	if err != nil {
+		return false
+	}
+	nh, ok := parseFrameHeader(buf[:n])
+	return ok && nh.sameStream(h) && chainAt(buf[:n], 0, nh, off, end)
 }
 
 // otherFormat names a few formats that people save with an .mp3 name, so
@@ -309,7 +355,7 @@ func skipID3v2(r io.ReaderAt, size int64) (int64, error) {
 			return off, nil
 		}
 		if off+tag > size {
-			return 0, fmt.Errorf("the ID3v2 tag at byte %d declares %d bytes but the file ends at byte %d: %w", off, tag, size, ErrNotMP3)
+			return 0, fmt.Errorf("the ID3v2 tag at byte %d declares %d bytes but the file ends at byte %d: %w", off, tag, size, errIncomplete)
 		}
 		off += tag
 	}
@@ -521,20 +567,7 @@ type scan struct {
 // end means the file was cut short.
 func scanFrames(r io.ReaderAt, off, end int64, h0 frameHeader) (scan, error) {
 	s := scan{end: off}
-	buf := make([]byte, scanChunk)
-	var bufStart, bufEnd int64 = 0, 0 // the file range held in buf
-	// at returns the bytes of the file from pos on, at least need of them
-	// when the file has them, refilling buf as the scan moves on.
-	at := func(pos int64, need int) ([]byte, error) {
-		if pos < bufStart || pos+int64(need) > bufEnd {
-			n, err := readAt(r, buf[:min(int64(len(buf)), end-pos)], pos)
-			if err != nil {
-				return nil, err
-			}
-			bufStart, bufEnd = pos, pos+int64(n)
-		}
-		return buf[pos-bufStart : bufEnd-bufStart], nil
-	}
+	at := newWindow(r, end).at
 	pos := off
 	bitrate := 0
 	for pos < end {
@@ -568,6 +601,32 @@ func scanFrames(r io.ReaderAt, off, end int64, h0 frameHeader) (scan, error) {
 		s.end = pos
 	}
 	return s, nil
+}
+
+// window reads a file up to end in chunks, for scans that move forward.
+type window struct {
+	r                io.ReaderAt
+	end              int64
+	buf              []byte
+	bufStart, bufEnd int64 // the file range held in buf
+}
+
+func newWindow(r io.ReaderAt, end int64) *window {
+	return &window{r: r, end: end, buf: make([]byte, scanChunk)}
+}
+
+// at returns the bytes of the file from pos on, at least need of them
+// when the file has them, refilling buf as the scan moves on. The bytes
+// are good until the next call.
+func (w *window) at(pos int64, need int) ([]byte, error) {
+	if pos < w.bufStart || pos+int64(need) > w.bufEnd {
+		n, err := readAt(w.r, w.buf[:min(int64(len(w.buf)), w.end-pos)], pos)
+		if err != nil {
+			return nil, err
+		}
+		w.bufStart, w.bufEnd = pos, pos+int64(n)
+	}
+	return w.buf[pos-w.bufStart : w.bufEnd-w.bufStart], nil
 }
 
 // resync finds the next frame of h0's stream after pos that is followed by

@@ -511,6 +511,10 @@ func checkLinks(dir string) error {
 	})
 }
 
+// minDuration is the shortest recording an episode may have, in seconds:
+// the feed's itunes:duration counts whole seconds and refuses 0.
+const minDuration = 1.0
+
 // loadEpisode attaches the recording, its timings and everything rendered
 // from them. An error leaves the episode as complete as it could be made.
 func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
@@ -536,7 +540,15 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 	}
 	info, err := audio.ProbeFile(mp3)
 	if err != nil {
+		if fix := audio.Remedy(mp3, err); fix != "" {
+			return fmt.Errorf("catalog: %s is not playable: %w; %s", mp3, err, fix)
+		}
 		return fmt.Errorf("catalog: %s is not playable: %w", mp3, err)
+	}
+	if info.Duration < minDuration {
+		// The feed cannot list it (itunes:duration is whole seconds),
+		// and one episode must not stop the show from loading.
+		return fmt.Errorf("catalog: %s plays %.2f s, and an episode must last at least 1 s: record the episode again, or remove the file to list it as not recorded", mp3, info.Duration)
 	}
 	e.Info = info
 	e.RecordingSHA256 = sum

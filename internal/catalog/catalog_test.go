@@ -91,10 +91,19 @@ func TestDisagreementsNameTheFile(t *testing.T) {
 		}, []string{"SIDECAR", "sentence 4 is s-00000000"}},
 		{"corrupt MP3", func(t *testing.T, mp3, sidecar string) {
 			os.WriteFile(mp3, []byte("RIFF....WAVEfmt this is not an mp3"), 0o644)
-		}, []string{"MP3", "not playable"}},
+		}, []string{"MP3", "not playable", "WAV", "convert MP3", `ffmpeg -i "MP3"`}},
 		{"zero-byte MP3", func(t *testing.T, mp3, sidecar string) {
 			os.WriteFile(mp3, nil, 0o644)
-		}, []string{"MP3", "not playable"}},
+		}, []string{"MP3", "not playable", "copy it again"}},
+		{"MP3 under a second", func(t *testing.T, mp3, sidecar string) {
+			// A recorder stopped at once: a feed item needs a whole
+			// second, and the show must not fail for one episode.
+			b, err := os.ReadFile("../audio/testdata/tone.mp3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(mp3, b, 0o644)
+		}, []string{"MP3", "plays 0.30 s", "at least 1 s", "record the episode again"}},
 		{"sidecar not JSON", func(t *testing.T, mp3, sidecar string) {
 			os.WriteFile(sidecar, []byte("{"), 0o644)
 		}, []string{"SIDECAR", "decode"}},

@@ -105,12 +105,19 @@ func plausible(seconds float64, words int) error {
 	return nil
 }
 
+// uploadName stands for the uploaded file in what to do about it: the
+// server's own path means nothing to the person who sent it.
+const uploadName = "recording.mp3"
+
 // invalid wraps an audio error as ErrInvalid, without the package prefix
-// and sentinel text a person has no use for.
+// and sentinel text a person has no use for, and with what to do.
 func invalid(err error, what string) error {
 	msg := strings.TrimPrefix(err.Error(), "audio: ")
 	msg = strings.TrimPrefix(msg, "decode: ")
 	msg = strings.TrimSuffix(msg, ": "+audio.ErrNotMP3.Error())
+	if fix := audio.Remedy(uploadName, err); fix != "" {
+		return fmt.Errorf("%w: %s: %s; %s", ErrInvalid, what, msg, fix)
+	}
 	return fmt.Errorf("%w: %s: %s", ErrInvalid, what, msg)
 }
 

@@ -37,10 +37,10 @@ func badRecordings(tb testing.TB) []struct {
 		words int
 		want  string
 	}{
-		{"zero bytes", nil, 368, "empty file (0 bytes)"},
-		{"a WAV named .mp3", wav(2), 5, "this is a WAV (RIFF WAVE) file, not an MP3"},
+		{"zero bytes", nil, 368, "empty file (0 bytes); recording.mp3 holds no recording: copy it again"},
+		{"a WAV named .mp3", wav(2), 5, `this is a WAV (RIFF WAVE) file, not an MP3; convert recording.mp3 to MP3 with ffmpeg -i "recording.mp3"`},
 		{"an ID3 tag with no audio", id3Only(), 368, "only an ID3v2 tag"},
-		{"truncated", seedMP3[:len(seedMP3)/2+77], 368, "truncated"},
+		{"truncated", seedMP3[:len(seedMP3)/2+77], 368, "recording.mp3 was cut short"},
 		{"corrupt", corrupt, 368, "not a usable MP3"},
 		{"random bytes", corrupt[4096:8192], 368, "not a usable MP3"},
 		{"too short for the text", seedMP3, 2000, "the episode's 2000 words take 5:00 to 33:20"},

@@ -99,3 +99,16 @@ var SfBandIndices = [2][3][2][]int{
 		},
 	},
 }
+
+// SfBandIndicesMpeg25 are MPEG-2.5's scalefactor bands by sample rate index
+// (11025, 12000 and 8000 Hz), long then short blocks.
+// readcast: added; 11.025 and 12 kHz use MPEG-2's 16 kHz bands, 8 kHz has
+// its own (ISO/IEC 13818-3's LSF extension as libmad and ffmpeg read it).
+var SfBandIndicesMpeg25 = [3][2][]int{
+	SfBandIndices[1][2],
+	SfBandIndices[1][2],
+	{
+		{0, 12, 24, 36, 48, 60, 72, 88, 108, 132, 160, 192, 232, 280, 336, 400, 476, 566, 568, 570, 572, 574, 576},
+		{0, 8, 16, 24, 36, 52, 72, 96, 124, 160, 162, 164, 166, 192},
+	},
+}

@@ -80,7 +80,7 @@ func readCRC(source FullReader) error {
 	buf := make([]byte, 2)
 	if n, err := source.ReadFull(buf); n < 2 {
 		if err == io.EOF {
-			return &consts.UnexpectedEOF{"readCRC"}
+			return &consts.UnexpectedEOF{At: "readCRC"}
 		}
 		return fmt.Errorf("mp3: error at readCRC: %v", err)
 	}
@@ -99,9 +99,6 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 		}
 	}
 
-	if h.ID() == consts.Version2_5 {
-		return nil, 0, fmt.Errorf("mp3: MPEG version 2.5 is not supported")
-	}
 	if h.Layer() != consts.Layer3 {
 		return nil, 0, fmt.Errorf("mp3: only layer3 (want %d; got %d) is supported", consts.Layer3, h.Layer())
 	}
@@ -199,11 +196,8 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 }
 
 func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
-	sfreq := header.SamplingFrequency() // Setup sampling frequency index
-	lsf := header.LowSamplingFrequency()
-	sfBandIndicesShort := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesShort]
-	sfBandIndicesLong := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesLong]
-	return sfBandIndicesLong, sfBandIndicesShort
+	b := header.SfBands()
+	return b[consts.SfBandIndicesLong], b[consts.SfBandIndicesShort]
 }
 
 func (f *Frame) requantize(gr int, ch int) {

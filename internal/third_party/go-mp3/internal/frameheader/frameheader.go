@@ -51,15 +51,31 @@ func (f FrameHeader) SamplingFrequency() consts.SamplingFrequency {
 }
 
 func (f FrameHeader) SamplingFrequencyValue() (int, error) {
+	// readcast: MPEG-2.5 halves MPEG-2's rates again (11025, 12000, 8000).
+	shift := uint(f.LowSamplingFrequency())
+	if f.ID() == consts.Version2_5 {
+		shift = 2
+	}
 	switch f.SamplingFrequency() {
 	case 0:
-		return 44100 >> uint(f.LowSamplingFrequency()), nil
+		return 44100 >> shift, nil
 	case 1:
-		return 48000 >> uint(f.LowSamplingFrequency()), nil
+		return 48000 >> shift, nil
 	case 2:
-		return 32000 >> uint(f.LowSamplingFrequency()), nil
+		return 32000 >> shift, nil
 	}
 	return 0, errors.New("mp3: frame header has invalid sample frequency")
+}
+
+// SfBands returns the scalefactor band boundaries for the frame's sample
+// rate: long blocks at consts.SfBandIndicesLong, short at
+// consts.SfBandIndicesShort.
+// readcast: MPEG-2.5 has tables of its own; upstream refused MPEG-2.5.
+func (f FrameHeader) SfBands() [2][]int {
+	if f.ID() == consts.Version2_5 {
+		return consts.SfBandIndicesMpeg25[f.SamplingFrequency()]
+	}
+	return consts.SfBandIndices[f.LowSamplingFrequency()][f.SamplingFrequency()]
 }
 
 // PaddingBit returns the padding bit stored in position 9
@@ -239,7 +255,7 @@ func Read(source FullReader, position int64) (h FrameHeader, startPosition int64
 				// Expected EOF
 				return 0, 0, io.EOF
 			}
-			return 0, 0, &consts.UnexpectedEOF{"readHeader (1)"}
+			return 0, 0, &consts.UnexpectedEOF{At: "readHeader (1)"}
 		}
 		return 0, 0, err
 	}
@@ -257,7 +273,7 @@ func Read(source FullReader, position int64) (h FrameHeader, startPosition int64
 		buf := make([]byte, 1)
 		if _, err := source.ReadFull(buf); err != nil {
 			if err == io.EOF {
-				return 0, 0, &consts.UnexpectedEOF{"readHeader (2)"}
+				return 0, 0, &consts.UnexpectedEOF{At: "readHeader (2)"}
 			}
 			return 0, 0, err
 		}

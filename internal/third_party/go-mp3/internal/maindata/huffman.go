@@ -44,10 +44,13 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 	if (sideInfo.WinSwitchFlag[gr][ch] == 1) && (sideInfo.BlockType[gr][ch] == 2) {
 		region_1_start = 36                  // sfb[9/3]*3=36
 		region_2_start = consts.SamplesPerGr // No Region2 for short block case.
+		if header.ID() == consts.Version2_5 && header.SamplingFrequency() == 2 {
+			// readcast: at 8 kHz the short bands are twice as wide, and
+			// region 1 starts at 72 (as ffmpeg reads it).
+			region_1_start = 72
+		}
 	} else {
-		sfreq := header.SamplingFrequency()
-		lsf := header.LowSamplingFrequency()
-		l := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesLong]
+		l := header.SfBands()[consts.SfBandIndicesLong]
 		i := sideInfo.Region0Count[gr][ch] + 1
 		if i < 0 || len(l) <= i {
 			// TODO: Better error messages (#3)
