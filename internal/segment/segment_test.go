@@ -20,6 +20,19 @@ func readSeed(tb testing.TB) []byte {
 	return src
 }
 
+// sentencesOf is every sentence of o, in reading order.
+func sentencesOf(o *Outline) []Sentence {
+	var all []Sentence
+	for _, e := range o.Episodes {
+		for _, c := range e.Chapters {
+			for _, p := range c.Paragraphs {
+				all = append(all, p.Sentences...)
+			}
+		}
+	}
+	return all
+}
+
 func mustParse(tb testing.TB, src []byte) *Outline {
 	tb.Helper()
 	o, err := Parse(src, Options{})
@@ -101,14 +114,8 @@ func rebuilt(o *Outline) []string {
 		text string
 	}
 	var pieces []piece
-	for _, e := range o.Episodes {
-		for _, c := range e.Chapters {
-			for _, p := range c.Paragraphs {
-				for _, s := range p.Sentences {
-					pieces = append(pieces, piece{s.Span.Start, s.Text})
-				}
-			}
-		}
+	for _, s := range sentencesOf(o) {
+		pieces = append(pieces, piece{s.Span.Start, s.Text})
 	}
 	for _, d := range o.Dropped {
 		pieces = append(pieces, piece{d.Span.Start, d.Text})
@@ -214,16 +221,10 @@ func TestSeedNothingLost(t *testing.T) {
 func TestSeedNoCaptionDebris(t *testing.T) {
 	o := mustParse(t, readSeed(t))
 	debris := []string{"Image:", "Image public", "Image The", "public domain", "here and here", "militantUSSR", "domainLessons"}
-	for _, e := range o.Episodes {
-		for _, c := range e.Chapters {
-			for _, p := range c.Paragraphs {
-				for _, s := range p.Sentences {
-					for _, d := range debris {
-						if strings.Contains(s.Text, d) {
-							t.Errorf("sentence %s carries %q: %s", s.ID, d, s.Text)
-						}
-					}
-				}
+	for _, s := range sentencesOf(o) {
+		for _, d := range debris {
+			if strings.Contains(s.Text, d) {
+				t.Errorf("sentence %s carries %q: %s", s.ID, d, s.Text)
 			}
 		}
 	}
@@ -408,15 +409,9 @@ func TestMarkdownText(t *testing.T) {
 	if quote == nil || !strings.HasPrefix(quote.Sentences[0].Text, "The sea does not care") {
 		t.Fatalf("the block quotation was not found as a quote: %+v", quote)
 	}
-	for _, e := range o.Episodes {
-		for _, c := range e.Chapters {
-			for _, p := range c.Paragraphs {
-				for _, s := range p.Sentences {
-					if strings.ContainsAny(s.Text, "*") {
-						t.Errorf("emphasis marker left in %q", s.Text)
-					}
-				}
-			}
+	for _, s := range sentencesOf(o) {
+		if strings.ContainsAny(s.Text, "*") {
+			t.Errorf("emphasis marker left in %q", s.Text)
 		}
 	}
 	if strings.Contains(quote.Sentences[0].Text, ">") {
@@ -595,15 +590,9 @@ func TestOtherTexts(t *testing.T) {
 			for _, e := range o.Episodes {
 				titles = append(titles, e.Title)
 			}
-			for _, e := range o.Episodes {
-				for _, c := range e.Chapters {
-					for _, p := range c.Paragraphs {
-						for _, s := range p.Sentences {
-							if strings.ContainsAny(s.Text, "[]()") {
-								t.Errorf("Markdown markup spoken in %q", s.Text)
-							}
-						}
-					}
+			for _, s := range sentencesOf(o) {
+				if strings.ContainsAny(s.Text, "[]()") {
+					t.Errorf("Markdown markup spoken in %q", s.Text)
 				}
 			}
 			if o.Title != tt.title || strings.Join(titles, "|") != tt.episodes {
@@ -616,18 +605,19 @@ func TestOtherTexts(t *testing.T) {
 // TestTitleKeepsQuotePairs: quotation marks around a whole title go, one of
 // a pair inside it stays.
 func TestTitleKeepsQuotePairs(t *testing.T) {
-	for in, want := range map[string]string{
-		"Quotes & “Dashes”":       "Quotes & “Dashes”",
-		"“I was born,” she said.": "“I was born,” she said",
-		"“The winter of 1963.”":   "The winter of 1963",
-		"'Single quotes'":         "Single quotes",
-		"The boys' school":        "The boys' school",
-		"“”":                      "“”",
-		"\"“Doubly quoted”\"":     "Doubly quoted",
-		"Father said: “Go.”":      "Father said: “Go.”",
-	} {
-		if got := TitleFrom(in); got != want {
-			t.Errorf("TitleFrom(%q) = %q, want %q", in, got, want)
+	titles := [][2]string{ // a sentence, its title
+		{"Quotes & “Dashes”", "Quotes & “Dashes”"},
+		{"“I was born,” she said.", "“I was born,” she said"},
+		{"“The winter of 1963.”", "The winter of 1963"},
+		{"'Single quotes'", "Single quotes"},
+		{"The boys' school", "The boys' school"},
+		{"“”", "“”"},
+		{"\"“Doubly quoted”\"", "Doubly quoted"},
+		{"Father said: “Go.”", "Father said: “Go.”"},
+	}
+	for _, c := range titles {
+		if got := TitleFrom(c[0]); got != c[1] {
+			t.Errorf("TitleFrom(%q) = %q, want %q", c[0], got, c[1])
 		}
 	}
 }
