@@ -346,3 +346,42 @@ func pagesOfSeed(tb testing.TB) (*Pages, *catalog.Snapshot) {
 	}
 	return p, snap
 }
+
+// TestRenderRightToLeft: the pages of a show in a right-to-left language
+// say so on <html>, so that the text and the layout read right to left,
+// while the player's controls keep the direction of time.
+func TestRenderRightToLeft(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, html string }{
+		{"he", `<html lang="he" dir="rtl">`},
+		{"ar", `<html lang="ar" dir="rtl">`},
+		{"fa", `<html lang="fa" dir="rtl">`},
+		{"ur", `<html lang="ur" dir="rtl">`},
+		{"yi", `<html lang="yi" dir="rtl">`},
+		{"en", `<html lang="en" dir="ltr">`},
+		{"", `<html lang="en" dir="ltr">`},
+	} {
+		e := sampleEpisode()
+		e.Show.Language = c.lang
+		s := sampleShow()
+		s.Language = c.lang
+		var episode, show bytes.Buffer
+		if err := p.RenderEpisode(&episode, e); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.RenderShow(&show, s); err != nil {
+			t.Fatal(err)
+		}
+		for name, page := range map[string]string{"episode": episode.String(), "show": show.String()} {
+			if !strings.Contains(page, c.html) {
+				t.Errorf("language %q: the %s page lacks %s", c.lang, name, c.html)
+			}
+		}
+		if !strings.Contains(episode.String(), `<div class="controls" dir="ltr" hidden>`) {
+			t.Errorf("language %q: the player's controls do not keep the direction of time", c.lang)
+		}
+	}
+}

@@ -116,11 +116,17 @@ func (l *requestLog) find(path string) []loggedRequest {
 // and starts one headless Chromium for all the subtests.
 func newBrowserEnv(t *testing.T) *browserEnv {
 	t.Helper()
+	return newBrowserEnvDir(t, "../../episodes")
+}
+
+// newBrowserEnvDir is newBrowserEnv for the show in dir.
+func newBrowserEnvDir(t *testing.T, dir string) *browserEnv {
+	t.Helper()
 	chromium := testtool.Require(t, "chromium", "chromium")
 	env := &browserEnv{requests: &requestLog{}}
 	env.ts = httptest.NewUnstartedServer(nil)
 	base := "http://" + env.ts.Listener.Addr().String()
-	snap, err := catalog.Load(context.Background(), catalog.Config{Dir: "../../episodes", BaseURL: base}, nil)
+	snap, err := catalog.Load(context.Background(), catalog.Config{Dir: dir, BaseURL: base}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/readcast/readcast/internal/catalog"
+)
+
+// seedCopy copies the seed show into a temporary directory, with its
+// show.json's language set to lang, and returns the directory.
+func seedCopy(t *testing.T, lang string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../episodes")); err != nil {
+		t.Fatal(err)
+	}
+	var meta map[string]any
+	data, err := os.ReadFile(filepath.Join(dir, "show.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &meta); err != nil {
+		t.Fatal(err)
+	}
+	meta["language"] = lang
+	if data, err = json.Marshal(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "show.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBrowserStates serves a copy of the seed show in Arabic (a
+// right-to-left language) in which one episode's recording has no timings
+// yet and another has no recording, and opens each kind of page as a
+// listener would. Every tab fails on a console error or warning.
+func TestBrowserStates(t *testing.T) {
+	dir := seedCopy(t, "ar")
+	matches, err := filepath.Glob(filepath.Join(dir, "audio", "*.timing.json"))
+	if err != nil || len(matches) < 3 {
+		t.Fatalf("the seed has %d timing sidecars (%v), want 3 or more", len(matches), err)
+	}
+	untimedSlug := strings.TrimSuffix(filepath.Base(matches[1]), ".timing.json")
+	unrecordedSlug := strings.TrimSuffix(filepath.Base(matches[2]), ".timing.json")
+	for _, f := range []string{matches[1], matches[2], strings.TrimSuffix(matches[2], ".timing.json") + ".mp3"} {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := newBrowserEnvDir(t, dir)
+	var timed, untimed, unrecorded *catalog.Episode
+	for _, e := range env.snap.Episodes {
+		switch {
+		case e.Slug() == untimedSlug:
+			untimed = e
+		case e.Slug() == unrecordedSlug:
+			unrecorded = e
+		case timed == nil && e.Timing != nil:
+			timed = e
+		}
+	}
+	if timed == nil || untimed == nil || unrecorded == nil || untimed.Audio == nil || untimed.Timing != nil || unrecorded.Audio != nil {
+		t.Fatal("the fixture does not have a timed, an untimed and an unrecorded episode")
+	}
+	t.Run("RightToLeft", func(t *testing.T) { testRightToLeft(t, env, timed) })
+	t.Run("Untimed", func(t *testing.T) { testUntimed(t, env, untimed) })
+	t.Run("Unrecorded", func(t *testing.T) { testUnrecorded(t, env, unrecorded) })
+}
+
+// testRightToLeft: the show page and an episode page of a right-to-left
+// show read right to left, with the time links of the transcript on the
+// side each line starts from, while the player's controls keep the
+// direction of time (left to right, as media controls do in every
+// language), so the seek bar, its fill and the arrow keys agree.
+func testRightToLeft(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	open(t, ctx, env.ts.URL+"/")
+	if dir := eval[string](t, ctx, `getComputedStyle(document.querySelector('main')).direction`); dir != "rtl" {
+		t.Errorf("the show page of an Arabic show reads %s", dir)
+	}
+	env.openEpisode(t, ctx, e, "")
+	type layout struct {
+		Transcript string  `json:"transcript"`
+		Controls   string  `json:"controls"`
+		Seek       string  `json:"seek"`
+		LinkLeft   float64 `json:"linkLeft"`
+		ParaRight  float64 `json:"paraRight"`
+		ParaLeft   float64 `json:"paraLeft"`
+	}
+	l := eval[layout](t, ctx, `(() => {
+		const a = document.querySelector('#transcript p > a.t');
+		const p = a.parentNode.getBoundingClientRect(), r = a.getBoundingClientRect();
+		return {transcript: getComputedStyle(document.getElementById('transcript')).direction,
+			controls: getComputedStyle(document.querySelector('.controls')).direction,
+			seek: getComputedStyle(document.getElementById('seek')).direction,
+			linkLeft: r.left, paraLeft: p.left, paraRight: p.right};
+	})()`)
+	if l.Transcript != "rtl" {
+		t.Errorf("the transcript of an Arabic show reads %s", l.Transcript)
+	}
+	if l.Controls != "ltr" || l.Seek != "ltr" {
+		t.Errorf("the player's controls are %s and its seek bar %s, want ltr: the seek bar's fill and chapter ticks are drawn left to right", l.Controls, l.Seek)
+	}
+	if l.LinkLeft < l.ParaLeft+(l.ParaRight-l.ParaLeft)/2 {
+		t.Errorf("a paragraph's time link is at x=%.0f, on the left of its paragraph (%.0f–%.0f), where right-to-left lines end", l.LinkLeft, l.ParaLeft, l.ParaRight)
+	}
+	// The arrow keys on the seek bar still move forward with → and the
+	// bar's fill follows the thumb.
+	setTime(t, ctx, 10)
+	act(t, ctx, chromedp.Focus(chromedp.ID("seek")))
+	press(t, ctx, "ArrowRight")
+	if s := state(t, ctx); !near(s.Time, 15, 0.5) {
+		t.Errorf("→ on the seek bar went to %.2f s from 10 s, want 15 s", s.Time)
+	}
+}
+
+// testUntimed: an episode whose recording is not synchronized yet plays
+// from the custom controls, its text is all there, and nothing on the page
+// fails.
+func testUntimed(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#transcript .s').length`); n < 10 {
+		t.Errorf("the untimed transcript has %d sentences", n)
+	}
+	act(t, ctx, chromedp.Click(chromedp.ID("play")))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('audio').paused && document.getElementById('audio').currentTime > 0.2`, chromedp.WithPollingTimeout(pageWait))); err != nil {
+		t.Errorf("the untimed episode does not play: %v", err)
+	}
+	act(t, ctx, chromedp.Click(chromedp.ID("play")))
+	press(t, ctx, "l")
+	press(t, ctx, "n")
+	// A click on the text, which has no times, does nothing.
+	act(t, ctx, chromedp.Click(chromedp.CSS("#transcript .s")))
+	if !eval[bool](t, ctx, `document.getElementById('audio').paused`) {
+		t.Error("the untimed episode plays on after pause")
+	}
+}
+
+// testUnrecorded: an episode not recorded yet shows its whole text and no
+// player, with and without JavaScript, and nothing on the page fails.
+func testUnrecorded(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	for _, script := range []bool{true, false} {
+		ctx := env.tab(t)
+		if !script {
+			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		open(t, ctx, env.ts.URL+"/episodes/"+e.Slug())
+		if n := eval[int](t, ctx, `document.querySelectorAll('audio, #player').length`); n != 0 {
+			t.Errorf("an unrecorded episode has %d audio elements or players", n)
+		}
+		want := 0
+		for _, c := range e.Outline.Chapters {
+			for _, p := range c.Paragraphs {
+				want += len(p.Sentences)
+			}
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('#transcript .s').length`); n != want {
+			t.Errorf("the unrecorded episode shows %d sentences, want %d", n, want)
+		}
+		press(t, ctx, "k")
+		press(t, ctx, "n")
+	}
+}
