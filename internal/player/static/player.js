@@ -647,11 +647,13 @@
   // onKey is the keyboard: space or K plays and pauses, J/L or the arrows
   // skip, < and > change the speed, N and P move by chapter, / searches.
   // Keys typed into a field are the field's, and space or Enter on a button
-  // or link is that button's or link's.
+  // or link is that button's or link's. The seek bar is no text field: its
+  // arrows are its own (onSeekKey), the other shortcuts work on it too, or
+  // they would stop working once a listener had dragged it.
   function onKey(p, ev) {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var target = ev.target;
-    if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
+    if (target.closest && target.closest('input:not([type=range]), textarea, select, [contenteditable]')) return;
     var onControl = target.closest && target.closest('button, a, summary');
     switch (ev.key) {
       case ' ':
