@@ -74,6 +74,69 @@ func TestBrowserStates(t *testing.T) {
 	t.Run("RightToLeft", func(t *testing.T) { testRightToLeft(t, env, timed) })
 	t.Run("Untimed", func(t *testing.T) { testUntimed(t, env, untimed) })
 	t.Run("Unrecorded", func(t *testing.T) { testUnrecorded(t, env, unrecorded) })
+	t.Run("SeekBarKeys", func(t *testing.T) { testSeekBarKeys(t, env, timed) })
+	t.Run("Accessibility", func(t *testing.T) {
+		testStatesAccessibility(t, env, []string{"/", "/episodes/" + timed.Slug(), "/episodes/" + untimed.Slug(), "/episodes/" + unrecorded.Slug()})
+	})
+}
+
+// testStatesAccessibility runs axe-core, the names of the accessibility
+// tree and the Tab order (as testAccessibility does) on each page.
+func testStatesAccessibility(t *testing.T, env *browserEnv, paths []string) {
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		msg := "axe-core is not installed: run scripts/setup (npm ci in internal/web/testdata/browser): " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	for _, path := range paths {
+		ctx := env.tab(t)
+		open(t, ctx, env.ts.URL+path)
+		if strings.HasPrefix(path, "/episodes/") && eval[bool](t, ctx, `!!document.getElementById('audio')`) {
+			waitReady(t, ctx)
+		}
+		runAxe(t, ctx, string(axe), path)
+		checkNames(t, ctx, path)
+		checkTabOrder(t, ctx, path)
+	}
+}
+
+// testSeekBarKeys: once the seek bar has the focus (a listener dragged it,
+// or tabbed to it), the documented shortcuts still work: K and space play
+// and pause, J and L skip, N moves by chapter; the arrows move the bar.
+func testSeekBarKeys(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	eval[bool](t, ctx, `(() => { document.getElementById('audio').muted = true; return true; })()`)
+	setTime(t, ctx, 60)
+	act(t, ctx, chromedp.Focus(chromedp.ID("seek")))
+	key := func(k string) playerState {
+		t.Helper()
+		press(t, ctx, k)
+		frames(t, ctx)
+		return state(t, ctx)
+	}
+	if st := key("k"); st.Paused {
+		t.Error("K on the seek bar did not start playback")
+	}
+	if st := key(" "); !st.Paused {
+		t.Error("space on the seek bar did not pause")
+	}
+	setTime(t, ctx, 60)
+	if st := key("l"); !near(st.Time, 90, 0.05) {
+		t.Errorf("L on the seek bar: at %.3f s, want 90 s", st.Time)
+	}
+	if st := key("j"); !near(st.Time, 75, 0.05) {
+		t.Errorf("J on the seek bar: at %.3f s, want 75 s", st.Time)
+	}
+	if st := key("ArrowLeft"); !near(st.Time, 70, 0.05) {
+		t.Errorf("← on the seek bar: at %.3f s, want 70 s (its own step of 5 s)", st.Time)
+	}
+	if id := eval[string](t, ctx, `document.activeElement.id`); id != "seek" {
+		t.Errorf("the keys moved the focus from the seek bar to %q", id)
+	}
 }
 
 // testRightToLeft: the show page and an episode page of a right-to-left
