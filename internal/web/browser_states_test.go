@@ -236,3 +236,107 @@ func testUnrecorded(t *testing.T, env *browserEnv, e *catalog.Episode) {
 		press(t, ctx, "n")
 	}
 }
+
+// longShow writes a show of one episode of about 10,000 words, in Hebrew,
+// and returns its directory and the episode's slug. With recording, the
+// seed's first MP3 is its recording, without timings.
+func longShow(t *testing.T, recording bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	words := strings.Fields("אבי סיפר לנו על העיר הקטנה ליד הים ועל האנשים שגרו בה בשנים ההן")
+	var b strings.Builder
+	b.WriteString("# זיכרונות ארוכים\n\n")
+	for i, n := 0, 0; n < 10000; i++ {
+		for k := range 12 {
+			if k > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(words[(i+k)%len(words)])
+		}
+		b.WriteString(". ")
+		n += 12
+		if i%6 == 5 {
+			b.WriteString("\n\n")
+		}
+	}
+	write := func(name string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("long.md", []byte(b.String()))
+	write("overrides.json", []byte(`{"max_episode_minutes": 120}`))
+	data, err := os.ReadFile("../../episodes/show.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta map[string]any
+	if err := json.Unmarshal(data, &meta); err != nil {
+		t.Fatal(err)
+	}
+	meta["language"], meta["source"], meta["title"] = "he", "long.md", "זיכרונות"
+	if data, err = json.Marshal(meta); err != nil {
+		t.Fatal(err)
+	}
+	write("show.json", data)
+	if recording {
+		mp3s, _ := filepath.Glob("../../episodes/audio/*.mp3")
+		mp3, err := os.ReadFile(mp3s[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(filepath.Join(dir, "audio"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write("audio/01-episode.mp3", mp3)
+	}
+	return dir
+}
+
+// TestBrowserLongTranscript: an episode of 10,000 words, recorded but not
+// synchronized yet, loads, plays, seeks and searches without a console
+// error, and without JavaScript keeps its audio and its whole text.
+func TestBrowserLongTranscript(t *testing.T) {
+	env := newBrowserEnvDir(t, longShow(t, true))
+	if len(env.snap.Episodes) != 1 || env.snap.Episodes[0].Audio == nil {
+		t.Fatalf("the long show has %d episodes, want one recorded", len(env.snap.Episodes))
+	}
+	e := env.snap.Episodes[0]
+	words := 0
+	for _, c := range e.Outline.Chapters {
+		for _, p := range c.Paragraphs {
+			for _, s := range p.Sentences {
+				words += len(strings.Fields(s.Text))
+			}
+		}
+	}
+	if words < 10000 {
+		t.Fatalf("the long episode has %d words", words)
+	}
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	if dir := eval[string](t, ctx, `document.documentElement.dir`); dir != "rtl" {
+		t.Errorf("the Hebrew page's direction is %q", dir)
+	}
+	press(t, ctx, "k")
+	press(t, ctx, "l")
+	press(t, ctx, "k")
+	press(t, ctx, "n")
+	eval[bool](t, ctx, `new Promise(r => { window.scrollTo(0, document.body.scrollHeight); setTimeout(() => r(true), 200); })`)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#transcript .s').length`); n < 800 {
+		t.Errorf("the long transcript shows %d sentences", n)
+	}
+	noJS := env.tab(t)
+	if _, err := chromedp.Call(noJS, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	open(t, noJS, env.ts.URL+"/episodes/"+e.Slug())
+	if !eval[bool](t, noJS, `!!document.querySelector('audio[controls][src]')`) {
+		t.Error("without JavaScript the long episode has no audio controls")
+	}
+	text := eval[string](t, noJS, `document.getElementById('transcript').textContent`)
+	if n := len(strings.Fields(text)); n < 10000 {
+		t.Errorf("without JavaScript the long transcript has %d words", n)
+	}
+}
