@@ -137,6 +137,25 @@ func testSeekBarKeys(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	if id := eval[string](t, ctx, `document.activeElement.id`); id != "seek" {
 		t.Errorf("the keys moved the focus from the seek bar to %q", id)
 	}
+	// The same once a speed was chosen from the list, which keeps the focus;
+	// its own keys (the arrows) still choose a speed.
+	act(t, ctx, chromedp.Focus(chromedp.ID("rate")))
+	if st := key("k"); st.Paused {
+		t.Error("K on the speed list did not start playback")
+	}
+	if st := key("k"); !st.Paused {
+		t.Error("K on the speed list did not pause")
+	}
+	setTime(t, ctx, 60)
+	if st := key("l"); !near(st.Time, 90, 0.05) {
+		t.Errorf("L on the speed list: at %.3f s, want 90 s", st.Time)
+	}
+	if st := key(">"); st.Rate != 1.25 {
+		t.Errorf("> on the speed list: speed %v, want 1.25", st.Rate)
+	}
+	if st := key("ArrowLeft"); !near(st.Time, 90, 0.05) {
+		t.Errorf("← on the speed list skipped to %.3f s: the arrows are the list's", st.Time)
+	}
 }
 
 // testRightToLeft: the show page and an episode page of a right-to-left

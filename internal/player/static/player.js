@@ -649,11 +649,14 @@
   // Keys typed into a field are the field's, and space or Enter on a button
   // or link is that button's or link's. The seek bar is no text field: its
   // arrows are its own (onSeekKey), the other shortcuts work on it too, or
-  // they would stop working once a listener had dragged it.
+  // they would stop working once a listener had dragged it. On the speed
+  // list, space, Enter and the arrows are the list's, and the letters and
+  // < > / (which choose none of its options) are the shortcuts.
   function onKey(p, ev) {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var target = ev.target;
-    if (target.closest && target.closest('input:not([type=range]), textarea, select, [contenteditable]')) return;
+    var field = target.closest && target.closest('input:not([type=range]), textarea, select, [contenteditable]');
+    if (field && !(field.tagName === 'SELECT' && /^[a-zA-Z<>\/]$/.test(ev.key))) return;
     var onControl = target.closest && target.closest('button, a, summary');
     switch (ev.key) {
       case ' ':
