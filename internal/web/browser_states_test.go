@@ -75,6 +75,7 @@ func TestBrowserStates(t *testing.T) {
 	t.Run("Untimed", func(t *testing.T) { testUntimed(t, env, untimed) })
 	t.Run("Unrecorded", func(t *testing.T) { testUnrecorded(t, env, unrecorded) })
 	t.Run("SeekBarKeys", func(t *testing.T) { testSeekBarKeys(t, env, timed) })
+	t.Run("ReducedMotion", func(t *testing.T) { testReducedMotion(t, env, timed) })
 	t.Run("Accessibility", func(t *testing.T) {
 		testStatesAccessibility(t, env, []string{"/", "/episodes/" + timed.Slug(), "/episodes/" + untimed.Slug(), "/episodes/" + unrecorded.Slug()})
 	})
@@ -357,5 +358,29 @@ func TestBrowserLongTranscript(t *testing.T) {
 	text := eval[string](t, noJS, `document.getElementById('transcript').textContent`)
 	if n := len(strings.Fields(text)); n < 10000 {
 		t.Errorf("without JavaScript the long transcript has %d words", n)
+	}
+}
+
+// testReducedMotion: a listener who asks for reduced motion gets no smooth
+// scrolling: a jump to the last chapter puts its sentence in view at once.
+func testReducedMotion(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env.openEpisode(t, ctx, e, "")
+	eval[bool](t, ctx, `(() => { document.activeElement.blur(); window.scrollTo(0, 0); return true; })()`)
+	for range e.Chapters {
+		press(t, ctx, "n")
+	}
+	// Two frames after the key, not the 300 ms or more a smooth scroll takes.
+	frames(t, ctx)
+	y := eval[float64](t, ctx, `scrollY`)
+	frames(t, ctx)
+	eval[bool](t, ctx, `new Promise(r => setTimeout(() => r(true), 600))`)
+	if end := eval[float64](t, ctx, `scrollY`); y == 0 || end != y {
+		t.Errorf("with reduced motion the page scrolled from 0 to %.0f, then on to %.0f: it animated", y, end)
 	}
 }
