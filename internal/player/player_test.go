@@ -380,6 +380,11 @@ func TestRenderRightToLeft(t *testing.T) {
 				t.Errorf("language %q: the %s page lacks %s", c.lang, name, c.html)
 			}
 		}
+		// A URL reads left to right in every language: in a right-to-left
+		// field its start (https://) was the part scrolled out of sight.
+		if !strings.Contains(show.String(), `<input id="feed-url" class="feed-url" type="url" dir="ltr" readonly`) {
+			t.Errorf("language %q: the feed URL field is not left to right", c.lang)
+		}
 		if !strings.Contains(episode.String(), `<div class="controls" dir="ltr" hidden>`) {
 			t.Errorf("language %q: the player's controls do not keep the direction of time", c.lang)
 		}
