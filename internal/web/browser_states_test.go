@@ -39,6 +39,64 @@ func seedCopy(t *testing.T, lang string) string {
 	return dir
 }
 
+// vocalized are words written with their vowel points (Arabic harakat,
+// Hebrew niqqud, a tatweel), as a text may carry them, and the same words
+// as a reader types them, without.
+var vocalized = []struct{ written, typed string }{
+	{"مَرْحَبًا", "مرحبا"}, {"شـكـراً", "شكرا"}, {"שָׁלוֹם", "שלום"},
+}
+
+// vocalize writes the words of vocalized in place of the first written
+// words of the second sentence of the timing sidecar at path: the page
+// shows a sentence's written words from its timing map.
+func vocalize(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	s := m["sentences"].([]any)[1].(map[string]any)
+	words := strings.Fields(s["text"].(string))
+	for i, v := range vocalized {
+		words[i] = v.written
+	}
+	s["text"] = strings.Join(words, " ")
+	if data, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testSearchVowelPoints: searching the transcript finds a word written with
+// vowel points (Arabic, Hebrew) when it is typed without them, as readers
+// type it, as it finds "Revolution" for "Révolution".
+func testSearchVowelPoints(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	var queries []struct{ written, typed string }
+	for _, v := range vocalized {
+		queries = append(queries, v, struct{ written, typed string }{v.written, v.written})
+	}
+	for _, v := range queries {
+		typed, _ := json.Marshal(v.typed)
+		got := eval[string](t, ctx, `new Promise(r => {
+			const q = document.getElementById('q');
+			q.value = `+string(typed)+`;
+			q.dispatchEvent(new Event('input'));
+			setTimeout(() => r(document.getElementById('search-status').textContent), 400);
+		})`)
+		if got != "1 sentence matches" {
+			t.Errorf("a search for %q (written %q) says %q, want 1 sentence matches", v.typed, v.written, got)
+		}
+	}
+}
+
 // TestBrowserStates serves a copy of the seed show in Arabic (a
 // right-to-left language) in which one episode's recording has no timings
 // yet and another has no recording, and opens each kind of page as a
@@ -49,6 +107,7 @@ func TestBrowserStates(t *testing.T) {
 	if err != nil || len(matches) < 3 {
 		t.Fatalf("the seed has %d timing sidecars (%v), want 3 or more", len(matches), err)
 	}
+	vocalize(t, matches[0])
 	untimedSlug := strings.TrimSuffix(filepath.Base(matches[1]), ".timing.json")
 	unrecordedSlug := strings.TrimSuffix(filepath.Base(matches[2]), ".timing.json")
 	for _, f := range []string{matches[1], matches[2], strings.TrimSuffix(matches[2], ".timing.json") + ".mp3"} {
@@ -76,6 +135,7 @@ func TestBrowserStates(t *testing.T) {
 	t.Run("Unrecorded", func(t *testing.T) { testUnrecorded(t, env, unrecorded) })
 	t.Run("SeekBarKeys", func(t *testing.T) { testSeekBarKeys(t, env, timed) })
 	t.Run("ReducedMotion", func(t *testing.T) { testReducedMotion(t, env, timed) })
+	t.Run("SearchVowelPoints", func(t *testing.T) { testSearchVowelPoints(t, env, timed) })
 	t.Run("Accessibility", func(t *testing.T) {
 		testStatesAccessibility(t, env, []string{"/", "/episodes/" + timed.Slug(), "/episodes/" + untimed.Slug(), "/episodes/" + unrecorded.Slug()})
 	})

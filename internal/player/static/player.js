@@ -710,13 +710,19 @@
     });
   }
 
-  // fold lowercases and strips accents and typographic quotes, keeping for
-  // each folded character the index of its original one.
+  // MARKS are what fold strips: Latin accents (once decomposed), Hebrew
+  // vowel points and cantillation, Arabic harakat and Quranic marks, and the
+  // Arabic tatweel (a stretch of the line). A reader types a word without
+  // them, and a text may carry them.
+  var MARKS = /[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]/g;
+
+  // fold lowercases and strips accents, vowel points and typographic quotes,
+  // keeping for each folded character the index of its original one.
   function fold(text) {
     var out = '', map = [];
     for (var i = 0; i < text.length; i++) {
       var c = text[i];
-      var f = c.normalize ? c.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : c;
+      var f = (c.normalize ? c.normalize('NFD') : c).replace(MARKS, '');
       f = f.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-');
       for (var k = 0; k < f.length; k++) { out += f[k]; map.push(i); }
     }
