@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -136,6 +137,7 @@ func TestBrowserStates(t *testing.T) {
 	t.Run("SeekBarKeys", func(t *testing.T) { testSeekBarKeys(t, env, timed) })
 	t.Run("ReducedMotion", func(t *testing.T) { testReducedMotion(t, env, timed) })
 	t.Run("SearchVowelPoints", func(t *testing.T) { testSearchVowelPoints(t, env, timed) })
+	t.Run("TimeLinkKeys", func(t *testing.T) { testTimeLinkKeys(t, env, timed) })
 	t.Run("Accessibility", func(t *testing.T) {
 		testStatesAccessibility(t, env, []string{"/", "/episodes/" + timed.Slug(), "/episodes/" + untimed.Slug(), "/episodes/" + unrecorded.Slug()})
 	})
@@ -443,4 +445,37 @@ func testReducedMotion(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	if end := eval[float64](t, ctx, `scrollY`); y == 0 || end != y {
 		t.Errorf("with reduced motion the page scrolled from 0 to %.0f, then on to %.0f: it animated", y, end)
 	}
+}
+
+// testTimeLinkKeys: a paragraph's time link, the keyboard's way to a place
+// in the transcript (the words are not focusable), is reached with Tab and
+// seeks with Enter, and its name says what Enter does: a screen reader
+// user who hears "Play from 1:35" and presses Enter expects to hear the
+// narration.
+func testTimeLinkKeys(t *testing.T, env *browserEnv, e *catalog.Episode) {
+	ctx := env.tab(t)
+	env.openEpisode(t, ctx, e, "")
+	eval[bool](t, ctx, `(() => { document.getElementById('audio').muted = true; return true; })()`)
+	links := eval[[]string](t, ctx, `[...document.querySelectorAll('#transcript p > a.t')].map(a => a.getAttribute('href'))`)
+	if len(links) < 2 {
+		t.Fatalf("the transcript has %d paragraph time links", len(links))
+	}
+	href := links[len(links)-1]
+	_, frag, _ := strings.Cut(href, "#t=")
+	want, err := strconv.ParseFloat(frag, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, ctx, chromedp.Focus(chromedp.CSS(`#transcript a.t[href="`+href+`"]`)))
+	press(t, ctx, "Enter")
+	frames(t, ctx)
+	st := state(t, ctx)
+	if !near(st.Time, want, 0.5) {
+		t.Errorf("Enter on the time link %s: at %.3f s", href, st.Time)
+	}
+	name := eval[string](t, ctx, `document.activeElement.getAttribute('aria-label') || document.activeElement.textContent`)
+	if strings.HasPrefix(name, "Play") && st.Paused {
+		t.Errorf("Enter on the time link named %q left the narration paused", name)
+	}
+	eval[bool](t, ctx, `(() => { document.getElementById('audio').pause(); return true; })()`)
 }

@@ -794,6 +794,8 @@ func press(t *testing.T, ctx context.Context, k string) {
 		down.Code, down.WindowsVirtualKeyCode = k, 39
 	case k == " ":
 		down.Code, down.WindowsVirtualKeyCode, down.Text = "Space", 32, " "
+	case k == "Enter":
+		down.Code, down.WindowsVirtualKeyCode, down.Text = "Enter", 13, "\r"
 	case len(k) == 1:
 		down.Text, down.UnmodifiedText = k, k
 		if c := k[0]; c >= 'a' && c <= 'z' {

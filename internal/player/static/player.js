@@ -615,7 +615,14 @@
   // bindTranscript makes the transcript and the chapter list seek. Clicking
   // a word seeks to it; clicking elsewhere in a sentence, to the sentence;
   // a paragraph's time link, to the paragraph. Selecting text does not seek.
+  //
+  // The time links are named "Play from m:ss" for a page without this
+  // script, where they open the MP3 there; here they move the clock and
+  // keep play or pause, as a click on a word does, and their names say so.
   function bindTranscript(p) {
+    Array.prototype.forEach.call(p.transcript.querySelectorAll('a.t'), function (a) {
+      a.setAttribute('aria-label', 'Go to ' + a.textContent.trim());
+    });
     p.transcript.addEventListener('click', function (ev) {
       var t = clickedTime(p, ev);
       if (isNaN(t)) return;
