@@ -390,3 +390,31 @@ func TestRenderRightToLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderUntimedKeys: an episode recorded but not synchronized yet plays
+// from the same keys as any other (space, K, J, L, the arrows, < and >), so
+// its page lists them too, without the ones that need a synchronized
+// transcript (search) or chapters.
+func TestRenderUntimedKeys(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sampleEpisode()
+	e.Timed, e.Untimed, e.Chapters = false, true, nil
+	var buf bytes.Buffer
+	if err := p.RenderEpisode(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{`<summary>Keyboard shortcuts</summary>`, `<dd>Play or pause</dd>`, `<dd>Slower, faster</dd>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the untimed episode page lacks %s", want)
+		}
+	}
+	for _, not := range []string{`Search the transcript`, `Previous, next chapter`} {
+		if strings.Contains(page, not) {
+			t.Errorf("the untimed episode page offers %q", not)
+		}
+	}
+}
