@@ -167,7 +167,7 @@ func TestRenderEpisode(t *testing.T) {
 	for _, want := range []string{
 		`<title>First &lt;one&gt; · A Show</title>`,
 		`<span class="s" id="s-00000001" data-b="0.5" data-e="2"><span data-b="0.5" data-e="1">Hello,</span> <span data-b="1.2">world.</span></span>`,
-		`<h3 id="chapter-2-title" class="chapter-heading"><a class="t" href="/audio/01-first.000000000000.mp3#t=30" aria-label="Play from 0:30"><time datetime="PT30S">0:30</time></a><span class="s" id="s-00000002"`,
+		`<h3 id="chapter-2-title" class="chapter-heading"><a class="t" href="/audio/01-first.000000000000.mp3#t=30" aria-label="Play from 0:30" lang="en"><time datetime="PT30S">0:30</time></a><span class="s" id="s-00000002"`,
 		`<blockquote class="k-quote"><p><a class="t" href="/audio/01-first.000000000000.mp3#t=32"`,
 		`&lt;quoted&gt;`,
 		`<a href="/audio/01-first.000000000000.mp3#t=30" data-b="30" data-e="65">`,

@@ -232,6 +232,9 @@ func testRightToLeft(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	if dir := eval[string](t, ctx, `getComputedStyle(document.querySelector('main')).direction`); dir != "rtl" {
 		t.Errorf("the show page of an Arabic show reads %s", dir)
 	}
+	for _, l := range eval[[]string](t, ctx, `[...document.querySelectorAll('h2, button, .skip, .rss, .hero-actions a, .episode-meta, .eyebrow')].filter(el => el.closest('[lang]').getAttribute('lang') !== 'en').map(el => el.outerHTML.slice(0, 60))`) {
+		t.Errorf("the show page's own words are not marked English: %s", l)
+	}
 	env.openEpisode(t, ctx, e, "")
 	type layout struct {
 		Transcript string  `json:"transcript"`
@@ -257,6 +260,19 @@ func testRightToLeft(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	}
 	if l.LinkLeft < l.ParaLeft+(l.ParaRight-l.ParaLeft)/2 {
 		t.Errorf("a paragraph's time link is at x=%.0f, on the left of its paragraph (%.0f–%.0f), where right-to-left lines end", l.LinkLeft, l.ParaLeft, l.ParaRight)
+	}
+	// The page's own words (buttons, headings, notices, what the live
+	// regions say) are English, the show's text Arabic: a screen reader
+	// reads each in its language, not "Play" with an Arabic voice.
+	langs := eval[[]string](t, ctx, `(() => {
+		const lang = el => el.closest('[lang]').getAttribute('lang');
+		const ui = [...document.querySelectorAll('button, summary, select, label, h2, .skip, .rss, .notice, a.t, .downloads a, .pager-label, #toast, #announcer, #search-status')];
+		const text = [...document.querySelectorAll('h1, #transcript .s, .chapter-title, #now-chapter')];
+		return ui.filter(el => lang(el) !== 'en').map(el => 'ui ' + lang(el) + ': ' + el.outerHTML.slice(0, 60)).concat(
+			text.filter(el => lang(el) !== 'ar').map(el => 'text ' + lang(el) + ': ' + el.outerHTML.slice(0, 60)));
+	})()`)
+	for _, l := range langs {
+		t.Errorf("an element in the wrong language: %s", l)
 	}
 	// The arrow keys on the seek bar still move forward with → and the
 	// bar's fill follows the thumb.
