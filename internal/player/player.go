@@ -44,6 +44,7 @@ func New() (*Pages, error) {
 		"timelink":  func(audio string, start float64) timeLink { return timeLink{audio, start} },
 		"words":     wordViews,
 		"echoes":    echoes,
+		"dir":       transcript.Direction,
 		"para": func(audio string, timed bool, p Paragraph) paragraphView {
 			return paragraphView{Audio: audio, Timed: timed, Paragraph: p}
 		},

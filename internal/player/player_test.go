@@ -167,7 +167,7 @@ func TestRenderEpisode(t *testing.T) {
 	for _, want := range []string{
 		`<title>First &lt;one&gt; · A Show</title>`,
 		`<span class="s" id="s-00000001" data-b="0.5" data-e="2"><span data-b="0.5" data-e="1">Hello,</span> <span data-b="1.2">world.</span></span>`,
-		`<h3 id="chapter-2-title" class="chapter-heading"><a class="t" href="/audio/01-first.000000000000.mp3#t=30" aria-label="Play from 0:30"><time datetime="PT30S">0:30</time></a><span class="s" id="s-00000002"`,
+		`<h3 id="chapter-2-title" class="chapter-heading"><a class="t" href="/audio/01-first.000000000000.mp3#t=30" aria-label="Play from 0:30" lang="en"><time datetime="PT30S">0:30</time></a><span class="s" id="s-00000002"`,
 		`<blockquote class="k-quote"><p><a class="t" href="/audio/01-first.000000000000.mp3#t=32"`,
 		`&lt;quoted&gt;`,
 		`<a href="/audio/01-first.000000000000.mp3#t=30" data-b="30" data-e="65">`,
@@ -345,4 +345,76 @@ func pagesOfSeed(tb testing.TB) (*Pages, *catalog.Snapshot) {
 		tb.Fatal(err)
 	}
 	return p, snap
+}
+
+// TestRenderRightToLeft: the pages of a show in a right-to-left language
+// say so on <html>, so that the text and the layout read right to left,
+// while the player's controls keep the direction of time.
+func TestRenderRightToLeft(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, html string }{
+		{"he", `<html lang="he" dir="rtl">`},
+		{"ar", `<html lang="ar" dir="rtl">`},
+		{"fa", `<html lang="fa" dir="rtl">`},
+		{"ur", `<html lang="ur" dir="rtl">`},
+		{"yi", `<html lang="yi" dir="rtl">`},
+		{"en", `<html lang="en" dir="ltr">`},
+		{"", `<html lang="en" dir="ltr">`},
+	} {
+		e := sampleEpisode()
+		e.Show.Language = c.lang
+		s := sampleShow()
+		s.Language = c.lang
+		var episode, show bytes.Buffer
+		if err := p.RenderEpisode(&episode, e); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.RenderShow(&show, s); err != nil {
+			t.Fatal(err)
+		}
+		for name, page := range map[string]string{"episode": episode.String(), "show": show.String()} {
+			if !strings.Contains(page, c.html) {
+				t.Errorf("language %q: the %s page lacks %s", c.lang, name, c.html)
+			}
+		}
+		// A URL reads left to right in every language: in a right-to-left
+		// field its start (https://) was the part scrolled out of sight.
+		if !strings.Contains(show.String(), `<input id="feed-url" class="feed-url" type="url" dir="ltr" readonly`) {
+			t.Errorf("language %q: the feed URL field is not left to right", c.lang)
+		}
+		if !strings.Contains(episode.String(), `<div class="controls" dir="ltr" hidden>`) {
+			t.Errorf("language %q: the player's controls do not keep the direction of time", c.lang)
+		}
+	}
+}
+
+// TestRenderUntimedKeys: an episode recorded but not synchronized yet plays
+// from the same keys as any other (space, K, J, L, the arrows, < and >), so
+// its page lists them too, without the ones that need a synchronized
+// transcript (search) or chapters.
+func TestRenderUntimedKeys(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sampleEpisode()
+	e.Timed, e.Untimed, e.Chapters = false, true, nil
+	var buf bytes.Buffer
+	if err := p.RenderEpisode(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{`<summary>Keyboard shortcuts</summary>`, `<dd>Play or pause</dd>`, `<dd>Slower, faster</dd>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the untimed episode page lacks %s", want)
+		}
+	}
+	for _, not := range []string{`Search the transcript`, `Previous, next chapter`} {
+		if strings.Contains(page, not) {
+			t.Errorf("the untimed episode page offers %q", not)
+		}
+	}
 }

@@ -66,6 +66,9 @@ func writeHTMLHead(b *bytes.Buffer, d Doc) {
 	if d.Language != "" {
 		b.WriteString(` lang="` + html.EscapeString(d.Language) + `"`)
 	}
+	if Direction(d.Language) == "rtl" {
+		b.WriteString(` dir="rtl"`)
+	}
 	b.WriteString(">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<title>" + html.EscapeString(titleOr(d.Title, "Transcript")) + "</title>\n")

@@ -116,11 +116,17 @@ func (l *requestLog) find(path string) []loggedRequest {
 // and starts one headless Chromium for all the subtests.
 func newBrowserEnv(t *testing.T) *browserEnv {
 	t.Helper()
+	return newBrowserEnvDir(t, "../../episodes")
+}
+
+// newBrowserEnvDir is newBrowserEnv for the show in dir.
+func newBrowserEnvDir(t *testing.T, dir string) *browserEnv {
+	t.Helper()
 	chromium := testtool.Require(t, "chromium", "chromium")
 	env := &browserEnv{requests: &requestLog{}}
 	env.ts = httptest.NewUnstartedServer(nil)
 	base := "http://" + env.ts.Listener.Addr().String()
-	snap, err := catalog.Load(context.Background(), catalog.Config{Dir: "../../episodes", BaseURL: base}, nil)
+	snap, err := catalog.Load(context.Background(), catalog.Config{Dir: dir, BaseURL: base}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -788,6 +794,8 @@ func press(t *testing.T, ctx context.Context, k string) {
 		down.Code, down.WindowsVirtualKeyCode = k, 39
 	case k == " ":
 		down.Code, down.WindowsVirtualKeyCode, down.Text = "Space", 32, " "
+	case k == "Enter":
+		down.Code, down.WindowsVirtualKeyCode, down.Text = "Enter", 13, "\r"
 	case len(k) == 1:
 		down.Text, down.UnmodifiedText = k, k
 		if c := k[0]; c >= 'a' && c <= 'z' {

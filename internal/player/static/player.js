@@ -615,7 +615,14 @@
   // bindTranscript makes the transcript and the chapter list seek. Clicking
   // a word seeks to it; clicking elsewhere in a sentence, to the sentence;
   // a paragraph's time link, to the paragraph. Selecting text does not seek.
+  //
+  // The time links are named "Play from m:ss" for a page without this
+  // script, where they open the MP3 there; here they move the clock and
+  // keep play or pause, as a click on a word does, and their names say so.
   function bindTranscript(p) {
+    Array.prototype.forEach.call(p.transcript.querySelectorAll('a.t'), function (a) {
+      a.setAttribute('aria-label', 'Go to ' + a.textContent.trim());
+    });
     p.transcript.addEventListener('click', function (ev) {
       var t = clickedTime(p, ev);
       if (isNaN(t)) return;
@@ -647,11 +654,16 @@
   // onKey is the keyboard: space or K plays and pauses, J/L or the arrows
   // skip, < and > change the speed, N and P move by chapter, / searches.
   // Keys typed into a field are the field's, and space or Enter on a button
-  // or link is that button's or link's.
+  // or link is that button's or link's. The seek bar is no text field: its
+  // arrows are its own (onSeekKey), the other shortcuts work on it too, or
+  // they would stop working once a listener had dragged it. On the speed
+  // list, space, Enter and the arrows are the list's, and the letters and
+  // < > / (which choose none of its options) are the shortcuts.
   function onKey(p, ev) {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var target = ev.target;
-    if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
+    var field = target.closest && target.closest('input:not([type=range]), textarea, select, [contenteditable]');
+    if (field && !(field.tagName === 'SELECT' && /^[a-zA-Z<>\/]$/.test(ev.key))) return;
     var onControl = target.closest && target.closest('button, a, summary');
     switch (ev.key) {
       case ' ':
@@ -705,13 +717,19 @@
     });
   }
 
-  // fold lowercases and strips accents and typographic quotes, keeping for
-  // each folded character the index of its original one.
+  // MARKS are what fold strips: Latin accents (once decomposed), Hebrew
+  // vowel points and cantillation, Arabic harakat and Quranic marks, and the
+  // Arabic tatweel (a stretch of the line). A reader types a word without
+  // them, and a text may carry them.
+  var MARKS = /[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]/g;
+
+  // fold lowercases and strips accents, vowel points and typographic quotes,
+  // keeping for each folded character the index of its original one.
   function fold(text) {
     var out = '', map = [];
     for (var i = 0; i < text.length; i++) {
       var c = text[i];
-      var f = c.normalize ? c.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : c;
+      var f = (c.normalize ? c.normalize('NFD') : c).replace(MARKS, '');
       f = f.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-');
       for (var k = 0; k < f.length; k++) { out += f[k]; map.push(i); }
     }
