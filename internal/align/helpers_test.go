@@ -1,11 +1,8 @@
 package align
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,21 +140,7 @@ func compare(got, want *timing.Map, skip map[string]bool) (sentences, words erro
 // writeWAV writes mono 16-bit PCM.
 func writeWAV(tb testing.TB, path string, x []float32, rate int) {
 	tb.Helper()
-	var b bytes.Buffer
-	n := len(x)
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+2*n))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(2*n))
-	for _, v := range x {
-		s := math.Round(float64(v) * 32767)
-		binary.Write(&b, binary.LittleEndian, int16(max(-32768, min(32767, s))))
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, testtool.WAV(x, rate), 0o644); err != nil {
 		tb.Fatal(err)
 	}
 }

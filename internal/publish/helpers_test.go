@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"io/fs"
 	"os"
@@ -166,24 +165,14 @@ func syncsafe(n int) []byte {
 // wav is a RIFF WAVE file of seconds of an 889 Hz square wave, 16-bit mono.
 func wav(seconds float64) []byte {
 	const rate = 16000
-	n := int(seconds * rate)
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+2*n))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(2*n))
-	for i := 0; i < n; i++ {
-		v := int16(8000)
+	x := make([]float32, int(seconds*rate))
+	for i := range x {
+		x[i] = 8000.0 / 32767
 		if i/9%2 == 0 {
-			v = -v
+			x[i] = -x[i]
 		}
-		binary.Write(&b, binary.LittleEndian, v)
 	}
-	return b.Bytes()
+	return testtool.WAV(x, rate)
 }
 
 // silentMP3 encodes seconds of digital silence with lame.

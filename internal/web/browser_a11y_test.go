@@ -27,14 +27,7 @@ const axePath = "testdata/browser/node_modules/axe-core/axe.min.js"
 // interactive element has an accessible name in Chromium's accessibility
 // tree, and is reached with the Tab key, with a visible focus.
 func testAccessibility(t *testing.T, env *browserEnv, e *catalog.Episode) {
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		msg := "axe-core is not installed: run scripts/setup (npm ci in internal/web/testdata/browser): " + err.Error()
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	axe := readAxe(t)
 	pages := []struct{ name, path string }{
 		{"show", "/"},
 		{"episode", "/episodes/" + e.Slug()},
@@ -344,4 +337,18 @@ func testScreenshots(t *testing.T, env *browserEnv, e *catalog.Episode) {
 		}
 	}
 	t.Logf("screenshots in %s", screenshotDir)
+}
+
+// readAxe is axe-core's script; without it the test skips, except in CI.
+func readAxe(t *testing.T) []byte {
+	t.Helper()
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		msg := "axe-core is not installed: run scripts/setup (npm ci in internal/web/testdata/browser): " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return axe
 }

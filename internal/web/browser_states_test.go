@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -146,14 +147,7 @@ func TestBrowserStates(t *testing.T) {
 // testStatesAccessibility runs axe-core, the names of the accessibility
 // tree and the Tab order (as testAccessibility does) on each page.
 func testStatesAccessibility(t *testing.T, env *browserEnv, paths []string) {
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		msg := "axe-core is not installed: run scripts/setup (npm ci in internal/web/testdata/browser): " + err.Error()
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	axe := readAxe(t)
 	for _, path := range paths {
 		ctx := env.tab(t)
 		open(t, ctx, env.ts.URL+path)
@@ -175,49 +169,52 @@ func testSeekBarKeys(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	eval[bool](t, ctx, `(() => { document.getElementById('audio').muted = true; return true; })()`)
 	setTime(t, ctx, 60)
 	act(t, ctx, chromedp.Focus(chromedp.ID("seek")))
-	key := func(k string) playerState {
-		t.Helper()
-		press(t, ctx, k)
-		frames(t, ctx)
-		return state(t, ctx)
+	playing := func(st playerState) bool { return !st.Paused }
+	paused := func(st playerState) bool { return st.Paused }
+	at := func(sec float64) func(playerState) bool {
+		return func(st playerState) bool { return near(st.Time, sec, 0.05) }
 	}
-	if st := key("k"); st.Paused {
-		t.Error("K on the seek bar did not start playback")
-	}
-	if st := key(" "); !st.Paused {
-		t.Error("space on the seek bar did not pause")
-	}
-	setTime(t, ctx, 60)
-	if st := key("l"); !near(st.Time, 90, 0.05) {
-		t.Errorf("L on the seek bar: at %.3f s, want 90 s", st.Time)
-	}
-	if st := key("j"); !near(st.Time, 75, 0.05) {
-		t.Errorf("J on the seek bar: at %.3f s, want 75 s", st.Time)
-	}
-	if st := key("ArrowLeft"); !near(st.Time, 70, 0.05) {
-		t.Errorf("← on the seek bar: at %.3f s, want 70 s (its own step of 5 s)", st.Time)
-	}
+	checkKeys(t, ctx, "the seek bar", []keyStep{
+		{key: "k", want: "playing", ok: playing},
+		{key: " ", want: "paused", ok: paused},
+		{from: 60, key: "l", want: "at 90 s", ok: at(90)},
+		{key: "j", want: "at 75 s", ok: at(75)},
+		{key: "ArrowLeft", want: "at 70 s (its own step of 5 s)", ok: at(70)},
+	})
 	if id := eval[string](t, ctx, `document.activeElement.id`); id != "seek" {
 		t.Errorf("the keys moved the focus from the seek bar to %q", id)
 	}
 	// The same once a speed was chosen from the list, which keeps the focus;
 	// its own keys (the arrows) still choose a speed.
 	act(t, ctx, chromedp.Focus(chromedp.ID("rate")))
-	if st := key("k"); st.Paused {
-		t.Error("K on the speed list did not start playback")
-	}
-	if st := key("k"); !st.Paused {
-		t.Error("K on the speed list did not pause")
-	}
-	setTime(t, ctx, 60)
-	if st := key("l"); !near(st.Time, 90, 0.05) {
-		t.Errorf("L on the speed list: at %.3f s, want 90 s", st.Time)
-	}
-	if st := key(">"); st.Rate != 1.25 {
-		t.Errorf("> on the speed list: speed %v, want 1.25", st.Rate)
-	}
-	if st := key("ArrowLeft"); !near(st.Time, 90, 0.05) {
-		t.Errorf("← on the speed list skipped to %.3f s: the arrows are the list's", st.Time)
+	checkKeys(t, ctx, "the speed list", []keyStep{
+		{key: "k", want: "playing", ok: playing},
+		{key: "k", want: "paused", ok: paused},
+		{from: 60, key: "l", want: "at 90 s", ok: at(90)},
+		{key: ">", want: "speed 1.25", ok: func(st playerState) bool { return st.Rate == 1.25 }},
+		{key: "ArrowLeft", want: "still at 90 s: the arrows are the list's", ok: at(90)},
+	})
+}
+
+// keyStep is a key pressed, and what the player must show after it.
+type keyStep struct {
+	from float64 // when above 0, the time set before the key
+	key  string
+	want string
+	ok   func(playerState) bool
+}
+
+// checkKeys presses each step's key where the focus is (named by where)
+// and checks the player after it.
+func checkKeys(t *testing.T, ctx context.Context, where string, steps []keyStep) {
+	t.Helper()
+	for _, s := range steps {
+		if s.from > 0 {
+			setTime(t, ctx, s.from)
+		}
+		if st := pressKey(t, ctx, s.key); !s.ok(st) {
+			t.Errorf("%q on %s: want %s; paused %v, at %.3f s, speed %v", s.key, where, s.want, st.Paused, st.Time, st.Rate)
+		}
 	}
 }
 

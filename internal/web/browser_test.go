@@ -710,12 +710,7 @@ func testKeyboard(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	ctx := env.tab(t)
 	env.openEpisode(t, ctx, e, "")
 	eval[bool](t, ctx, `(() => { document.getElementById('audio').muted = true; document.activeElement.blur(); return true; })()`)
-	key := func(k string) playerState {
-		t.Helper()
-		press(t, ctx, k)
-		frames(t, ctx)
-		return state(t, ctx)
-	}
+	key := func(k string) playerState { t.Helper(); return pressKey(t, ctx, k) }
 	if st := key("k"); st.Paused {
 		t.Error("K did not start playback")
 	}
@@ -842,4 +837,12 @@ func testResume(t *testing.T, env *browserEnv, e *catalog.Episode) {
 	if st := state(t, ctx); st.Time != 0 {
 		t.Errorf("another episode starts at %.3f s", st.Time)
 	}
+}
+
+// pressKey presses k, lets the page handle it, and reads the player.
+func pressKey(t *testing.T, ctx context.Context, k string) playerState {
+	t.Helper()
+	press(t, ctx, k)
+	frames(t, ctx)
+	return state(t, ctx)
 }
