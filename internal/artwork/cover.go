@@ -218,7 +218,10 @@ func (l *layout) layMiddle(tf typefaces, title, subtitle string, barsTop int) er
 		return err
 	}
 	if subtitle != "" {
-		top := l.title.bottom() + l.s(0.04)
+		top := titleTop // a title the typeface cannot set is left out (setText)
+		if len(l.title.lines) > 0 {
+			top = l.title.bottom() + l.s(0.04)
+		}
 		l.subtitle, err = setText(subtitle, image.Rect(m, top, right, barsTop-l.s(0.06)), style{
 			font: tf.regular, maxSize: l.s(0.036), minSize: l.s(0.026), leading: 1.3, maxLines: 3,
 		})

@@ -5,12 +5,14 @@ import (
 	"image"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -57,6 +59,30 @@ type block struct {
 	ink       image.Rectangle // union of the lines' glyph bounds
 }
 
+// settable is text as f can set it: a letter f has no glyph for (Hebrew,
+// Arabic, CJK: the Go fonts cover Latin, Greek and Cyrillic) leaves the
+// whole text out, since a cover of empty boxes, or of half a title, is
+// worse than none (the feed and the pages carry the title); other runes
+// it lacks (an emoji, a symbol) are dropped.
+func settable(f *opentype.Font, text string) string {
+	var buf sfnt.Buffer
+	missing := false
+	out := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return r
+		}
+		if i, err := f.GlyphIndex(&buf, r); err == nil && i != 0 {
+			return r
+		}
+		missing = missing || unicode.IsLetter(r)
+		return -1
+	}, text)
+	if missing {
+		return ""
+	}
+	return out
+}
+
 // newFace makes a face at an integer pixel size, so that every measurement
 // is exact fixed-point arithmetic and the layout is reproducible.
 func newFace(f *opentype.Font, size int) (font.Face, error) {
@@ -78,7 +104,7 @@ func newFace(f *opentype.Font, size int) (font.Face, error) {
 // dropped behind an ellipsis. The first line's cap height sits on box.Min.Y.
 // The returned block's ink never leaves the box.
 func setText(text string, box image.Rectangle, st style) (block, error) {
-	words := strings.Fields(text)
+	words := strings.Fields(settable(st.font, text))
 	if len(words) == 0 {
 		return block{}, nil
 	}

@@ -138,3 +138,36 @@ func FuzzSetText(f *testing.F) {
 		}
 	})
 }
+
+// TestSettable: a title in a script the Go fonts lack is left out whole
+// (not drawn as empty boxes, nor as half a title); a symbol they lack is
+// dropped and the rest set.
+func TestSettable(t *testing.T) {
+	tf, err := loadTypefaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := image.Rect(100, 100, 700, 300)
+	st := style{font: tf.bold, maxSize: 80, minSize: 30, leading: 1.1}
+	for _, c := range [][2]string{ // a text, what is set
+		{"Songs of the river", "Songs of the river"},
+		{"Песни реки", "Песни реки"},
+		{"שירי הנהר", ""},
+		{"أغاني النهر", ""},
+		{"Songs of שלום", ""},
+		{"河の歌", ""},
+		{"Songs 🎵 of the river", "Songs of the river"},
+	} {
+		b, err := setText(c[0], box, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(b.lines, " "); got != c[1] {
+			t.Errorf("setText(%q) sets %q, want %q", c[0], got, c[1])
+		}
+	}
+	// A cover of a Hebrew show is still made, without its title.
+	if _, err := JPEG(Cover{Title: "שירי הנהר", Subtitle: "Memories", Author: "מרים"}); err != nil {
+		t.Errorf("a Hebrew cover: %v", err)
+	}
+}
