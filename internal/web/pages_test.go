@@ -320,7 +320,7 @@ func TestShowPageMarkup(t *testing.T) {
 			t.Errorf("the show page does not link episode %s", e.Slug())
 		}
 	}
-	if n := strings.Count(page, `class="episode-meta"><time datetime="PT`); n != len(snap.Episodes) {
+	if n := strings.Count(page, `class="episode-meta" lang="en"><time datetime="PT`); n != len(snap.Episodes) {
 		t.Errorf("%d episodes with a duration, want %d", n, len(snap.Episodes))
 	}
 }
