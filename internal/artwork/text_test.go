@@ -79,12 +79,7 @@ func longest(face font.Face, lines []string) fixed.Int26_6 {
 }
 
 func TestSetTextSqueezes(t *testing.T) {
-	tf, err := loadTypefaces()
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := image.Rect(100, 100, 700, 300)
-	st := style{font: tf.bold, maxSize: 80, minSize: 30, leading: 1.1}
+	box, st := titleBox(t)
 	tests := []struct {
 		name, text   string
 		wantEllipsis bool
@@ -143,12 +138,7 @@ func FuzzSetText(f *testing.F) {
 // (not drawn as empty boxes, nor as half a title); a symbol they lack is
 // dropped and the rest set.
 func TestSettable(t *testing.T) {
-	tf, err := loadTypefaces()
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := image.Rect(100, 100, 700, 300)
-	st := style{font: tf.bold, maxSize: 80, minSize: 30, leading: 1.1}
+	box, st := titleBox(t)
 	for _, c := range [][2]string{ // a text, what is set
 		{"Songs of the river", "Songs of the river"},
 		{"Песни реки", "Песни реки"},
@@ -170,4 +160,14 @@ func TestSettable(t *testing.T) {
 	if _, err := JPEG(Cover{Title: "שירי הנהר", Subtitle: "Memories", Author: "מרים"}); err != nil {
 		t.Errorf("a Hebrew cover: %v", err)
 	}
+}
+
+// titleBox is a box and a bold style to set titles in.
+func titleBox(t *testing.T) (image.Rectangle, style) {
+	t.Helper()
+	tf, err := loadTypefaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image.Rect(100, 100, 700, 300), style{font: tf.bold, maxSize: 80, minSize: 30, leading: 1.1}
 }
