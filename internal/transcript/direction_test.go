@@ -9,7 +9,7 @@ func TestDirection(t *testing.T) {
 	for _, c := range []struct{ lang, want string }{
 		{"", "ltr"}, {"en", "ltr"}, {"en-GB", "ltr"}, {"fr", "ltr"}, {"ru", "ltr"},
 		{"ar", "rtl"}, {"AR-eg", "rtl"}, {"he", "rtl"}, {"iw", "rtl"}, {"fa", "rtl"}, {"ur", "rtl"},
-		{"yi", "rtl"}, {"ps", "rtl"}, {"ckb", "rtl"},
+		{"yi", "rtl"}, {"ps", "rtl"}, {"ckb", "rtl"}, {"dv", "rtl"}, {"ji", "rtl"}, {"syr", "rtl"}, {"arc", "rtl"},
 		{"az-Arab", "rtl"}, {"pa-Arab-PK", "rtl"}, {"uz-Arab", "rtl"},
 		{"ar-Latn", "ltr"}, {"az", "ltr"}, {"sr-Cyrl", "ltr"},
 	} {
