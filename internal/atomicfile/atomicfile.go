@@ -30,12 +30,22 @@ func (t Temps) name(path string) string {
 	dir, base := filepath.Split(path)
 	prefix := t.Prefix
 	if prefix == "" {
-		prefix = "." + base + "."
+		prefix = defaultPrefix(base)
 	}
-	var b [8]byte
+	var b [randomBytes]byte
 	rand.Read(b[:]) // never fails (crypto/rand)
-	return filepath.Join(dir, prefix+hex.EncodeToString(b[:])+".tmp")
+	return filepath.Join(dir, prefix+hex.EncodeToString(b[:])+tempSuffix)
 }
+
+// A temporary name is a prefix, randomBytes in hex and tempSuffix.
+const (
+	randomBytes = 8
+	tempSuffix  = ".tmp"
+)
+
+// defaultPrefix starts the temporary names of the target base when the
+// owner sets no Temps.Prefix.
+func defaultPrefix(base string) string { return "." + base + "." }
 
 // File is the new version of a file being written aside: a temporary file
 // in the target's directory. Write to it (or let another program write to
@@ -268,7 +278,7 @@ func RemoveStale(path string, olderThan time.Duration) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := "." + base + "."
+	prefix := defaultPrefix(base)
 	var removed []string
 	for _, e := range entries {
 		name := e.Name()
@@ -289,11 +299,10 @@ func RemoveStale(path string, olderThan time.Duration) ([]string, error) {
 	return removed, nil
 }
 
-// isTempSuffix reports whether s is what name adds after the prefix: 16
-// hex digits and ".tmp".
+// isTempSuffix reports whether s is what name adds after the prefix.
 func isTempSuffix(s string) bool {
-	hexPart, ok := strings.CutSuffix(s, ".tmp")
-	if !ok || len(hexPart) != 16 {
+	hexPart, ok := strings.CutSuffix(s, tempSuffix)
+	if !ok || len(hexPart) != 2*randomBytes {
 		return false
 	}
 	_, err := hex.DecodeString(hexPart)

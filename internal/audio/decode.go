@@ -287,9 +287,9 @@ func (f *streamFrames) frameAt(b []byte) int {
 	return 0
 }
 
-// seekReaderAt gives Probe an io.ReaderAt over an io.ReadSeeker; Decode
-// seeks r to the audio before it reads sequentially, so moving the offset
-// here does no harm.
+// seekReaderAt gives Probe and the frame reader an io.ReaderAt over an
+// io.ReadSeeker; Decode reads r only through it, so moving the offset here
+// does no harm.
 type seekReaderAt struct{ r io.ReadSeeker }
 
 func (s seekReaderAt) ReadAt(b []byte, off int64) (int, error) {

@@ -177,10 +177,10 @@ func (s *Server) site() *player.Site { return s.live.Load().site }
 
 // Swap renders the pages of snap and then serves it; requests in flight
 // finish with the snapshot they started with. snap keeps answering for the
-// recordings the snapshot before it served whose bytes are still on disk
-// (catalog.Snapshot.Retain): a feed or page read a moment ago stays good. It counts as a successful
-// reload: a failed one or a fallback before it stops holding the server
-// not ready. When the pages cannot be rendered, the snapshot being served
+// earlier URLs of the recordings it still serves, while their bytes are on
+// disk (catalog.Snapshot.Retain): a feed read a moment ago stays good. It
+// counts as a successful reload: a failed one or a fallback before it
+// stops holding the server not ready. When the pages cannot be rendered, the snapshot being served
 // stays.
 func (s *Server) Swap(snap *catalog.Snapshot) error {
 	if l := s.live.Load(); l != nil {
