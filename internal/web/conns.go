@@ -41,6 +41,56 @@ type trackedConn struct {
 	// the making.
 	pending int64
 	first   time.Time
+
+	// gathering is set while statusWriter writes a whole answer from
+	// memory; held is what net/http flushed meanwhile (its header and
+	// the first bytes of the body, one bufio buffer), to go out with the
+	// rest in one writev(2). Only the connection's own goroutine writes.
+	gathering bool
+	held      *[]byte
+}
+
+// holdBufs holds the buffers of gathered writes: net/http flushes at most
+// its 4 KB write buffer at a time.
+var holdBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// gather starts holding the next write, so that an answer written whole
+// from memory (the feed, a transcript) leaves in one system call, header
+// and body together, rather than two: a 4 KB flush of net/http's buffer,
+// then the rest. Each write is also a wake-up of the client reading it.
+func (tc *trackedConn) gather() { tc.gathering = true }
+
+// release stops gathering and sends what is still held.
+func (tc *trackedConn) release() error {
+	tc.gathering = false
+	if tc.held == nil {
+		return nil
+	}
+	b := tc.held
+	tc.held = nil
+	_, err := tc.Conn.Write(*b)
+	holdBufs.Put(b)
+	return err
+}
+
+// writeGathered holds p, or sends what is held and p together.
+func (tc *trackedConn) writeGathered(p []byte) (int, error) {
+	if tc.held == nil {
+		if len(p) > 4<<10 {
+			return tc.Conn.Write(p)
+		}
+		b := holdBufs.Get().(*[]byte)
+		*b = append((*b)[:0], p...)
+		tc.held = b
+		return len(p), nil
+	}
+	b := tc.held
+	tc.held = nil
+	held := len(*b)
+	bufs := net.Buffers{*b, p}
+	n, err := bufs.WriteTo(tc.Conn)
+	holdBufs.Put(b)
+	return max(0, int(n)-held), err
 }
 
 type connKey struct{}
@@ -138,6 +188,9 @@ func (tc *trackedConn) ReadFrom(r io.Reader) (int64, error) {
 // one write, straight to the connection, of a status line and
 // errorHeaders ("Connection: close"), for a request no handler was given.
 func (tc *trackedConn) Write(p []byte) (int, error) {
+	if tc.gathering {
+		return tc.writeGathered(p)
+	}
 	n, err := tc.Conn.Write(p)
 	if !bytes.HasPrefix(p, []byte("HTTP/1.1 4")) && !bytes.HasPrefix(p, []byte("HTTP/1.1 5")) {
 		return n, err
