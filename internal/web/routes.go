@@ -25,23 +25,27 @@ const (
 // routes are the site's routes, the most requested first (mux tries them
 // in order): the one list of their names, for the router and for the
 // metrics (routeNames). A handler takes what it needs from the request's
-// path, not from mux.Vars: dispatch calls it without mux's context.
+// path, not from mux.Vars: dispatch calls it without mux's context. The
+// asset directories are prefixes: handleAsset serves only a path the
+// snapshot holds exactly, and a prefix spares mux extracting a variable
+// nothing reads (regexp submatches: 0.9 µs of a 64 KB range's 65 µs CPU).
 var routes = []struct {
 	name, path string
+	prefix     bool
 	methods    []string
 	handler    func(*Server, http.ResponseWriter, *http.Request)
 }{
-	{RouteAudio, "/audio/{name}", withOptions, (*Server).handleAsset},
-	{RouteFeed, "/feed.xml", withOptions, (*Server).handleAsset},
-	{RouteTranscript, "/transcripts/{name}", withOptions, (*Server).handleAsset},
-	{RouteChapters, "/chapters/{name}", withOptions, (*Server).handleAsset},
-	{RouteEpisode, "/episodes/{slug}", get, (*Server).handleEpisodePage},
-	{RouteShow, "/", get, (*Server).handleShowPage},
-	{RouteStatic, "/static/{name}", get, (*Server).handleStatic},
-	{RouteCover, "/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", withOptions, (*Server).handleAsset},
-	{RouteHealth, "/healthz", get, (*Server).handleHealth},
-	{RouteReady, "/readyz", get, (*Server).handleReady},
-	{RouteMetrics, "/metrics", get, (*Server).handleMetrics},
+	{RouteAudio, "/audio/", true, withOptions, (*Server).handleAsset},
+	{RouteFeed, "/feed.xml", false, withOptions, (*Server).handleAsset},
+	{RouteTranscript, "/transcripts/", true, withOptions, (*Server).handleAsset},
+	{RouteChapters, "/chapters/", true, withOptions, (*Server).handleAsset},
+	{RouteEpisode, "/episodes/{slug}", false, get, (*Server).handleEpisodePage},
+	{RouteShow, "/", false, get, (*Server).handleShowPage},
+	{RouteStatic, "/static/{name}", false, get, (*Server).handleStatic},
+	{RouteCover, "/{name:cover\\.[0-9a-f]{12}\\.(?:jpg|png)}", false, withOptions, (*Server).handleAsset},
+	{RouteHealth, "/healthz", false, get, (*Server).handleHealth},
+	{RouteReady, "/readyz", false, get, (*Server).handleReady},
+	{RouteMetrics, "/metrics", false, get, (*Server).handleMetrics},
 }
 
 var (
@@ -54,7 +58,13 @@ func (s *Server) registerRoutes(r *mux.Router) {
 		// A copy: mux upper-cases the methods it is given in place, and
 		// every Server registers these same slices (the race detector saw one
 		// write them while another matched).
-		r.Handle(rt.path, s.routeHandler(rt.name, rt.handler)).Name(rt.name).Methods(slices.Clone(rt.methods)...)
+		route := r.NewRoute()
+		if rt.prefix {
+			route.PathPrefix(rt.path)
+		} else {
+			route.Path(rt.path)
+		}
+		route.Handler(s.routeHandler(rt.name, rt.handler)).Name(rt.name).Methods(slices.Clone(rt.methods)...)
 	}
 	// cleanPaths has redirected any path that is not clean.
 	r.SkipClean(true)

@@ -310,8 +310,10 @@ func TestGzipOnlyForText(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	ts, _ := newTestServer(t)
-	for _, path := range []string{"/episodes/no-such-episode", "/audio/nope.mp3", "/transcripts/x.vtt", "/../../etc/passwd", "/audio/..%2F..%2Fshow.json"} {
+	ts, srv := newTestServer(t)
+	audio := srv.Snapshot().Episodes[0].Audio.Path
+	for _, path := range []string{"/episodes/no-such-episode", "/audio/nope.mp3", "/transcripts/x.vtt", "/../../etc/passwd", "/audio/..%2F..%2Fshow.json",
+		"/audio/", "/chapters/", "/audio/x" + audio[len("/audio"):], "/transcripts/a/b.vtt", audio + "/x"} {
 		resp, body := do(t, http.MethodGet, ts.URL+path)
 		if resp.StatusCode == http.StatusMovedPermanently {
 			// The router cleans dot segments with a redirect; follow it once.
