@@ -311,6 +311,12 @@ func TestSentenceBoundaries(t *testing.T) {
 			[]string{"हम नदी के पास रहते थे।", "सर्दी थी।"}},
 		{"pronoun I", "So did I. Then we ran.",
 			[]string{"So did I.", "Then we ran."}},
+		{"Chinese, written without spaces", "我出生在一个小村庄。村子里有一条河，夏天我们在河里游泳！你记得吗？那时候我们很快乐。",
+			[]string{"我出生在一个小村庄。", "村子里有一条河，夏天我们在河里游泳！", "你记得吗？", "那时候我们很快乐。"}},
+		{"Japanese quotation", "「こんにちは」と彼は言った。それから二人で歩いた｡",
+			[]string{"「こんにちは」と彼は言った。", "それから二人で歩いた｡"}},
+		{"Chinese with Latin and digits", "1949年我在Paris住了三年。 后来回国了。",
+			[]string{"1949年我在Paris住了三年。", "后来回国了。"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -618,6 +624,36 @@ func TestTitleKeepsQuotePairs(t *testing.T) {
 	for _, c := range titles {
 		if got := TitleFrom(c[0]); got != c[1] {
 			t.Errorf("TitleFrom(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
+
+// TestUnspacedWords: in Chinese and Japanese, written without spaces, each
+// Han or kana character is a word of the read-along, with the span of its
+// own bytes; a run of Latin letters or digits among them is one word, and
+// Korean, written with spaces, keeps its words whole.
+func TestUnspacedWords(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"1949年我在Paris住了「三年」。", "1949|年|我|在|Paris|住|了|三|年"},
+		{"カタカナとひらがな、漢字。", "カ|タ|カ|ナ|と|ひ|ら|が|な|漢|字"},
+		{"우리는 강 옆에 살았다.", "우리는|강|옆에|살았다"},
+	} {
+		ss := splitSentences(tt.text, 0, len(tt.text), newIDs())
+		if len(ss) != 1 {
+			t.Fatalf("%q: %d sentences", tt.text, len(ss))
+		}
+		var got []string
+		for _, w := range ss[0].Words {
+			if tt.text[w.Span.Start:w.Span.End] != w.Text {
+				t.Errorf("%q: word %q has the span of %q", tt.text, w.Text, tt.text[w.Span.Start:w.Span.End])
+			}
+			got = append(got, w.Text)
+		}
+		if g := strings.Join(got, "|"); g != tt.want {
+			t.Errorf("%q: words %s, want %s", tt.text, g, tt.want)
+		}
+		if ss[0].Text != tt.text {
+			t.Errorf("sentence text %q, want the source's %q", ss[0].Text, tt.text)
 		}
 	}
 }

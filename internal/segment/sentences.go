@@ -6,7 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// token is a run of non-space bytes in the source.
+// token is a run of non-space bytes in the source: a word with the
+// punctuation around it. Chinese and Japanese are written without spaces,
+// so there each Han or kana character is a token of its own (with the
+// punctuation after it, or an opening mark before it), and so a word of
+// the read-along; a run of other letters or digits among them ("Paris",
+// "1949") stays one.
 type token struct{ start, end int }
 
 func tokens(s string, start, end int) []token {
@@ -19,10 +24,18 @@ func tokens(s string, start, end int) []token {
 			continue
 		}
 		j := i
+		word, prevUnspaced := false, false
 		for j < end {
 			r, n := utf8.DecodeRuneInString(s[j:])
 			if unicode.IsSpace(r) {
 				break
+			}
+			if isWordRune(r) {
+				unspaced := isUnspaced(r)
+				if word && (unspaced || prevUnspaced) {
+					break
+				}
+				word, prevUnspaced = true, unspaced
 			}
 			j += n
 		}
@@ -30,6 +43,14 @@ func tokens(s string, start, end int) []token {
 		i = j
 	}
 	return out
+}
+
+// isUnspaced reports whether r belongs to a script written without spaces
+// between words, where each character is taken as a word: Han and the
+// Japanese kana. (Thai, Lao, Khmer and Burmese are written without spaces
+// too, but their characters are not words; they stay whole runs.)
+func isUnspaced(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r))
 }
 
 // splitSentences cuts the paragraph s[start:end] into sentences. A piece
@@ -87,7 +108,8 @@ func makeSentence(s string, start, end int, x *ids) Sentence {
 }
 
 // sentenceOf builds the sentence made of toks: its text is the tokens
-// joined by single spaces, its words the tokens without their punctuation.
+// joined by single spaces (none where the source had none between them:
+// Chinese, Japanese), its words the tokens without their punctuation.
 func sentenceOf(s string, toks []token, x *ids) Sentence {
 	n := len(toks) - 1
 	for _, t := range toks {
@@ -97,8 +119,10 @@ func sentenceOf(s string, toks []token, x *ids) Sentence {
 	b.Grow(n)
 	words := make([]Word, 0, len(toks))
 	for i, t := range toks {
-		if i > 0 {
+		if i > 0 && t.start > toks[i-1].end {
 			b.WriteByte(' ')
+		} else if i > 0 {
+			n--
 		}
 		b.WriteString(s[t.start:t.end])
 		if ws, we := trimWord(s, t.start, t.end); ws < we {
@@ -155,8 +179,8 @@ func set(words ...string) map[string]bool {
 	return m
 }
 
-const closers = "”’\"')]»"
-const openers = "“‘\"'([«"
+const closers = "”’\"')]»」』）】》〉"
+const openers = "“‘\"'([«「『（【《〈"
 
 // endsSentence decides whether a sentence ends after tok, given the token
 // that follows it. Only terminal punctuation ends a sentence, and only when
@@ -173,7 +197,8 @@ func endsSentence(tok, next string) bool {
 	switch {
 	case strings.HasSuffix(core, "?"), strings.HasSuffix(core, "!"),
 		strings.HasSuffix(core, "…"), strings.HasSuffix(core, "..."),
-		strings.HasSuffix(core, "؟"), strings.HasSuffix(core, "।"), strings.HasSuffix(core, "॥"):
+		strings.HasSuffix(core, "؟"), strings.HasSuffix(core, "।"), strings.HasSuffix(core, "॥"),
+		strings.HasSuffix(core, "。"), strings.HasSuffix(core, "！"), strings.HasSuffix(core, "？"), strings.HasSuffix(core, "｡"):
 		return capital
 	case !strings.HasSuffix(core, "."):
 		return false
