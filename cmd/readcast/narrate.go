@@ -33,11 +33,11 @@ func runNarrate(ctx context.Context, e env, args []string) error {
 	if *force == "" && fs.NArg() > 0 {
 		return fmt.Errorf("narrate: unexpected argument %q", fs.Arg(0))
 	}
-	engine, err := narrate.NewEngine(*voice)
+	sh, _, err := show.Load(*dir)
 	if err != nil {
 		return err
 	}
-	sh, _, err := show.Load(*dir)
+	engine, err := narrate.NewEngine(*voice, sh.Language)
 	if err != nil {
 		return err
 	}

@@ -541,7 +541,7 @@ func speechPower(x []float32, rate int) float64 {
 func festivalSays(t *testing.T, text string, rate int) []float32 {
 	t.Helper()
 	testtool.Require(t, "festival", "festival festvox-us-slt-hts")
-	eng, err := narrate.NewEngine(narrate.Festival)
+	eng, err := narrate.NewEngine(narrate.Festival, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,17 +49,38 @@ const (
 // Engines lists the engines NewEngine knows, the default first.
 var Engines = []string{Festival, Flite, EspeakNG}
 
-// NewEngine returns the engine with the given name, with its default voice.
-func NewEngine(name string) (Engine, error) {
+// NewEngine returns the engine with the given name that speaks language,
+// the show's (a BCP 47 tag such as "en", "fr" or "pt-BR"; "" is English).
+// festival and flite have English voices only; espeak-ng speaks a hundred
+// languages and is given the show's when it is not English.
+func NewEngine(name, language string) (Engine, error) {
+	english := IsEnglish(language)
 	switch name {
-	case Festival, "":
+	case Festival, "", Flite:
+		if name == "" {
+			name = Festival
+		}
+		if !english {
+			return nil, fmt.Errorf("narrate: %s speaks only English, and the show's language is %q (show.json): narrate with -voice %s, which speaks it, or record the episodes yourself (docs/your-own-show.md)", name, language, EspeakNG)
+		}
+		if name == Flite {
+			return &FliteEngine{}, nil
+		}
 		return &FestivalEngine{}, nil
-	case Flite:
-		return &FliteEngine{}, nil
 	case EspeakNG, "espeak":
-		return &EspeakEngine{}, nil
+		if english {
+			return &EspeakEngine{}, nil
+		}
+		return &EspeakEngine{Voice: strings.ToLower(language), Unicode: true}, nil
 	}
 	return nil, fmt.Errorf("narrate: unknown voice %q (want %s)", name, strings.Join(Engines, ", "))
+}
+
+// IsEnglish reports whether language (a BCP 47 tag; "" counts as English,
+// a show's default) is English.
+func IsEnglish(language string) bool {
+	primary, _, _ := strings.Cut(strings.ToLower(language), "-")
+	return primary == "" || primary == "en" || primary == "eng"
 }
 
 // ErrMissingProgram is wrapped by the error of an engine whose program or

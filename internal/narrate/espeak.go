@@ -24,6 +24,10 @@ import (
 // the next; sentence times, found from the waveform, are exact.
 type EspeakEngine struct {
 	Voice string // espeak-ng -v, default "en-us"
+	// Unicode gives espeak-ng the text as written (UnicodeSpeechText), for
+	// a voice of another language than English, rather than folded to
+	// the ASCII the English voices read best (SpeechText).
+	Unicode bool
 }
 
 func (e *EspeakEngine) voice() string {
@@ -36,10 +40,19 @@ func (e *EspeakEngine) voice() string {
 // Name returns "espeak-ng".
 func (e *EspeakEngine) Name() string { return EspeakNG }
 
-// Check looks for espeak-ng.
+// Check looks for espeak-ng and its voice.
 func (e *EspeakEngine) Check(ctx context.Context) error {
-	_, err := lookPath(espeak.Program, espeak.Program)
-	return err
+	path, err := lookPath(espeak.Program, espeak.Program)
+	if err != nil {
+		return err
+	}
+	if err := espeak.Speak(ctx, path, e.voice(), "", os.DevNull, 0); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("narrate: espeak-ng has no voice %q (the show's language, show.json): `espeak-ng --voices` lists the languages it speaks: %w: %w", e.voice(), err, ErrMissingProgram)
+	}
+	return nil
 }
 
 // espeakGap is the word gap, in espeak-ng's 10 ms units, of the measuring
@@ -58,7 +71,11 @@ func (e *EspeakEngine) Synthesize(ctx context.Context, texts []string, emit func
 	}
 	defer os.RemoveAll(dir)
 	for i, text := range texts {
-		sp, err := e.say(ctx, path, dir, SpeechText(text))
+		spoken := SpeechText(text)
+		if e.Unicode {
+			spoken = UnicodeSpeechText(text)
+		}
+		sp, err := e.say(ctx, path, dir, spoken)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -35,7 +35,7 @@ func engineFor(tb testing.TB, name string) Engine {
 		testtool.Require(tb, "espeak-ng", "espeak-ng")
 	}
 	testtool.Require(tb, "lame", "lame")
-	e, err := NewEngine(name)
+	e, err := NewEngine(name, "en")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestMissingProgram(t *testing.T) {
 		Flite:    "narrate: flite not found: install the Debian package flite",
 		EspeakNG: "narrate: espeak-ng not found: install the Debian package espeak-ng",
 	} {
-		e, _ := NewEngine(name)
+		e, _ := NewEngine(name, "")
 		_, err := Run(context.Background(), Config{Engine: e, Dir: t.TempDir()}, tinyOutline())
 		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrMissingProgram) {
 			t.Errorf("%s: %v, want %q", name, err, want)

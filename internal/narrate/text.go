@@ -45,18 +45,42 @@ func SpeechText(text string) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// UnicodeSpeechText returns text as a voice of another language than
+// English reads it: as written, with control characters and symbols
+// dropped and whitespace collapsed. Letters, their marks (Devanagari's
+// vowel signs, Arabic's vowel points), digits and punctuation stay.
+func UnicodeSpeechText(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || unicode.IsPunct(r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
 // wordKey is the form in which an outline word and an engine word are
-// compared: folded to ASCII, lower case, letters and digits only, so that
-// "Trotsky’s" matches festival's token "Trotsky's" and "i.e." its "i.e".
+// compared: lower case, letters, marks and digits only, with the letters
+// SpeechText folds to ASCII folded the same way, so that "Trotsky’s"
+// matches festival's token "Trotsky's", "i.e." its "i.e" and "café" its
+// "cafe"; a word in another script keeps its letters ("Москва").
 func wordKey(w string) string {
 	var b strings.Builder
-	for _, r := range SpeechText(w) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			b.WriteRune(r + 'a' - 'A')
+	key := func(r rune) {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
 		}
+	}
+	for _, r := range w {
+		if f, ok := asciiFold[r]; ok {
+			for _, c := range f {
+				key(c)
+			}
+			continue
+		}
+		key(r)
 	}
 	return b.String()
 }
