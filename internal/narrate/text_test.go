@@ -152,3 +152,17 @@ func TestGroupSegments(t *testing.T) {
 		t.Fatalf("got %v, want %v or %v", got, want, alt)
 	}
 }
+
+// TestWordKey: words compare as letters, marks and digits in lower case,
+// folded to ASCII where the English voices are given ASCII, and kept in
+// their own script otherwise.
+func TestWordKey(t *testing.T) {
+	for w, want := range map[string]string{
+		"Trotsky’s": "trotskys", "i.e.": "ie", "café,": "cafe", "&": "and", "1956": "1956",
+		"«Москва»": "москва", "नदी।": "नदी", "カタカナ": "カタカナ", "—": "",
+	} {
+		if got := wordKey(w); got != want {
+			t.Errorf("wordKey(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
