@@ -104,6 +104,9 @@ func (b *backgroundAligner) Run(ctx context.Context) {
 }
 
 func (b *backgroundAligner) align(ctx context.Context, u catalog.Untimed) error {
+	if err := align.CheckLanguage(u.Language); err != nil {
+		return err
+	}
 	start := time.Now()
 	last := time.Time{}
 	res, err := align.AlignFile(ctx, u.Audio, align.Episode(u.Episode), align.Options{

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -11,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/readcast/readcast/internal/align"
+	"github.com/readcast/readcast/internal/catalog"
 	"github.com/readcast/readcast/internal/testtool"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -101,5 +105,16 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 	}
 	if within < len(want.Sentences)*9/10 {
 		t.Errorf("only %d of %d sentence starts within 120 ms of festival's exact times", within, len(want.Sentences))
+	}
+}
+
+// TestBackgroundAlignsEnglishOnly: a person's recording of a show in
+// another language is not aligned (the acoustic model is English, the
+// timings would be misplaced): the error says so, before any decoding.
+func TestBackgroundAlignsEnglishOnly(t *testing.T) {
+	b := newBackgroundAligner(t.TempDir(), slog.New(slog.DiscardHandler))
+	err := b.align(context.Background(), catalog.Untimed{Slug: "01-x", Audio: "/nonexistent.mp3", Language: "fr"})
+	if !errors.Is(err, align.ErrLanguage) || !strings.Contains(err.Error(), `"fr"`) {
+		t.Errorf("a French show's recording: %v; want align.ErrLanguage naming fr", err)
 	}
 }

@@ -11,9 +11,11 @@ import (
 	"runtime"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/readcast/readcast/internal/align/hmm"
 	"github.com/readcast/readcast/internal/audio"
+	"github.com/readcast/readcast/internal/narrate"
 	"github.com/readcast/readcast/internal/timing"
 )
 
@@ -26,7 +28,55 @@ var (
 	ErrSilent = errors.New("the recording is silent")
 	// ErrNoText is wrapped when the text has no words to look for.
 	ErrNoText = errors.New("the text has no words")
+	// ErrLanguage is wrapped when the text is not English: the acoustic
+	// model and the pronouncing dictionary are, and a recording in
+	// another language would be misplaced rather than aligned.
+	ErrLanguage = errors.New("readcast aligns recordings in English only")
 )
+
+// CheckLanguage refuses a show whose language (show.json's, a BCP 47 tag;
+// "" counts as English) the aligner does not speak.
+func CheckLanguage(language string) error {
+	if narrate.IsEnglish(language) {
+		return nil
+	}
+	return fmt.Errorf("align: %w, and the show's language is %q: its episodes are served with their transcripts, not synchronized to a person's recording", ErrLanguage, language)
+}
+
+// checkScript refuses a text written mostly in letters other than Latin
+// ones, whatever language it claims: none of its words is in the
+// dictionary, and the English guesses for them say nothing of the sounds.
+func checkScript(text []Sentence) error {
+	latin, other := 0, 0
+	var first rune
+	for _, s := range text {
+		for _, w := range s.Words {
+			for _, r := range w {
+				switch {
+				case !unicode.IsLetter(r):
+				case unicode.Is(unicode.Latin, r):
+					latin++
+				default:
+					if other == 0 {
+						first = r
+					}
+					other++
+				}
+			}
+		}
+	}
+	if other <= latin {
+		return nil
+	}
+	script := "non-Latin"
+	for name, table := range unicode.Scripts {
+		if unicode.Is(table, first) {
+			script = name
+			break
+		}
+	}
+	return fmt.Errorf("%w: the text is written in %s letters; its episodes are served with their transcripts, not synchronized to a recording", ErrLanguage, script)
+}
 
 // Stage names a step of an alignment, for progress reports.
 type Stage string
@@ -118,6 +168,9 @@ func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt 
 	}
 	if words == 0 {
 		return nil, fmt.Errorf("align: %w", ErrNoText)
+	}
+	if err := checkScript(text); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
 	}
 	workers := opt.Workers
 	if workers <= 0 {

@@ -1,9 +1,12 @@
 package align
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/readcast/readcast/internal/segment"
@@ -75,6 +78,26 @@ func TestEpisodeSentences(t *testing.T) {
 	for i := 1; i < len(all); i++ {
 		if all[i].Paragraph < all[i-1].Paragraph {
 			t.Fatalf("paragraph numbers go back at sentence %d", i+1)
+		}
+	}
+}
+
+// TestLanguage: a text written in another script, or a show in another
+// language, is refused as not English, before the recording is read; an
+// English text with a foreign word or two is aligned.
+func TestLanguage(t *testing.T) {
+	ru := []Sentence{{ID: "s1", Text: "Я родился в Москве.", Words: []string{"Я", "родился", "в", "Москве"}}}
+	_, err := Align(context.Background(), strings.NewReader(""), 0, ru, Options{})
+	if !errors.Is(err, ErrLanguage) || !strings.Contains(err.Error(), "Cyrillic") {
+		t.Errorf("a Russian text: %v; want ErrLanguage naming Cyrillic", err)
+	}
+	en := []Sentence{{ID: "s1", Text: "We said Москва and Paris.", Words: []string{"We", "said", "Москва", "and", "Paris"}}}
+	if err := checkScript(en); err != nil {
+		t.Errorf("an English text with one Russian word: %v", err)
+	}
+	for lang, english := range map[string]bool{"": true, "en": true, "en-GB": true, "fr": false, "pt-BR": false, "ru": false} {
+		if err := CheckLanguage(lang); (err == nil) != english || err != nil && !errors.Is(err, ErrLanguage) {
+			t.Errorf("CheckLanguage(%q) = %v", lang, err)
 		}
 	}
 }

@@ -568,7 +568,7 @@ func (s *Snapshot) loadEpisode(dir string, e *Episode, cache *Cache) error {
 		e.Realigning = !e.Narrated && (errors.Is(err, errOtherText) || timedBefore(dir, sum))
 		s.add(served)
 		if s.untimed != nil {
-			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, TextKey: textKey, Episode: e.Outline, Reason: err})
+			s.untimed(Untimed{Slug: slug, Audio: mp3, AudioSHA256: sum, TextKey: textKey, Episode: e.Outline, Language: s.Show.Language, Reason: err})
 		}
 		return err
 	}
@@ -757,7 +757,9 @@ type Untimed struct {
 	// TimingPathFor(dir, AudioSHA256, TextKey).
 	TextKey string
 	Episode segment.Episode
-	Reason  error
+	// Language is the show's (show.json), which the aligner must speak.
+	Language string
+	Reason   error
 }
 
 // agree checks that a sidecar describes this recording of this text.
