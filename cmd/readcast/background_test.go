@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -35,44 +36,17 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 	}
 	os.Remove(sidecar)
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &testtool.Buffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: logs},
-			serveConfig{addr: l.Addr().String(), dir: dir, baseURL: base}, l)
-	}()
+	p := serveInProcess(t, dir)
+	base, logs := p.base, p.logs
 	// The server writes in dir in the background (the timing map, then
 	// the published copy with the new chapters, then the last good copy
-	// of the show), and serve does not wait for that work when it
-	// returns: the test waits for it, then for serve, before t.TempDir
-	// removes dir under a writer.
+	// of the show); the test lets that work finish before serve returns.
 	defer func() {
 		if !t.Failed() {
 			waitFor(t, "the background work to finish", func() bool { return backgroundDone(logs.String()) }, logs)
 		}
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(time.Minute):
-			t.Error("serve did not return after its context was done")
-		}
+		p.stop(t)
 	}()
-	waitFor(t, "the server", func() bool {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == 200
-	})
 	waitFor(t, "the untimed recording to be queued", func() bool { return strings.Contains(logs.String(), "queued for alignment") })
 	deadline := time.Now().Add(3 * time.Minute)
 	for !strings.Contains(logs.String(), "timings of "+slug+" are ready") {
@@ -116,5 +90,68 @@ func TestBackgroundAlignsEnglishOnly(t *testing.T) {
 	err := b.align(context.Background(), catalog.Untimed{Slug: "01-x", Audio: "/nonexistent.mp3", Language: "fr"})
 	if !errors.Is(err, align.ErrLanguage) || !strings.Contains(err.Error(), `"fr"`) {
 		t.Errorf("a French show's recording: %v; want align.ErrLanguage naming fr", err)
+	}
+}
+
+// inProcess is serve running in the test's process.
+type inProcess struct {
+	base   string
+	logs   *testtool.Buffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// serveInProcess runs serve on the show in dir until stop, and waits
+// until it answers.
+func serveInProcess(t *testing.T, dir string) *inProcess {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &inProcess{base: "http://" + l.Addr().String(), logs: &testtool.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		p.done <- serve(ctx, env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: p.logs},
+			serveConfig{addr: l.Addr().String(), dir: dir, baseURL: p.base}, l)
+	}()
+	waitFor(t, "the server", func() bool {
+		resp, err := http.Get(p.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	return p
+}
+
+// stop ends serve and waits for it to return.
+func (p *inProcess) stop(t *testing.T) {
+	t.Helper()
+	p.cancel()
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Error("serve did not return after its context was done")
+	}
+}
+
+// TestServeStopsItsBackgroundWork: serve returns only once its background
+// alignment has stopped, so nothing writes in the show's directory after
+// it (t.TempDir's removal would race a writer).
+func TestServeStopsItsBackgroundWork(t *testing.T) {
+	testtool.Require(t, "espeak-ng", "espeak-ng")
+	dir := t.TempDir()
+	copyDir(t, "../../episodes", dir)
+	os.Remove(filepath.Join(dir, "audio", "02-the-official-history.timing.json"))
+	p := serveInProcess(t, dir)
+	waitFor(t, "the alignment to start", func() bool { return strings.Contains(p.logs.String(), "msg=aligning") }, p.logs)
+	p.stop(t)
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "backgroundAligner).Run") {
+		t.Errorf("the background aligner still runs after serve returned:\n%s", stacks)
 	}
 }

@@ -165,7 +165,11 @@ type server struct {
 	store      *publish.Store // nil without the admin API
 	pub        *publish.Publisher
 	background *backgroundAligner
-	web        *web.Server
+	// workers are the background aligner and the publisher: Close waits
+	// for them, so that serve returns with nothing still writing in the
+	// show's directory.
+	workers sync.WaitGroup
+	web     *web.Server
 	// saveDownloads saves the day's download listeners for a restart.
 	saveDownloads func()
 	hup           chan os.Signal
@@ -231,6 +235,10 @@ func (s *server) Close() error {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	// An alignment stops at its next check of the context; a copy with
+	// ID3 chapters or a publish step in progress is finished first (each
+	// is written whole or not at all).
+	s.workers.Wait()
 	if s.saveDownloads != nil {
 		s.saveDownloads()
 	}
@@ -370,11 +378,11 @@ func (s *server) startWorkers() {
 			s.web.Metrics().Alignment(metrics.ResultOK)
 		}
 	}
-	go s.background.Run(s.ctx)
+	s.workers.Go(func() { s.background.Run(s.ctx) })
 	if s.pub == nil {
 		return
 	}
-	go s.pub.Run(s.ctx)
+	s.workers.Go(func() { s.pub.Run(s.ctx) })
 	if _, err := exec.LookPath("espeak-ng"); err != nil {
 		s.log.Warn("espeak-ng is not installed: uploads whose timings are not already known cannot be aligned (apt-get install espeak-ng)")
 	}
