@@ -21,6 +21,12 @@ func copyDir(t testing.TB, from, to string) {
 	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
 		t.Fatal(err)
 	}
+	// The state a server run on the checkout left (its last good copy,
+	// as scripts/bench-load's does) is not the show's: a test that starts
+	// a broken show must not find one.
+	if err := os.RemoveAll(filepath.Join(to, ".readcast")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func get(t *testing.T, url string) string {
