@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func readSeed(tb testing.TB) []byte {
@@ -43,31 +45,52 @@ func mustParse(tb testing.TB, src []byte) *Outline {
 }
 
 // sourceWords is the reference word list, computed independently of the
-// segmenter: whitespace-separated tokens with Markdown markers removed.
+// segmenter: whitespace-separated tokens with Markdown and HTML markers
+// removed, and the lines dropped whole (code, footnotes, captions) as
+// written.
 func sourceWords(src string) []string {
 	src = strings.TrimPrefix(src, "\ufeff") // a byte order mark is not a word
+	src = refComment.ReplaceAllStringFunc(src, func(c string) string {
+		return strings.Map(func(r rune) rune { // its lines stay lines
+			if r == '\n' {
+				return r
+			}
+			return ' '
+		}, c)
+	})
 	lines := strings.Split(src, "\n")
+	code := codeLines(lines)
 	markdown := false
 	for i, line := range lines {
 		// A Markdown heading with words makes the text Markdown.
-		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, i) {
+		if t := strings.TrimSpace(line); !code[i] && (atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, code, i)) {
 			markdown = true
 		}
 	}
 	var out []string
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
-		if underlines(lines, i) {
+		if code[i] {
+			out = append(out, strings.Fields(t)...)
+			continue
+		}
+		if underlines(lines, code, i) {
 			continue // a setext heading's "===" or "---"
 		}
 		if n := atxLevel(t); n > 0 {
 			t = t[n:]
 		} else {
-			t = strings.TrimLeft(t, ">")
+			t = withoutListMarker(strings.TrimSpace(strings.TrimLeft(t, ">")))
 		}
+		if refFootnote.MatchString(t) || dropReason(t) != "" {
+			out = append(out, strings.Fields(t)...) // dropped as written
+			continue
+		}
+		t = refFootnoteRef.ReplaceAllString(withoutCodeMarks(refTag.ReplaceAllString(t, "\v")), "\v")
 		if markdown {
 			t = refLink.ReplaceAllStringFunc(t, linkText)
 		}
+		t = unmarked(t)
 		for _, f := range strings.Fields(t) {
 			if markdown {
 				f = strings.Trim(f, "*_")
@@ -80,27 +103,117 @@ func sourceWords(src string) []string {
 	return out
 }
 
-// refLink is written out here, not borrowed from the segmenter, so that the
+// These are written out here, not borrowed from the segmenter, so that the
 // reference stays independent of it.
-var refLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+var (
+	refLink        = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+	refComment     = regexp.MustCompile(`<!--[\s\S]*?-->`)
+	refTag         = regexp.MustCompile(`<(?:/)?[a-zA-Z][-a-zA-Z0-9]*(?:[\t ]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:[\t ]*=[\t ]*(?:'[^'\n]*'|"[^"\n]*"|[^\s"'=<>\x60]+))?)*[\t ]*/?>`)
+	refFootnote    = regexp.MustCompile(`^\[\^[^\s\[\]]+\]:`)
+	refFootnoteRef = regexp.MustCompile(`\[\^[^\s\[\]]+\]`)
+	refListMarker  = regexp.MustCompile(`^(?:[0-9]{1,3}[.)]|[-*+])[\t ]+`)
+	refRule        = regexp.MustCompile(`^(?:(?:-[\t ]*){3,}|(?:\*[\t ]*){3,}|(?:_[\t ]*){3,})$`)
+	refBackticks   = regexp.MustCompile("`+")
+)
+
+// unmarked is t with each run of removed markup ("\v") made nothing where
+// a closing punctuation mark follows it or an opening one comes before it
+// ("`log`." is "log."), and a space elsewhere.
+func unmarked(t string) string {
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		if t[i] != '\v' {
+			b.WriteByte(t[i])
+			continue
+		}
+		j := i
+		for j < len(t) && t[j] == '\v' {
+			j++
+		}
+		before, _ := utf8.DecodeLastRuneInString(t[:i])
+		after, _ := utf8.DecodeRuneInString(t[j:])
+		closes := after != utf8.RuneError && !unicode.IsSpace(after) && !isWordRune(after) && !strings.ContainsRune(openers, after)
+		opens := strings.ContainsRune(openers, before) && !strings.ContainsRune(closers, before)
+		if !closes && !opens {
+			b.WriteByte(' ')
+		}
+		i = j - 1
+	}
+	return b.String()
+}
+
+// withoutListMarker is a line without the marker of the list item it opens.
+func withoutListMarker(t string) string {
+	if refRule.MatchString(t) {
+		return t
+	}
+	return strings.TrimSpace(refListMarker.ReplaceAllString(t, ""))
+}
+
+// withoutCodeMarks is a line with the backtick runs that pair up (the
+// same length, the first unpaired one with the next) made spaces.
+func withoutCodeMarks(t string) string {
+	runs := refBackticks.FindAllStringIndex(t, -1)
+	b := []byte(t)
+	for i := 0; i < len(runs); i++ {
+		for j := i + 1; j < len(runs); j++ {
+			if runs[j][1]-runs[j][0] == runs[i][1]-runs[i][0] {
+				copy(b[runs[i][0]:runs[i][1]], strings.Repeat("\v", runs[i][1]-runs[i][0]))
+				copy(b[runs[j][0]:runs[j][1]], strings.Repeat("\v", runs[j][1]-runs[j][0]))
+				i = j
+				break
+			}
+		}
+	}
+	return string(b)
+}
+
+// codeLines marks the lines of fenced code blocks, from the opening fence
+// of three or more '`' or '~' to the first line of at least as many of
+// them; a fence never closed marks nothing.
+func codeLines(lines []string) []bool {
+	code := make([]bool, len(lines))
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		fence := strings.TrimLeft(t, "`")
+		if len(t)-len(fence) < 3 || strings.Contains(fence, "`") {
+			fence = strings.TrimLeft(t, "~")
+			if len(t)-len(fence) < 3 {
+				continue
+			}
+		}
+		n, c := len(t)-len(fence), t[:1]
+		for j := i + 1; j < len(lines); j++ {
+			if u := strings.TrimSpace(lines[j]); len(u) >= n && strings.Trim(u, c) == "" {
+				for k := i; k <= j; k++ {
+					code[k] = true
+				}
+				i = j
+				break
+			}
+		}
+	}
+	return code
+}
 
 // linkText is a Markdown link or image with its marks and address made
 // spaces, the words where they were.
 func linkText(link string) string {
 	open := strings.IndexByte(link, '[') + 1
 	close := strings.LastIndex(link, "](")
-	return strings.Repeat(" ", open) + link[open:close] + strings.Repeat(" ", len(link)-close)
+	return strings.Repeat("\v", open) + link[open:close] + strings.Repeat("\v", len(link)-close)
 }
 
 // underlines says whether lines[i] is a setext underline: only '=' or only
 // '-', under a line of prose that follows a blank line or opens the text.
-func underlines(lines []string, i int) bool {
+func underlines(lines []string, code []bool, i int) bool {
 	t := strings.TrimSpace(lines[i])
-	if i == 0 || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
+	if i == 0 || code[i] || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
 		return false
 	}
 	above := strings.TrimSpace(lines[i-1])
-	if above == "" || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" {
+	if above == "" || code[i-1] || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" ||
+		withoutListMarker(above) != above || refFootnote.MatchString(above) {
 		return false
 	}
 	return i == 1 || strings.TrimSpace(lines[i-2]) == ""
@@ -654,6 +767,83 @@ func TestUnspacedWords(t *testing.T) {
 		}
 		if ss[0].Text != tt.text {
 			t.Errorf("sentence text %q, want the source's %q", ss[0].Text, tt.text)
+		}
+	}
+}
+
+// TestMarkupNotSpoken: the markup people put in a text they write (HTML
+// tags and comments, code, list markers, footnotes, quotation markers,
+// rules) is not read aloud nor shown as a word; the words inside it are.
+func TestMarkupNotSpoken(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		want      string // the sentences after the heading, joined by "|"
+		dropped   string // the dropped lines' reasons, joined by "|"
+	}{
+		{"HTML tags", "We lived by the river.<br>It was cold. I said <em>no</em> to him.\n\n<div align=\"center\">\nThe house stood alone.\n</div>\n",
+			"We lived by the river.|It was cold.|I said no to him.|The house stood alone.", ""},
+		{"a comparison is no tag", "I knew that a < b and b > c then. And x<3 too.",
+			"I knew that a < b and b > c then.|And x<3 too.", ""},
+		{"HTML comment across lines", "We left <!-- note to self:\ncheck the date --> in May.\n\n<!-- a whole\n\nparagraph -->\n\nIt rained.",
+			"We left in May.|It rained.", ""},
+		{"inline code", "Use `grep` to find it, or ``git log``.",
+			"Use grep to find it, or git log.", ""},
+		{"fenced code block", "He typed this:\n\n```sh\nls -l\n# not a heading\n```\n\nIt worked.\n\n~~~\nmore\n~~~\n",
+			"He typed this:|It worked.", ReasonCode + "|" + ReasonCode},
+		{"list items", "Things we had:\n\n- a cow\n- two goats\n* a dog\n+ a cat\n1. first thing\n2) second thing\n",
+			"Things we had:|a cow|two goats|a dog|a cat|first thing|second thing", ""},
+		{"a list item wraps onto the next line", "- a cow that gave\n  milk\n- a goat",
+			"a cow that gave milk|a goat", ""},
+		{"footnotes", "He said so[^1] and more[^note].\n\n[^1]: A footnote text.\n\nThe end.",
+			"He said so and more.|The end.", ReasonFootnote},
+		{"blockquote", "She wrote:\n\n> A quoted line.\n> Another one.",
+			"She wrote:|A quoted line.|Another one.", ""},
+		{"rules", "Before.\n\n---\n\nAfter.\n\n***\n\n___\n\n* * *\n\nEnd.",
+			"Before.|After.|End.", ""},
+	} {
+		for _, kind := range []struct{ name, head string }{{"Markdown", "# My Life\n\n"}, {"plain text", "My Life\n\n"}} {
+			t.Run(kind.name+"/"+tt.name, func(t *testing.T) {
+				src := kind.head + tt.src
+				o := mustParse(t, []byte(src))
+				checkNothingLost(t, []byte(src), o)
+				var got []string
+				for _, s := range sentencesOf(o)[1:] {
+					got = append(got, s.Text)
+				}
+				if g := strings.Join(got, "|"); g != tt.want {
+					t.Errorf("sentences\n  %s\nwant\n  %s", g, tt.want)
+				}
+				var reasons []string
+				for _, d := range o.Dropped {
+					if d.Reason != "no words to speak" { // a rule's dashes
+						reasons = append(reasons, d.Reason)
+					}
+				}
+				if g := strings.Join(reasons, "|"); g != tt.dropped {
+					t.Errorf("dropped %v, want %q", o.Dropped, tt.dropped)
+				}
+			})
+		}
+	}
+}
+
+// TestChapterLabelIsNoTitle: a text that opens with "CHAPTER ONE" has no
+// title line; that line heads the first chapter.
+func TestChapterLabelIsNoTitle(t *testing.T) {
+	body := "We lived by the river. It was cold.\n\n"
+	for _, first := range []string{"CHAPTER ONE", "Chapter 1", "# Chapter I", "Part One"} {
+		second := "Chapter 2"
+		if strings.HasPrefix(first, "#") {
+			second = "# Chapter II"
+		}
+		o := mustParse(t, []byte(first+"\n\n"+body+second+"\n\n"+body))
+		var titles []string
+		for _, e := range o.Episodes {
+			titles = append(titles, e.Title)
+		}
+		want := strings.TrimPrefix(first, "# ") + "|" + strings.TrimPrefix(second, "# ")
+		if o.Title != "" || strings.Join(titles, "|") != want {
+			t.Errorf("%q: title %q, episodes %q; want no title, episodes %q", first, o.Title, strings.Join(titles, "|"), want)
 		}
 	}
 }

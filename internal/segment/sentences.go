@@ -119,7 +119,7 @@ func sentenceOf(s string, toks []token, x *ids) Sentence {
 	b.Grow(n)
 	words := make([]Word, 0, len(toks))
 	for i, t := range toks {
-		if i > 0 && t.start > toks[i-1].end {
+		if i > 0 && t.start > toks[i-1].end && !glued(s, toks[i-1].end, t.start) {
 			b.WriteByte(' ')
 		} else if i > 0 {
 			n--
@@ -135,6 +135,23 @@ func sentenceOf(s string, toks []token, x *ids) Sentence {
 		sen.Words = words
 	}
 	return sen
+}
+
+// glued says whether the tokens around s[from:to] were written together,
+// with markup alone between them, against punctuation that closes or
+// opens: "`log`.", "so[^1]," and "(`grep`)" read "log.", "so," and
+// "(grep)". Between two words ("one<br>two"), or after a sentence's end
+// ("river.<br>It"), the markup stays a space.
+func glued(s string, from, to int) bool {
+	for i := from; i < to; i++ {
+		if s[i] != markup {
+			return false
+		}
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:from])
+	after, _ := utf8.DecodeRuneInString(s[to:])
+	return !isWordRune(after) && !strings.ContainsRune(openers, after) ||
+		strings.ContainsRune(openers, before) && !strings.ContainsRune(closers, before)
 }
 
 // trimWord strips the punctuation around a word ("“where", "against?”",
