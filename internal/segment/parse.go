@@ -187,7 +187,7 @@ func (sc *sectioner) block(b block, notTitle, more bool) {
 	if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
 		// Punctuation alone (a "* * *" divider) is not narrated; keep it
 		// as a dropped line so nothing vanishes silently.
-		sc.p.dropped = append(sc.p.dropped, Dropped{Text: normalize(text), Span: Span{b.start, b.end}, Reason: "no words to speak"})
+		sc.p.dropped = append(sc.p.dropped, Dropped{Text: joinTokens(sc.ws, tokens(sc.ws, b.start, b.end)), Span: Span{b.start, b.end}, Reason: "no words to speak"})
 		return
 	}
 	para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
@@ -277,6 +277,7 @@ func splitBlocks(src string, work []byte) []block {
 		start = len(bom)
 	}
 	blankBefore := true // the line before is blank, or there is none
+	var fences fences
 	for off := start; off < len(src); {
 		var lineStart, lineEnd int
 		lineStart, lineEnd, off = nextLine(src, off)
@@ -304,7 +305,7 @@ func splitBlocks(src string, work []byte) []block {
 			blocks = append(blocks, block{start: s, end: e, atx: true, kind: KindHeading})
 			continue
 		}
-		if end, ok := fencedCode(src, lineStart, lineEnd, off); ok {
+		if end, ok := fences.code(src, lineStart, lineEnd, off); ok {
 			// Code is read by eye, not aloud: the fenced block is
 			// dropped whole, fences and all.
 			flush()
@@ -378,20 +379,28 @@ func nextLine(src string, off int) (start, end, next int) {
 	return start, start + len(trimmed), next
 }
 
-// fencedCode says whether the line src[start:end] opens a fenced code
-// block ("```" or "~~~", at least three) that a later line closes, and where
-// the closing line ends; next is the offset of the line after the opening
-// one. An opening fence never closed is no block: the text after it stays
-// the text it is, not the rest of the text dropped as code.
-func fencedCode(src string, start, end, next int) (int, bool) {
+// fences remembers, for '`' and '~', the shortest fence found never
+// closed: no longer one after it can be closed either, so a text of many
+// unclosed fences is read once, not once for each of them.
+type fences struct{ unclosed [2]int }
+
+// code says whether the line src[start:end] opens a fenced code block
+// ("```" or "~~~", at least three) that a later line closes, and where the
+// closing line ends; next is the offset of the line after the opening one.
+// An opening fence never closed is no block: the text after it stays the
+// text it is, not the rest of the text dropped as code.
+func (f *fences) code(src string, start, end, next int) (int, bool) {
 	line := src[start:end]
 	if len(line) < 3 || line[0] != '`' && line[0] != '~' {
 		return 0, false
 	}
-	c := line[0]
+	c, k := line[0], strings.IndexByte("`~", line[0])
 	n := len(line) - len(strings.TrimLeft(line, string(c)))
 	if n < 3 || c == '`' && strings.IndexByte(line[n:], '`') >= 0 {
 		return 0, false // "``x``" is inline code, "```a```" too
+	}
+	if u := f.unclosed[k]; u > 0 && n >= u {
+		return 0, false
 	}
 	for off := next; off < len(src); {
 		var s, e int
@@ -400,6 +409,7 @@ func fencedCode(src string, start, end, next int) (int, bool) {
 			return e, true
 		}
 	}
+	f.unclosed[k] = n
 	return 0, false
 }
 
