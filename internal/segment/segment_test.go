@@ -602,6 +602,7 @@ func TestShortenNeverCutsAWord(t *testing.T) {
 		"Short title.",
 		"My grandparents told me that, at the time of the October Revolution and the Civil War",
 		"A very long sentence without any commas that just goes on and on forever and ever",
+		", 00000000000000000000000000000000000000000000000000000000000", // a short first word, then a long one
 	} {
 		got := shorten(s)
 		if fields := strings.Fields(strings.TrimSuffix(got, "…")); len(fields) > 1 && dangling(fields[len(fields)-1]) {
