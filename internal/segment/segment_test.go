@@ -223,15 +223,15 @@ func underlines(lines []string, code []bool, i int) bool {
 // sentence and every dropped line, in source order.
 func rebuilt(o *Outline) []string {
 	type piece struct {
-		at   int
-		text string
+		at, end int
+		text    string
 	}
 	var pieces []piece
 	for _, s := range sentencesOf(o) {
-		pieces = append(pieces, piece{s.Span.Start, s.Text})
+		pieces = append(pieces, piece{s.Span.Start, s.Span.End, s.Text})
 	}
 	for _, d := range o.Dropped {
-		pieces = append(pieces, piece{d.Span.Start, d.Text})
+		pieces = append(pieces, piece{d.Span.Start, d.Span.End, d.Text})
 	}
 	// Stable insertion sort by position; the pieces are nearly in order.
 	for i := 1; i < len(pieces); i++ {
@@ -240,8 +240,15 @@ func rebuilt(o *Outline) []string {
 		}
 	}
 	var out []string
-	for _, p := range pieces {
-		out = append(out, strings.Fields(p.text)...)
+	for i, p := range pieces {
+		fields := strings.Fields(p.text)
+		if i > 0 && p.at == pieces[i-1].end && len(out) > 0 && len(fields) > 0 {
+			// Written together ("0!䔔!", two sentences of a text without
+			// spaces): one word of the source.
+			out[len(out)-1] += fields[0]
+			fields = fields[1:]
+		}
+		out = append(out, fields...)
 	}
 	return out
 }
