@@ -177,18 +177,20 @@ func (sc *sectioner) block(b block, notTitle, more bool) {
 			b.kind = KindHeading
 		}
 	}
+	para := sc.paragraph(b, text)
+	if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
+		// Punctuation alone (a "* * *" divider) is not narrated; keep it
+		// as a dropped line so nothing vanishes silently. Nor is such a
+		// heading ("# !") a section: it would have had no paragraph,
+		// which planning cannot take, or an episode named "!".
+		sc.p.dropped = append(sc.p.dropped, Dropped{Text: joinTokens(sc.ws, tokens(sc.ws, b.start, b.end)), Span: Span{b.start, b.end}, Reason: "no words to speak"})
+		return
+	}
 	if b.kind == KindHeading && (sc.p.title == "" || notTitle) {
 		if len(sc.cur.units) > 0 || !sc.cur.intro {
 			sc.p.sections = append(sc.p.sections, *sc.cur)
 		}
 		sc.cur = &section{heading: normalize(text)}
-	}
-	para := sc.paragraph(b, text)
-	if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
-		// Punctuation alone (a "* * *" divider) is not narrated; keep it
-		// as a dropped line so nothing vanishes silently.
-		sc.p.dropped = append(sc.p.dropped, Dropped{Text: joinTokens(sc.ws, tokens(sc.ws, b.start, b.end)), Span: Span{b.start, b.end}, Reason: "no words to speak"})
-		return
 	}
 	para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
 	sc.add(para)

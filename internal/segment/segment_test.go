@@ -709,6 +709,7 @@ func TestOtherTexts(t *testing.T) {
 		{"setext headings", "My Life\n=======\n\nChildhood\n---------\n\n" + body + "Later\n-----\n\n" + body, "My Life", "Childhood|Later"},
 		{"a divider after a blank line is no underline", "# My Life\n\n## Childhood\n\n" + body + "---\n\n" + body, "My Life", "Childhood"},
 		{"Markdown links and images say their text, not their address", "# My Life\n\n## Childhood\n\nSee [the *old* mill](https://example.com/mill_1) and ![my father](img/dad.jpg). It was cold.\n", "My Life", "Childhood"},
+		{"a heading without words starts no episode", "# My Life\n\n## Childhood\n\n" + body + "## !\n\n" + body + "## Later\n\n" + body, "My Life", "Childhood|Later"},
 		{"UTF-8 BOM before a plain-text title", "\ufeffMy Life\n\nChildhood\n\n" + body, "My Life", "Childhood"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
