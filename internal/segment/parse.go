@@ -316,6 +316,13 @@ func splitBlocks(src string, work []byte) []block {
 			blankBefore = false
 			continue
 		}
+		if isRule(trimmed) {
+			// "***" or "- - -" under prose is a break, not a word of
+			// the paragraph above nor the end of a list item.
+			flush()
+			blocks = append(blocks, block{start: lineStart, end: lineEnd})
+			continue
+		}
 		quote := trimmed[0] == '>'
 		if quote {
 			i := lineStart
@@ -424,7 +431,7 @@ var footnote = regexp.MustCompile(`^\[\^[^\[\]\s]+\]:`)
 // year starting a wrapped line ("1984. We moved"), not an item.
 func listMarker(line string) int {
 	if isRule(line) {
-		return 0
+		return 0 // "> * * *", a rule in a quotation
 	}
 	return len(listItem.FindString(line))
 }

@@ -213,7 +213,7 @@ func underlines(lines []string, code []bool, i int) bool {
 	}
 	above := strings.TrimSpace(lines[i-1])
 	if above == "" || code[i-1] || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" ||
-		withoutListMarker(above) != above || refFootnote.MatchString(above) {
+		withoutListMarker(above) != above || refFootnote.MatchString(above) || refRule.MatchString(above) {
 		return false
 	}
 	return i == 1 || strings.TrimSpace(lines[i-2]) == ""
@@ -635,6 +635,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
 	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
 	f.Add([]byte("Title\n=====\n\nPart\n--\nmore\n---\n\n> q\n---\n"))
+	f.Add([]byte("***\n---\n\nA\n- - -\nB\n"))
 	f.Add([]byte("CHAPTER ONE\n\nA <em>b</em>.<br>C <!-- x\n\ny --> d[^1], `e`.\n\n[^1]: f\n\n- g\n2) h\n> * i\n\n```go\nj\n```\n\n* * *\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
@@ -810,6 +811,8 @@ func TestMarkupNotSpoken(t *testing.T) {
 			"She wrote:|A quoted line.|Another one.", ""},
 		{"rules", "Before.\n\n---\n\nAfter.\n\n***\n\n___\n\n* * *\n\nEnd.",
 			"Before.|After.|End.", ""},
+		{"a rule inside a paragraph", "One line.\nTwo lines.\n***\nAfter.\n- an item\n---\nMore.",
+			"One line.|Two lines.|After.|an item|More.", ""},
 	} {
 		for _, kind := range []struct{ name, head string }{{"Markdown", "# My Life\n\n"}, {"plain text", "My Life\n\n"}} {
 			t.Run(kind.name+"/"+tt.name, func(t *testing.T) {
