@@ -79,17 +79,15 @@ func parse(src string) (*parsed, error) {
 	for _, b := range blocks {
 		hasATX = hasATX || b.atx
 	}
-	// HTML tags, code marks and footnote references are markup in any
-	// text, plain or Markdown, that someone writes with them.
+	// HTML tags, code marks, footnote references, links' marks and
+	// addresses and emphasis marks are not words to speak, in any text
+	// that has them: a Markdown text without a heading is Markdown too,
+	// and its links' addresses were read out.
 	blankTags(work)
 	blankCodeMarks(work)
 	blankFootnoteRefs(work)
-	if hasATX {
-		// A Markdown text: link marks and addresses, and emphasis
-		// markers, are not words to speak.
-		blankLinks(work)
-		blankEmphasis(work)
-	}
+	blankLinks(work)
+	blankEmphasis(work)
 	sc := &sectioner{p: &parsed{}, ws: string(work), hasATX: hasATX, ids: newIDs()}
 	titled := sc.title(blocks)
 	sc.cur = &section{intro: true, heading: sc.p.title}
@@ -277,6 +275,7 @@ func splitBlocks(src string, work []byte) []block {
 	start := 0
 	if strings.HasPrefix(src, bom) {
 		start = len(bom)
+		blank(work, 0, start) // nor is it part of a word: "\ufeff*Title*"
 	}
 	blankBefore := true // the line before is blank, or there is none
 	var fences fences
@@ -571,26 +570,51 @@ func runOf(work []byte, i int) int {
 	return n
 }
 
-// blankEmphasis blanks the runs of '*' and '_' that open or close a token
-// ("*A short memoir", "__bold__") in a Markdown text.
+// blankEmphasis blanks the runs of '*' and '_' that open or close a
+// whitespace-separated token ("*A short memoir", "__bold__"), inside the
+// punctuation around it ("(*my*)", "_cold_.", "**Note:**"). Inside a word
+// they stay ("snake_case").
 func blankEmphasis(work []byte) {
-	i := 0
-	for i < len(work) {
-		for i < len(work) && (isSpaceByte(work[i]) || work[i] == '\n') {
-			i++
+	for i := 0; i < len(work); {
+		r, n := utf8.DecodeRune(work[i:])
+		if unicode.IsSpace(r) {
+			i += n
+			continue
 		}
 		start := i
-		for i < len(work) && !isSpaceByte(work[i]) && work[i] != '\n' {
-			i++
+		for i < len(work) {
+			r, n := utf8.DecodeRune(work[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += n
 		}
-		for j := start; j < i && (work[j] == '*' || work[j] == '_'); j++ {
+		s, e := start, i
+		for s < e {
+			r, n := utf8.DecodeRune(work[s:e])
+			if !isOuterPunct(r) {
+				break
+			}
+			s += n
+		}
+		for e > s {
+			r, n := utf8.DecodeLastRune(work[s:e])
+			if !isOuterPunct(r) {
+				break
+			}
+			e -= n
+		}
+		for j := s; j < e && (work[j] == '*' || work[j] == '_'); j++ {
 			work[j] = markup
 		}
-		for j := i - 1; j >= start && (work[j] == '*' || work[j] == '_'); j-- {
+		for j := e - 1; j >= s && (work[j] == '*' || work[j] == '_'); j-- {
 			work[j] = markup
 		}
 	}
 }
+
+// isOuterPunct reports punctuation that may stand outside emphasis marks.
+func isOuterPunct(r rune) bool { return unicode.IsPunct(r) && r != '*' && r != '_' }
 
 func trimSpan(src string, s, e int) (int, int) {
 	for s < e && isSpaceByte(src[s]) {

@@ -60,13 +60,6 @@ func sourceWords(src string) []string {
 	})
 	lines := strings.Split(src, "\n")
 	code := codeLines(lines)
-	markdown := false
-	for i, line := range lines {
-		// A Markdown heading with words makes the text Markdown.
-		if t := strings.TrimSpace(line); !code[i] && (atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, code, i)) {
-			markdown = true
-		}
-	}
 	var out []string
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
@@ -87,18 +80,9 @@ func sourceWords(src string) []string {
 			continue
 		}
 		t = refFootnoteRef.ReplaceAllString(withoutCodeMarks(refTag.ReplaceAllString(t, "\v")), "\v")
-		if markdown {
-			t = refLink.ReplaceAllStringFunc(t, linkText)
-		}
-		t = unmarked(t)
-		for _, f := range strings.Fields(t) {
-			if markdown {
-				f = strings.Trim(f, "*_")
-			}
-			if f != "" {
-				out = append(out, f)
-			}
-		}
+		t = refLink.ReplaceAllStringFunc(t, linkText)
+		t = refToken.ReplaceAllStringFunc(t, withoutEmphasis)
+		out = append(out, strings.Fields(unmarked(t))...)
 	}
 	return out
 }
@@ -114,6 +98,7 @@ var (
 	refListMarker  = regexp.MustCompile(`^(?:[0-9]{1,3}[.)]|[-*+])[\t ]+`)
 	refRule        = regexp.MustCompile(`^(?:(?:-[\t ]*){3,}|(?:\*[\t ]*){3,}|(?:_[\t ]*){3,})$`)
 	refBackticks   = regexp.MustCompile("`+")
+	refToken       = regexp.MustCompile(`[^\t\n\v\f\r \x{85}\pZ]+`) // what unicode.IsSpace does not match
 )
 
 // unmarked is t with each run of removed markup ("\v") made nothing where
@@ -140,6 +125,24 @@ func unmarked(t string) string {
 		i = j - 1
 	}
 	return b.String()
+}
+
+// withoutEmphasis is a word with the runs of '*' and '_' at its ends,
+// inside the punctuation around it, made markup: "(*my*)," is "(\vmy\v),".
+func withoutEmphasis(f string) string {
+	outer := func(r rune) bool { return r != '*' && r != '_' && unicode.IsPunct(r) }
+	left, right := len(f)-len(strings.TrimLeftFunc(f, outer)), len(strings.TrimRightFunc(f, outer))
+	if left >= right {
+		return f
+	}
+	core := f[left:right]
+	inner := strings.TrimLeft(core, "*_")
+	if inner == "" {
+		return f[:left] + strings.Repeat("\v", len(core)) + f[right:]
+	}
+	inner = strings.TrimRight(inner, "*_")
+	lead := strings.Index(core, inner)
+	return f[:left] + strings.Repeat("\v", lead) + inner + strings.Repeat("\v", len(core)-lead-len(inner)) + f[right:]
 }
 
 // withoutListMarker is a line without the marker of the list item it opens.
@@ -200,7 +203,7 @@ func codeLines(lines []string) []bool {
 // spaces, the words where they were.
 func linkText(link string) string {
 	open := strings.IndexByte(link, '[') + 1
-	close := strings.LastIndex(link, "](")
+	close := strings.Index(link, "](") // the text has no "]"; the address may ("[0](]()")
 	return strings.Repeat("\v", open) + link[open:close] + strings.Repeat("\v", len(link)-close)
 }
 
@@ -636,6 +639,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
 	f.Add([]byte("Title\n=====\n\nPart\n--\nmore\n---\n\n> q\n---\n"))
 	f.Add([]byte("***\n---\n\nA\n- - -\nB\n"))
+	f.Add([]byte("A [*x*](u). (*my*), _a_. **N:** 5 * 3 a\u00a0*b* “*c*”—*d*\n"))
 	f.Add([]byte("CHAPTER ONE\n\nA <em>b</em>.<br>C <!-- x\n\ny --> d[^1], `e`.\n\n[^1]: f\n\n- g\n2) h\n> * i\n\n```go\nj\n```\n\n* * *\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
@@ -811,6 +815,8 @@ func TestMarkupNotSpoken(t *testing.T) {
 			"She wrote:|A quoted line.|Another one.", ""},
 		{"rules", "Before.\n\n---\n\nAfter.\n\n***\n\n___\n\n* * *\n\nEnd.",
 			"Before.|After.|End.", ""},
+		{"links and emphasis", "See [the old mill](https://example.com/mill) and *my* house, _cold_.",
+			"See the old mill and my house, cold.", ""},
 		{"a rule inside a paragraph", "One line.\nTwo lines.\n***\nAfter.\n- an item\n---\nMore.",
 			"One line.|Two lines.|After.|an item|More.", ""},
 	} {
