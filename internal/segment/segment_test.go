@@ -807,6 +807,8 @@ func TestMarkupNotSpoken(t *testing.T) {
 			"He typed this:|It worked.", ReasonCode + "|" + ReasonCode},
 		{"list items", "Things we had:\n\n- a cow\n- two goats\n* a dog\n+ a cat\n1. first thing\n2) second thing\n",
 			"Things we had:|a cow|two goats|a dog|a cat|first thing|second thing", ""},
+		{"a year opening a wrapped line is no list item", "We left in the summer of\n1984. It rained.",
+			"We left in the summer of 1984.|It rained.", ""},
 		{"a list item wraps onto the next line", "- a cow that gave\n  milk\n- a goat",
 			"a cow that gave milk|a goat", ""},
 		{"footnotes", "He said so[^1] and more[^note].\n\n[^1]: A footnote text.\n\nThe end.",
