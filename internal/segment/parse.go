@@ -488,6 +488,8 @@ var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
 
 // blankComments returns src with its HTML comments blanked, except for
 // their line ends, so that the lines around a comment stay where they are.
+// They become plain spaces, not markup: lines are read from this text, and
+// the drop rules' \s knows no vertical tab.
 func blankComments(src string) string {
 	if !strings.Contains(src, "<!--") {
 		return src
@@ -527,10 +529,10 @@ func blankFootnoteRefs(work []byte) {
 	}
 }
 
-// blankCodeMarks blanks the backticks around inline code ("`grep`",
-// "“a ` b“") and keeps the code, a word of the sentence. A run of
-// backticks is closed by the next run of the same length on its line;
-// without one it is left as written.
+// blankCodeMarks blanks the backticks around inline code ("`grep`", and
+// runs of two or more alike) and keeps the code, a word of the sentence. A
+// run of backticks is closed by the next run of the same length on its
+// line; without one it is left as written.
 func blankCodeMarks(work []byte) {
 	for i := 0; i < len(work); {
 		if work[i] != '`' {
