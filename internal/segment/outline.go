@@ -86,6 +86,8 @@ type Dropped struct {
 const (
 	ReasonCaption  = "image caption"
 	ReasonLinkText = "link text without its link"
+	ReasonCode     = "code block"
+	ReasonFootnote = "footnote"
 )
 
 // MaxChapterTitle is the longest chapter title, in characters.

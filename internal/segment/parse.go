@@ -24,6 +24,7 @@ type block struct {
 	start, end int // byte span in the source, markers included
 	kind       string
 	quoteLine  bool // made of blockquote lines ("> ...")
+	listItem   bool // a list item ("- ...", "1. ..."), its marker left out
 	atx        bool // a Markdown heading ("# Title", or underlined)
 	single     bool // one line after a blank line: may be a setext heading
 }
@@ -66,32 +67,39 @@ func parse(src string) (*parsed, error) {
 	if err := checkText(src); err != nil {
 		return nil, err
 	}
-	// work is src with Markdown markers blanked out byte for byte, so that
+	// HTML comments are notes to self, never read, not even as dropped
+	// lines: they go before the text is cut into lines, so that a line
+	// inside one is no heading, list item or dropped line.
+	text := blankComments(src)
+	// work is text with Markdown markers blanked out byte for byte, so that
 	// every offset into work is an offset into src.
-	work := []byte(src)
-	blocks := splitBlocks(src, work)
+	work := []byte(text)
+	blocks := splitBlocks(text, work)
 	hasATX := false
 	for _, b := range blocks {
 		hasATX = hasATX || b.atx
 	}
-	if hasATX {
-		// A Markdown text: link marks and addresses, and emphasis
-		// markers, are not words to speak.
-		blankLinks(work)
-		blankEmphasis(work)
-	}
+	// HTML tags, code marks, footnote references, links' marks and
+	// addresses and emphasis marks are not words to speak, in any text
+	// that has them: a Markdown text without a heading is Markdown too,
+	// and its links' addresses were read out.
+	blankTags(work)
+	blankCodeMarks(work)
+	blankFootnoteRefs(work)
+	blankLinks(work)
+	blankEmphasis(work)
 	sc := &sectioner{p: &parsed{}, ws: string(work), hasATX: hasATX, ids: newIDs()}
-	sc.title(blocks)
+	titled := sc.title(blocks)
 	sc.cur = &section{intro: true, heading: sc.p.title}
 	for i, b := range blocks {
-		sc.block(b, i > 0, i+1 < len(blocks))
+		sc.block(b, i != titled, i+1 < len(blocks))
 	}
 	p := sc.p
 	if len(sc.cur.units) > 0 {
 		p.sections = append(p.sections, *sc.cur)
 	}
 	// Dropped lines were found while splitting blocks; report them in order.
-	p.dropped = append(dropLines(blocks, src), p.dropped...)
+	p.dropped = append(dropLines(blocks, text), p.dropped...)
 	sortDropped(p.dropped)
 	if len(p.sections) == 0 {
 		return nil, fmt.Errorf("%w: every line was dropped as an image caption, a stray link or punctuation: write the recollection as paragraphs of sentences", ErrNoWords)
@@ -123,23 +131,35 @@ type sectioner struct {
 	prev   *Paragraph // the paragraph added last
 }
 
-// title takes the first block as the title when it is a single
-// heading-like line.
-func (sc *sectioner) title(blocks []block) {
-	if len(blocks) == 0 {
-		return
+// title takes the first block with words as the title when it is a single
+// heading-like line, and returns its index, or -1. Markup alone before it
+// ("<div align=\"center\">") is passed over. A chapter's label ("CHAPTER
+// ONE") is not the title of the whole text: it heads the first chapter.
+func (sc *sectioner) title(blocks []block) int {
+	for i := range blocks {
+		b := &blocks[i]
+		text := sc.ws[b.start:b.end]
+		if b.kind == "" && strings.TrimSpace(text) == "" {
+			continue
+		}
+		if (b.kind == "" || b.atx) && !b.listItem && (b.atx || looksLikeHeading(text)) && !chapterLabel.MatchString(text) {
+			sc.p.title = normalize(text)
+			b.kind = KindHeading
+			return i
+		}
+		return -1
 	}
-	b := &blocks[0]
-	if (b.kind == "" || b.atx) && (b.atx || looksLikeHeading(sc.ws[b.start:b.end])) {
-		sc.p.title = normalize(sc.ws[b.start:b.end])
-		b.kind = KindHeading
-	}
+	return -1
 }
 
+// chapterLabel is a heading that numbers a chapter or a part: "CHAPTER
+// ONE", "Chapter 1", "Part II", "Book the First".
+var chapterLabel = regexp.MustCompile(`(?i)^\s*(?:chapter|part|book)\s+(?:[0-9]+|[ivxlc]+|the\s+\w+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third)\b`)
+
 // block adds block b: a heading starts a new section, and any block with
-// words becomes a paragraph. notFirst and more say whether blocks come
-// before and after it.
-func (sc *sectioner) block(b block, notFirst, more bool) {
+// words becomes a paragraph. notTitle says it is not the title's block, and
+// more whether blocks come after it.
+func (sc *sectioner) block(b block, notTitle, more bool) {
 	if strings.HasPrefix(b.kind, "drop:") {
 		return
 	}
@@ -151,22 +171,24 @@ func (sc *sectioner) block(b block, notFirst, more bool) {
 		switch {
 		case b.atx:
 			b.kind = KindHeading
-		case !sc.hasATX && !b.quoteLine && more && looksLikeHeading(text):
+		case !sc.hasATX && !b.quoteLine && !b.listItem && more && looksLikeHeading(text):
 			b.kind = KindHeading
 		}
-	}
-	if b.kind == KindHeading && (sc.p.title == "" || notFirst) {
-		if len(sc.cur.units) > 0 || !sc.cur.intro {
-			sc.p.sections = append(sc.p.sections, *sc.cur)
-		}
-		sc.cur = &section{heading: normalize(text)}
 	}
 	para := sc.paragraph(b, text)
 	if len(para.Sentences) == 0 || len(para.Sentences[0].Words) == 0 && len(para.Sentences) == 1 {
 		// Punctuation alone (a "* * *" divider) is not narrated; keep it
-		// as a dropped line so nothing vanishes silently.
-		sc.p.dropped = append(sc.p.dropped, Dropped{Text: normalize(text), Span: Span{b.start, b.end}, Reason: "no words to speak"})
+		// as a dropped line so nothing vanishes silently. Nor is such a
+		// heading ("# !") a section: it would have had no paragraph,
+		// which planning cannot take, or an episode named "!".
+		sc.p.dropped = append(sc.p.dropped, Dropped{Text: joinTokens(sc.ws, tokens(sc.ws, b.start, b.end)), Span: Span{b.start, b.end}, Reason: "no words to speak"})
 		return
+	}
+	if b.kind == KindHeading && (sc.p.title == "" || notTitle) {
+		if len(sc.cur.units) > 0 || !sc.cur.intro {
+			sc.p.sections = append(sc.p.sections, *sc.cur)
+		}
+		sc.cur = &section{heading: normalize(text)}
 	}
 	para.ID = "p-" + strings.TrimPrefix(para.Sentences[0].ID, "s-")
 	sc.add(para)
@@ -239,7 +261,8 @@ func isBinaryControl(r rune) bool {
 const bom = "\ufeff"
 
 // splitBlocks cuts src at blank lines, and also around lines that stand
-// alone: ATX headings and dropped lines. It blanks Markdown markers in work.
+// alone: ATX headings and dropped lines, and before each list item. It
+// blanks Markdown markers in work.
 func splitBlocks(src string, work []byte) []block {
 	var blocks []block
 	var cur *block
@@ -252,8 +275,10 @@ func splitBlocks(src string, work []byte) []block {
 	start := 0
 	if strings.HasPrefix(src, bom) {
 		start = len(bom)
+		blank(work, 0, start) // nor is it part of a word: "\ufeff*Title*"
 	}
 	blankBefore := true // the line before is blank, or there is none
+	var fences fences
 	for off := start; off < len(src); {
 		var lineStart, lineEnd int
 		lineStart, lineEnd, off = nextLine(src, off)
@@ -264,7 +289,7 @@ func splitBlocks(src string, work []byte) []block {
 			flush()
 			continue
 		}
-		if cur != nil && cur.single && !cur.quoteLine && isUnderline(trimmed) {
+		if cur != nil && cur.single && !cur.quoteLine && !cur.listItem && isUnderline(trimmed) {
 			// "Title\n=====": the line above is a heading, the underline its marker.
 			blank(work, lineStart, lineEnd)
 			blocks = append(blocks, block{start: cur.start, end: cur.end, atx: true, kind: KindHeading})
@@ -281,6 +306,22 @@ func splitBlocks(src string, work []byte) []block {
 			blocks = append(blocks, block{start: s, end: e, atx: true, kind: KindHeading})
 			continue
 		}
+		if end, ok := fences.code(src, lineStart, lineEnd, off); ok {
+			// Code is read by eye, not aloud: the fenced block is
+			// dropped whole, fences and all.
+			flush()
+			blocks = append(blocks, block{start: lineStart, end: end, kind: "drop:" + ReasonCode})
+			_, _, off = nextLine(src, end)
+			blankBefore = false
+			continue
+		}
+		if isRule(trimmed) {
+			// "***" or "- - -" under prose is a break, not a word of
+			// the paragraph above nor the end of a list item.
+			flush()
+			blocks = append(blocks, block{start: lineStart, end: lineEnd})
+			continue
+		}
 		quote := trimmed[0] == '>'
 		if quote {
 			i := lineStart
@@ -294,6 +335,22 @@ func splitBlocks(src string, work []byte) []block {
 			}
 			lineStart, lineEnd = s, e
 		}
+		item := false
+		if n := listMarker(src[lineStart:lineEnd]); n > 0 {
+			// Each item is a paragraph of its own, so that an item
+			// without a final period does not run into the next one.
+			blank(work, lineStart, lineStart+n)
+			lineStart, _ = trimSpan(src, lineStart+n, lineEnd)
+			flush()
+			item = true
+		}
+		if footnote.MatchString(src[lineStart:lineEnd]) {
+			// "[^1]: …": a note read where it is written would be out
+			// of place, and where it is referred to, out of the flow.
+			flush()
+			blocks = append(blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + ReasonFootnote})
+			continue
+		}
 		if reason := dropReason(src[lineStart:lineEnd]); reason != "" {
 			flush()
 			blocks = append(blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + reason})
@@ -303,7 +360,7 @@ func splitBlocks(src string, work []byte) []block {
 			flush()
 		}
 		if cur == nil {
-			cur = &block{start: lineStart, quoteLine: quote, single: afterBlank}
+			cur = &block{start: lineStart, quoteLine: quote, listItem: item, single: afterBlank}
 		} else {
 			cur.single = false
 		}
@@ -330,11 +387,86 @@ func nextLine(src string, off int) (start, end, next int) {
 	return start, start + len(trimmed), next
 }
 
+// fences remembers, for '`' and '~', the shortest fence found never
+// closed: no longer one after it can be closed either, so a text of many
+// unclosed fences is read once, not once for each of them.
+type fences struct{ unclosed [2]int }
+
+// code says whether the line src[start:end] opens a fenced code block
+// ("```" or "~~~", at least three) that a later line closes, and where the
+// closing line ends; next is the offset of the line after the opening one.
+// An opening fence never closed is no block: the text after it stays the
+// text it is, not the rest of the text dropped as code.
+func (f *fences) code(src string, start, end, next int) (int, bool) {
+	line := src[start:end]
+	if len(line) < 3 || line[0] != '`' && line[0] != '~' {
+		return 0, false
+	}
+	c, k := line[0], strings.IndexByte("`~", line[0])
+	n := len(line) - len(strings.TrimLeft(line, string(c)))
+	if n < 3 || c == '`' && strings.IndexByte(line[n:], '`') >= 0 {
+		return 0, false // "``x``" is inline code, "```a```" too
+	}
+	if u := f.unclosed[k]; u > 0 && n >= u {
+		return 0, false
+	}
+	for off := next; off < len(src); {
+		var s, e int
+		s, e, off = nextLine(src, off)
+		if e-s >= n && strings.Trim(src[s:e], string(c)) == "" {
+			return e, true
+		}
+	}
+	f.unclosed[k] = n
+	return 0, false
+}
+
+// footnote is a footnote's definition: "[^1]: The text of the note."
+var footnote = regexp.MustCompile(`^\[\^[^\[\]\s]+\]:`)
+
+// listMarker returns the length of the list marker opening a trimmed line
+// with the spaces after it ("- ", "* ", "+ ", "1. ", "12) "), or 0. A rule
+// ("- - -", "* * *") is no list item, and a number of four digits is a
+// year starting a wrapped line ("1984. We moved"), not an item.
+func listMarker(line string) int {
+	if isRule(line) {
+		return 0 // "> * * *", a rule in a quotation
+	}
+	return len(listItem.FindString(line))
+}
+
+var listItem = regexp.MustCompile(`^(?:[-*+]|[0-9]{1,3}[.)])[ \t]+`)
+
+// isRule says whether a trimmed line is a Markdown rule: three or more of
+// one of '-', '*' or '_', maybe with spaces between them.
+func isRule(line string) bool {
+	if line == "" || !strings.ContainsRune("-*_", rune(line[0])) {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case line[0]:
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 3
+}
+
+// blank makes work[from:to] markup: space between words, but none in a
+// sentence's text where it stood against punctuation ("[link](address)."
+// reads "link.", not "link ."). A vertical tab is that mark because checkText
+// refuses it in a source, so it never stands for a space someone typed.
 func blank(work []byte, from, to int) {
 	for i := from; i < to; i++ {
-		work[i] = ' '
+		work[i] = markup
 	}
 }
+
+const markup = '\v'
 
 // mdLink is a Markdown link or image on one line: "[text](address)",
 // "![alt text](image.jpg)".
@@ -350,26 +482,141 @@ func blankLinks(work []byte) {
 	}
 }
 
-// blankEmphasis blanks the runs of '*' and '_' that open or close a token
-// ("*A short memoir", "__bold__") in a Markdown text.
-func blankEmphasis(work []byte) {
-	i := 0
-	for i < len(work) {
-		for i < len(work) && (isSpaceByte(work[i]) || work[i] == '\n') {
+// htmlComment is an HTML comment, "<!-- note to self -->", on one line or
+// several.
+var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
+
+// blankComments returns src with its HTML comments blanked, except for
+// their line ends, so that the lines around a comment stay where they are.
+// They become plain spaces, not markup: lines are read from this text, and
+// the drop rules' \s knows no vertical tab.
+func blankComments(src string) string {
+	if !strings.Contains(src, "<!--") {
+		return src
+	}
+	b := []byte(src)
+	for _, m := range htmlComment.FindAllStringIndex(src, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+// htmlTag is an HTML tag on one line: "<br>", "</em>", "<div
+// align="center">", "<img src=x />". '<' must be followed by a letter (or
+// '/' and a letter), and what follows the name must be attributes, so that
+// "a < b" and "x<3" are not tags.
+var htmlTag = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z_:][-A-Za-z0-9_:.]*(?:[ \t]*=[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s"'=<>\x60]+))?)*[ \t]*/?>`)
+
+// blankTags blanks HTML tags, which a reader of the page never sees, and
+// keeps the text between them: "<em>no</em>" says "no".
+func blankTags(work []byte) {
+	for _, m := range htmlTag.FindAllIndex(work, -1) {
+		blank(work, m[0], m[1])
+	}
+}
+
+// footnoteRef is a footnote's reference in the text: "[^1]", "[^note]".
+var footnoteRef = regexp.MustCompile(`\[\^[^\[\]\s]+\]`)
+
+// blankFootnoteRefs blanks footnote references: "so[^1]" says "so".
+func blankFootnoteRefs(work []byte) {
+	for _, m := range footnoteRef.FindAllIndex(work, -1) {
+		blank(work, m[0], m[1])
+	}
+}
+
+// blankCodeMarks blanks the backticks around inline code ("`grep`", and
+// runs of two or more alike) and keeps the code, a word of the sentence. A
+// run of backticks is closed by the next run of the same length on its
+// line; without one it is left as written.
+func blankCodeMarks(work []byte) {
+	for i := 0; i < len(work); {
+		if work[i] != '`' {
 			i++
+			continue
+		}
+		n := runOf(work, i)
+		closing := -1
+		for j := i + n; j < len(work) && work[j] != '\n'; {
+			if work[j] != '`' {
+				j++
+				continue
+			}
+			m := runOf(work, j)
+			if m == n {
+				closing = j
+				break
+			}
+			j += m
+		}
+		if closing < 0 {
+			i += n
+			continue
+		}
+		blank(work, i, i+n)
+		blank(work, closing, closing+n)
+		i = closing + n
+	}
+}
+
+// runOf is the number of backticks starting at work[i].
+func runOf(work []byte, i int) int {
+	n := 0
+	for i+n < len(work) && work[i+n] == '`' {
+		n++
+	}
+	return n
+}
+
+// blankEmphasis blanks the runs of '*' and '_' that open or close a
+// whitespace-separated token ("*A short memoir", "__bold__"), inside the
+// punctuation around it ("(*my*)", "_cold_.", "**Note:**"). Inside a word
+// they stay ("snake_case").
+func blankEmphasis(work []byte) {
+	for i := 0; i < len(work); {
+		r, n := utf8.DecodeRune(work[i:])
+		if unicode.IsSpace(r) {
+			i += n
+			continue
 		}
 		start := i
-		for i < len(work) && !isSpaceByte(work[i]) && work[i] != '\n' {
-			i++
+		for i < len(work) {
+			r, n := utf8.DecodeRune(work[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += n
 		}
-		for j := start; j < i && (work[j] == '*' || work[j] == '_'); j++ {
-			work[j] = ' '
+		s, e := start, i
+		for s < e {
+			r, n := utf8.DecodeRune(work[s:e])
+			if !isOuterPunct(r) {
+				break
+			}
+			s += n
 		}
-		for j := i - 1; j >= start && (work[j] == '*' || work[j] == '_'); j-- {
-			work[j] = ' '
+		for e > s {
+			r, n := utf8.DecodeLastRune(work[s:e])
+			if !isOuterPunct(r) {
+				break
+			}
+			e -= n
+		}
+		for j := s; j < e && (work[j] == '*' || work[j] == '_'); j++ {
+			work[j] = markup
+		}
+		for j := e - 1; j >= s && (work[j] == '*' || work[j] == '_'); j-- {
+			work[j] = markup
 		}
 	}
 }
+
+// isOuterPunct reports punctuation that may stand outside emphasis marks.
+func isOuterPunct(r rune) bool { return unicode.IsPunct(r) && r != '*' && r != '_' }
 
 func trimSpan(src string, s, e int) (int, int) {
 	for s < e && isSpaceByte(src[s]) {

@@ -318,8 +318,10 @@ func shorten(s string) string {
 	}
 	out := strings.TrimRight(strings.Join(kept, " "), ",;:–— ")
 	if out == "" {
-		// One word longer than a title: cut at a character, the only choice.
-		return string([]rune(words[0])[:MaxChapterTitle-1]) + "…"
+		// A word longer than a title, first or after punctuation alone
+		// (", 000…": words[0] was "," and cutting it panicked): cut at a
+		// character, the only choice.
+		return string([]rune(s)[:MaxChapterTitle-1]) + "…"
 	}
 	return out + "…"
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func readSeed(tb testing.TB) []byte {
@@ -43,64 +45,178 @@ func mustParse(tb testing.TB, src []byte) *Outline {
 }
 
 // sourceWords is the reference word list, computed independently of the
-// segmenter: whitespace-separated tokens with Markdown markers removed.
+// segmenter: whitespace-separated tokens with Markdown and HTML markers
+// removed, and the lines dropped whole (code, footnotes, captions) as
+// written.
 func sourceWords(src string) []string {
 	src = strings.TrimPrefix(src, "\ufeff") // a byte order mark is not a word
+	src = refComment.ReplaceAllStringFunc(src, func(c string) string {
+		return strings.Map(func(r rune) rune { // its lines stay lines
+			if r == '\n' {
+				return r
+			}
+			return ' '
+		}, c)
+	})
 	lines := strings.Split(src, "\n")
-	markdown := false
-	for i, line := range lines {
-		// A Markdown heading with words makes the text Markdown.
-		if t := strings.TrimSpace(line); atxLevel(t) > 0 && strings.TrimSpace(t[atxLevel(t):]) != "" || underlines(lines, i) {
-			markdown = true
-		}
-	}
+	code := codeLines(lines)
 	var out []string
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
-		if underlines(lines, i) {
+		if code[i] {
+			out = append(out, strings.Fields(t)...)
+			continue
+		}
+		if underlines(lines, code, i) {
 			continue // a setext heading's "===" or "---"
 		}
 		if n := atxLevel(t); n > 0 {
 			t = t[n:]
 		} else {
-			t = strings.TrimLeft(t, ">")
+			t = withoutListMarker(strings.TrimSpace(strings.TrimLeft(t, ">")))
 		}
-		if markdown {
-			t = refLink.ReplaceAllStringFunc(t, linkText)
+		if refFootnote.MatchString(t) || dropReason(t) != "" {
+			out = append(out, strings.Fields(t)...) // dropped as written
+			continue
 		}
-		for _, f := range strings.Fields(t) {
-			if markdown {
-				f = strings.Trim(f, "*_")
-			}
-			if f != "" {
-				out = append(out, f)
-			}
-		}
+		t = refFootnoteRef.ReplaceAllString(withoutCodeMarks(refTag.ReplaceAllString(t, "\v")), "\v")
+		t = refLink.ReplaceAllStringFunc(t, linkText)
+		t = refToken.ReplaceAllStringFunc(t, withoutEmphasis)
+		out = append(out, strings.Fields(unmarked(t))...)
 	}
 	return out
 }
 
-// refLink is written out here, not borrowed from the segmenter, so that the
+// These are written out here, not borrowed from the segmenter, so that the
 // reference stays independent of it.
-var refLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+var (
+	refLink        = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+	refComment     = regexp.MustCompile(`<!--[\s\S]*?-->`)
+	refTag         = regexp.MustCompile(`<(?:/)?[a-zA-Z][-a-zA-Z0-9]*(?:[\t ]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:[\t ]*=[\t ]*(?:'[^'\n]*'|"[^"\n]*"|[^\s"'=<>\x60]+))?)*[\t ]*/?>`)
+	refFootnote    = regexp.MustCompile(`^\[\^[^\s\[\]]+\]:`)
+	refFootnoteRef = regexp.MustCompile(`\[\^[^\s\[\]]+\]`)
+	refListMarker  = regexp.MustCompile(`^(?:[0-9]{1,3}[.)]|[-*+])[\t ]+`)
+	refRule        = regexp.MustCompile(`^(?:(?:-[\t ]*){3,}|(?:\*[\t ]*){3,}|(?:_[\t ]*){3,})$`)
+	refBackticks   = regexp.MustCompile("`+")
+	refToken       = regexp.MustCompile(`[^\t\n\v\f\r \x{85}\pZ]+`) // what unicode.IsSpace does not match
+)
+
+// unmarked is t with each run of removed markup ("\v") made nothing where
+// a closing punctuation mark follows it or an opening one comes before it
+// ("`log`." is "log."), and a space elsewhere.
+func unmarked(t string) string {
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		if t[i] != '\v' {
+			b.WriteByte(t[i])
+			continue
+		}
+		j := i
+		for j < len(t) && t[j] == '\v' {
+			j++
+		}
+		before, _ := utf8.DecodeLastRuneInString(t[:i])
+		after, _ := utf8.DecodeRuneInString(t[j:])
+		closes := after != utf8.RuneError && !unicode.IsSpace(after) && !isWordRune(after) && !strings.ContainsRune(openers, after)
+		opens := strings.ContainsRune(openers, before) && !strings.ContainsRune(closers, before)
+		if !closes && !opens {
+			b.WriteByte(' ')
+		}
+		i = j - 1
+	}
+	return b.String()
+}
+
+// withoutEmphasis is a word with the runs of '*' and '_' at its ends,
+// inside the punctuation around it, made markup: "(*my*)," is "(\vmy\v),".
+func withoutEmphasis(f string) string {
+	outer := func(r rune) bool { return r != '*' && r != '_' && unicode.IsPunct(r) }
+	left, right := len(f)-len(strings.TrimLeftFunc(f, outer)), len(strings.TrimRightFunc(f, outer))
+	if left >= right {
+		return f
+	}
+	core := f[left:right]
+	inner := strings.TrimLeft(core, "*_")
+	if inner == "" {
+		return f[:left] + strings.Repeat("\v", len(core)) + f[right:]
+	}
+	inner = strings.TrimRight(inner, "*_")
+	lead := strings.Index(core, inner)
+	return f[:left] + strings.Repeat("\v", lead) + inner + strings.Repeat("\v", len(core)-lead-len(inner)) + f[right:]
+}
+
+// withoutListMarker is a line without the marker of the list item it opens.
+func withoutListMarker(t string) string {
+	if refRule.MatchString(t) {
+		return t
+	}
+	return strings.TrimSpace(refListMarker.ReplaceAllString(t, ""))
+}
+
+// withoutCodeMarks is a line with the backtick runs that pair up (the
+// same length, the first unpaired one with the next) made spaces.
+func withoutCodeMarks(t string) string {
+	runs := refBackticks.FindAllStringIndex(t, -1)
+	b := []byte(t)
+	for i := 0; i < len(runs); i++ {
+		for j := i + 1; j < len(runs); j++ {
+			if runs[j][1]-runs[j][0] == runs[i][1]-runs[i][0] {
+				copy(b[runs[i][0]:runs[i][1]], strings.Repeat("\v", runs[i][1]-runs[i][0]))
+				copy(b[runs[j][0]:runs[j][1]], strings.Repeat("\v", runs[j][1]-runs[j][0]))
+				i = j
+				break
+			}
+		}
+	}
+	return string(b)
+}
+
+// codeLines marks the lines of fenced code blocks, from the opening fence
+// of three or more '`' or '~' to the first line of at least as many of
+// them; a fence never closed marks nothing.
+func codeLines(lines []string) []bool {
+	code := make([]bool, len(lines))
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		fence := strings.TrimLeft(t, "`")
+		if len(t)-len(fence) < 3 || strings.Contains(fence, "`") {
+			fence = strings.TrimLeft(t, "~")
+			if len(t)-len(fence) < 3 {
+				continue
+			}
+		}
+		n, c := len(t)-len(fence), t[:1]
+		for j := i + 1; j < len(lines); j++ {
+			if u := strings.TrimSpace(lines[j]); len(u) >= n && strings.Trim(u, c) == "" {
+				for k := i; k <= j; k++ {
+					code[k] = true
+				}
+				i = j
+				break
+			}
+		}
+	}
+	return code
+}
 
 // linkText is a Markdown link or image with its marks and address made
 // spaces, the words where they were.
 func linkText(link string) string {
 	open := strings.IndexByte(link, '[') + 1
-	close := strings.LastIndex(link, "](")
-	return strings.Repeat(" ", open) + link[open:close] + strings.Repeat(" ", len(link)-close)
+	close := strings.Index(link, "](") // the text has no "]"; the address may ("[0](]()")
+	return strings.Repeat("\v", open) + link[open:close] + strings.Repeat("\v", len(link)-close)
 }
 
 // underlines says whether lines[i] is a setext underline: only '=' or only
 // '-', under a line of prose that follows a blank line or opens the text.
-func underlines(lines []string, i int) bool {
+func underlines(lines []string, code []bool, i int) bool {
 	t := strings.TrimSpace(lines[i])
-	if i == 0 || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
+	if i == 0 || code[i] || len(t) < 2 || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
 		return false
 	}
 	above := strings.TrimSpace(lines[i-1])
-	if above == "" || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" {
+	if above == "" || code[i-1] || above[0] == '>' || atxLevel(above) > 0 || dropReason(above) != "" ||
+		withoutListMarker(above) != above || refFootnote.MatchString(above) || refRule.MatchString(above) {
 		return false
 	}
 	return i == 1 || strings.TrimSpace(lines[i-2]) == ""
@@ -110,15 +226,15 @@ func underlines(lines []string, i int) bool {
 // sentence and every dropped line, in source order.
 func rebuilt(o *Outline) []string {
 	type piece struct {
-		at   int
-		text string
+		at, end int
+		text    string
 	}
 	var pieces []piece
 	for _, s := range sentencesOf(o) {
-		pieces = append(pieces, piece{s.Span.Start, s.Text})
+		pieces = append(pieces, piece{s.Span.Start, s.Span.End, s.Text})
 	}
 	for _, d := range o.Dropped {
-		pieces = append(pieces, piece{d.Span.Start, d.Text})
+		pieces = append(pieces, piece{d.Span.Start, d.Span.End, d.Text})
 	}
 	// Stable insertion sort by position; the pieces are nearly in order.
 	for i := 1; i < len(pieces); i++ {
@@ -127,8 +243,15 @@ func rebuilt(o *Outline) []string {
 		}
 	}
 	var out []string
-	for _, p := range pieces {
-		out = append(out, strings.Fields(p.text)...)
+	for i, p := range pieces {
+		fields := strings.Fields(p.text)
+		if i > 0 && p.at == pieces[i-1].end && len(out) > 0 && len(fields) > 0 {
+			// Written together ("0!䔔!", two sentences of a text without
+			// spaces): one word of the source.
+			out[len(out)-1] += fields[0]
+			fields = fields[1:]
+		}
+		out = append(out, fields...)
 	}
 	return out
 }
@@ -150,6 +273,7 @@ func checkNothingLost(tb testing.TB, src []byte, o *Outline) {
 	}
 	// And the outline's order is the reading order: spans never go back.
 	last := -1
+	runes := []rune(string(src)) // once: per sentence, a long text took minutes
 	for _, e := range o.Episodes {
 		for _, c := range e.Chapters {
 			for _, p := range c.Paragraphs {
@@ -161,7 +285,6 @@ func checkNothingLost(tb testing.TB, src []byte, o *Outline) {
 					if len(s.Words) == 0 && p.Kind != KindHeading {
 						tb.Fatalf("sentence %s %q has no words", s.ID, s.Text)
 					}
-					runes := []rune(string(src))
 					for _, w := range s.Words {
 						if got := string(runes[w.Span.Start:w.Span.End]); got != w.Text {
 							tb.Fatalf("word span %v reads %q, want %q", w.Span, got, w.Text)
@@ -489,6 +612,7 @@ func TestShortenNeverCutsAWord(t *testing.T) {
 		"Short title.",
 		"My grandparents told me that, at the time of the October Revolution and the Civil War",
 		"A very long sentence without any commas that just goes on and on forever and ever",
+		", 00000000000000000000000000000000000000000000000000000000000", // a short first word, then a long one
 	} {
 		got := shorten(s)
 		if fields := strings.Fields(strings.TrimSuffix(got, "…")); len(fields) > 1 && dangling(fields[len(fields)-1]) {
@@ -514,6 +638,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Yes! “ No. — \n\n“ ”\n\nOk."))
 	f.Add([]byte("\ufeffTitle\r\n\r\nText.\r\n"))
 	f.Add([]byte("Title\n=====\n\nPart\n--\nmore\n---\n\n> q\n---\n"))
+	f.Add([]byte("***\n---\n\nA\n- - -\nB\n"))
+	f.Add([]byte("A [*x*](u). (*my*), _a_. **N:** 5 * 3 a\u00a0*b* “*c*”—*d*\n"))
+	f.Add([]byte("CHAPTER ONE\n\nA <em>b</em>.<br>C <!-- x\n\ny --> d[^1], `e`.\n\n[^1]: f\n\n- g\n2) h\n> * i\n\n```go\nj\n```\n\n* * *\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o, err := Parse(src, Options{})
 		if err != nil {
@@ -587,6 +714,7 @@ func TestOtherTexts(t *testing.T) {
 		{"setext headings", "My Life\n=======\n\nChildhood\n---------\n\n" + body + "Later\n-----\n\n" + body, "My Life", "Childhood|Later"},
 		{"a divider after a blank line is no underline", "# My Life\n\n## Childhood\n\n" + body + "---\n\n" + body, "My Life", "Childhood"},
 		{"Markdown links and images say their text, not their address", "# My Life\n\n## Childhood\n\nSee [the *old* mill](https://example.com/mill_1) and ![my father](img/dad.jpg). It was cold.\n", "My Life", "Childhood"},
+		{"a heading without words starts no episode", "# My Life\n\n## Childhood\n\n" + body + "## !\n\n" + body + "## Later\n\n" + body, "My Life", "Childhood|Later"},
 		{"UTF-8 BOM before a plain-text title", "\ufeffMy Life\n\nChildhood\n\n" + body, "My Life", "Childhood"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -654,6 +782,89 @@ func TestUnspacedWords(t *testing.T) {
 		}
 		if ss[0].Text != tt.text {
 			t.Errorf("sentence text %q, want the source's %q", ss[0].Text, tt.text)
+		}
+	}
+}
+
+// TestMarkupNotSpoken: the markup people put in a text they write (HTML
+// tags and comments, code, list markers, footnotes, quotation markers,
+// rules) is not read aloud nor shown as a word; the words inside it are.
+func TestMarkupNotSpoken(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		want      string // the sentences after the heading, joined by "|"
+		dropped   string // the dropped lines' reasons, joined by "|"
+	}{
+		{"HTML tags", "We lived by the river.<br>It was cold. I said <em>no</em> to him.\n\n<div align=\"center\">\nThe house stood alone.\n</div>\n",
+			"We lived by the river.|It was cold.|I said no to him.|The house stood alone.", ""},
+		{"a comparison is no tag", "I knew that a < b and b > c then. And x<3 too.",
+			"I knew that a < b and b > c then.|And x<3 too.", ""},
+		{"HTML comment across lines", "We left <!-- note to self:\ncheck the date --> in May.\n\n<!-- a whole\n\nparagraph -->\n\nIt rained.",
+			"We left in May.|It rained.", ""},
+		{"inline code", "Use `grep` to find it, or ``git log``.",
+			"Use grep to find it, or git log.", ""},
+		{"fenced code block", "He typed this:\n\n```sh\nls -l\n# not a heading\n```\n\nIt worked.\n\n~~~\nmore\n~~~\n",
+			"He typed this:|It worked.", ReasonCode + "|" + ReasonCode},
+		{"list items", "Things we had:\n\n- a cow\n- two goats\n* a dog\n+ a cat\n1. first thing\n2) second thing\n",
+			"Things we had:|a cow|two goats|a dog|a cat|first thing|second thing", ""},
+		{"a year opening a wrapped line is no list item", "We left in the summer of\n1984. It rained.",
+			"We left in the summer of 1984.|It rained.", ""},
+		{"a list item wraps onto the next line", "- a cow that gave\n  milk\n- a goat",
+			"a cow that gave milk|a goat", ""},
+		{"footnotes", "He said so[^1] and more[^note].\n\n[^1]: A footnote text.\n\nThe end.",
+			"He said so and more.|The end.", ReasonFootnote},
+		{"blockquote", "She wrote:\n\n> A quoted line.\n> Another one.",
+			"She wrote:|A quoted line.|Another one.", ""},
+		{"rules", "Before.\n\n---\n\nAfter.\n\n***\n\n___\n\n* * *\n\nEnd.",
+			"Before.|After.|End.", ""},
+		{"links and emphasis", "See [the old mill](https://example.com/mill) and *my* house, _cold_.",
+			"See the old mill and my house, cold.", ""},
+		{"a rule inside a paragraph", "One line.\nTwo lines.\n***\nAfter.\n- an item\n---\nMore.",
+			"One line.|Two lines.|After.|an item|More.", ""},
+	} {
+		for _, kind := range []struct{ name, head string }{{"Markdown", "# My Life\n\n"}, {"plain text", "My Life\n\n"}} {
+			t.Run(kind.name+"/"+tt.name, func(t *testing.T) {
+				src := kind.head + tt.src
+				o := mustParse(t, []byte(src))
+				checkNothingLost(t, []byte(src), o)
+				var got []string
+				for _, s := range sentencesOf(o)[1:] {
+					got = append(got, s.Text)
+				}
+				if g := strings.Join(got, "|"); g != tt.want {
+					t.Errorf("sentences\n  %s\nwant\n  %s", g, tt.want)
+				}
+				var reasons []string
+				for _, d := range o.Dropped {
+					if d.Reason != "no words to speak" { // a rule's dashes
+						reasons = append(reasons, d.Reason)
+					}
+				}
+				if g := strings.Join(reasons, "|"); g != tt.dropped {
+					t.Errorf("dropped %v, want %q", o.Dropped, tt.dropped)
+				}
+			})
+		}
+	}
+}
+
+// TestChapterLabelIsNoTitle: a text that opens with "CHAPTER ONE" has no
+// title line; that line heads the first chapter.
+func TestChapterLabelIsNoTitle(t *testing.T) {
+	body := "We lived by the river. It was cold.\n\n"
+	for _, first := range []string{"CHAPTER ONE", "Chapter 1", "# Chapter I", "Part One"} {
+		second := "Chapter 2"
+		if strings.HasPrefix(first, "#") {
+			second = "# Chapter II"
+		}
+		o := mustParse(t, []byte(first+"\n\n"+body+second+"\n\n"+body))
+		var titles []string
+		for _, e := range o.Episodes {
+			titles = append(titles, e.Title)
+		}
+		want := strings.TrimPrefix(first, "# ") + "|" + strings.TrimPrefix(second, "# ")
+		if o.Title != "" || strings.Join(titles, "|") != want {
+			t.Errorf("%q: title %q, episodes %q; want no title, episodes %q", first, o.Title, strings.Join(titles, "|"), want)
 		}
 	}
 }

@@ -108,33 +108,56 @@ func makeSentence(s string, start, end int, x *ids) Sentence {
 }
 
 // sentenceOf builds the sentence made of toks: its text is the tokens
-// joined by single spaces (none where the source had none between them:
-// Chinese, Japanese), its words the tokens without their punctuation.
+// joined (joinTokens), its words the tokens without their punctuation.
 func sentenceOf(s string, toks []token, x *ids) Sentence {
+	words := make([]Word, 0, len(toks))
+	for _, t := range toks {
+		if ws, we := trimWord(s, t.start, t.end); ws < we {
+			words = append(words, Word{Text: s[ws:we], Span: Span{ws, we}})
+		}
+	}
+	text := joinTokens(s, toks)
+	sen := Sentence{ID: x.next(text), Text: text, Span: Span{toks[0].start, toks[len(toks)-1].end}}
+	if len(words) > 0 {
+		sen.Words = words
+	}
+	return sen
+}
+
+// joinTokens is the text of toks joined by single spaces: none where the
+// source had none between them (Chinese, Japanese), nor where only markup
+// stood between them against punctuation (glued).
+func joinTokens(s string, toks []token) string {
 	n := len(toks) - 1
 	for _, t := range toks {
 		n += t.end - t.start
 	}
 	var b strings.Builder
 	b.Grow(n)
-	words := make([]Word, 0, len(toks))
 	for i, t := range toks {
-		if i > 0 && t.start > toks[i-1].end {
+		if i > 0 && t.start > toks[i-1].end && !glued(s, toks[i-1].end, t.start) {
 			b.WriteByte(' ')
-		} else if i > 0 {
-			n--
 		}
 		b.WriteString(s[t.start:t.end])
-		if ws, we := trimWord(s, t.start, t.end); ws < we {
-			words = append(words, Word{Text: s[ws:we], Span: Span{ws, we}})
+	}
+	return b.String()
+}
+
+// glued says whether the tokens around s[from:to] were written together,
+// with markup alone between them, against punctuation that closes or
+// opens: "`log`.", "so[^1]," and "(`grep`)" read "log.", "so," and
+// "(grep)". Between two words ("one<br>two"), or after a sentence's end
+// ("river.<br>It"), the markup stays a space.
+func glued(s string, from, to int) bool {
+	for i := from; i < to; i++ {
+		if s[i] != markup {
+			return false
 		}
 	}
-	text := b.String()
-	sen := Sentence{ID: x.next(text), Text: text, Span: Span{toks[0].start, toks[len(toks)-1].end}}
-	if len(words) > 0 {
-		sen.Words = words
-	}
-	return sen
+	before, _ := utf8.DecodeLastRuneInString(s[:from])
+	after, _ := utf8.DecodeRuneInString(s[to:])
+	return !isWordRune(after) && !strings.ContainsRune(openers, after) ||
+		strings.ContainsRune(openers, before) && !strings.ContainsRune(closers, before)
 }
 
 // trimWord strips the punctuation around a word ("“where", "against?”",
