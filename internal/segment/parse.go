@@ -264,110 +264,138 @@ const bom = "\ufeff"
 // alone: ATX headings and dropped lines, and before each list item. It
 // blanks Markdown markers in work.
 func splitBlocks(src string, work []byte) []block {
-	var blocks []block
-	var cur *block
-	flush := func() {
-		if cur != nil {
-			blocks = append(blocks, *cur)
-			cur = nil
-		}
-	}
+	sp := &splitter{src: src, work: work}
 	start := 0
 	if strings.HasPrefix(src, bom) {
 		start = len(bom)
 		blank(work, 0, start) // nor is it part of a word: "\ufeff*Title*"
 	}
 	blankBefore := true // the line before is blank, or there is none
-	var fences fences
 	for off := start; off < len(src); {
 		var lineStart, lineEnd int
 		lineStart, lineEnd, off = nextLine(src, off)
-		trimmed := src[lineStart:lineEnd]
 		afterBlank := blankBefore
-		blankBefore = trimmed == ""
-		if trimmed == "" {
-			flush()
+		blankBefore = lineStart == lineEnd
+		if blankBefore {
+			sp.flush()
 			continue
 		}
-		if cur != nil && cur.single && !cur.quoteLine && !cur.listItem && isUnderline(trimmed) {
-			// "Title\n=====": the line above is a heading, the underline its marker.
-			blank(work, lineStart, lineEnd)
-			blocks = append(blocks, block{start: cur.start, end: cur.end, atx: true, kind: KindHeading})
-			cur = nil
+		if next, ok := sp.alone(lineStart, lineEnd, off); ok {
+			off = next
 			continue
 		}
-		if level := atxLevel(trimmed); level > 0 {
-			flush()
-			blank(work, lineStart, lineStart+level)
-			s, e := trimSpan(src, lineStart+level, lineEnd)
-			if s == e {
-				continue // a bare "#": a marker, no words
-			}
-			blocks = append(blocks, block{start: s, end: e, atx: true, kind: KindHeading})
-			continue
-		}
-		if end, ok := fences.code(src, lineStart, lineEnd, off); ok {
-			// Code is read by eye, not aloud: the fenced block is
-			// dropped whole, fences and all.
-			flush()
-			blocks = append(blocks, block{start: lineStart, end: end, kind: "drop:" + ReasonCode})
-			_, _, off = nextLine(src, end)
-			blankBefore = false
-			continue
-		}
-		if isRule(trimmed) {
-			// "***" or "- - -" under prose is a break, not a word of
-			// the paragraph above nor the end of a list item.
-			flush()
-			blocks = append(blocks, block{start: lineStart, end: lineEnd})
-			continue
-		}
-		quote := trimmed[0] == '>'
-		if quote {
-			i := lineStart
-			for i < lineEnd && src[i] == '>' {
-				work[i] = ' '
-				i++
-			}
-			s, e := trimSpan(src, i, lineEnd)
-			if s == e {
-				continue
-			}
-			lineStart, lineEnd = s, e
-		}
-		item := false
-		if n := listMarker(src[lineStart:lineEnd]); n > 0 {
-			// Each item is a paragraph of its own, so that an item
-			// without a final period does not run into the next one.
-			blank(work, lineStart, lineStart+n)
-			lineStart, _ = trimSpan(src, lineStart+n, lineEnd)
-			flush()
-			item = true
-		}
-		if footnote.MatchString(src[lineStart:lineEnd]) {
-			// "[^1]: …": a note read where it is written would be out
-			// of place, and where it is referred to, out of the flow.
-			flush()
-			blocks = append(blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + ReasonFootnote})
-			continue
-		}
-		if reason := dropReason(src[lineStart:lineEnd]); reason != "" {
-			flush()
-			blocks = append(blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + reason})
-			continue
-		}
-		if cur != nil && cur.quoteLine != quote {
-			flush()
-		}
-		if cur == nil {
-			cur = &block{start: lineStart, quoteLine: quote, listItem: item, single: afterBlank}
-		} else {
-			cur.single = false
-		}
-		cur.end = lineEnd
+		sp.prose(lineStart, lineEnd, afterBlank)
 	}
-	flush()
-	return blocks
+	sp.flush()
+	return sp.blocks
+}
+
+// splitter is splitBlocks' state: the blocks so far and the paragraph
+// being gathered, line by line.
+type splitter struct {
+	src    string
+	work   []byte
+	blocks []block
+	cur    *block
+	fences fences
+}
+
+func (sp *splitter) flush() {
+	if sp.cur != nil {
+		sp.blocks = append(sp.blocks, *sp.cur)
+		sp.cur = nil
+	}
+}
+
+// alone takes the line [lineStart, lineEnd) when it stands alone: a
+// setext underline, an ATX heading, a fenced code block (then the offset
+// of the line after its end is returned in place of next), or a rule.
+func (sp *splitter) alone(lineStart, lineEnd, next int) (int, bool) {
+	src, work, cur := sp.src, sp.work, sp.cur
+	trimmed := src[lineStart:lineEnd]
+	if cur != nil && cur.single && !cur.quoteLine && !cur.listItem && isUnderline(trimmed) {
+		// "Title\n=====": the line above is a heading, the underline its marker.
+		blank(work, lineStart, lineEnd)
+		sp.blocks = append(sp.blocks, block{start: cur.start, end: cur.end, atx: true, kind: KindHeading})
+		sp.cur = nil
+		return next, true
+	}
+	if level := atxLevel(trimmed); level > 0 {
+		sp.flush()
+		blank(work, lineStart, lineStart+level)
+		if s, e := trimSpan(src, lineStart+level, lineEnd); s < e { // a bare "#" is a marker, no words
+			sp.blocks = append(sp.blocks, block{start: s, end: e, atx: true, kind: KindHeading})
+		}
+		return next, true
+	}
+	if end, ok := sp.fences.code(src, lineStart, lineEnd, next); ok {
+		// Code is read by eye, not aloud: the fenced block is dropped
+		// whole, fences and all.
+		sp.flush()
+		sp.blocks = append(sp.blocks, block{start: lineStart, end: end, kind: "drop:" + ReasonCode})
+		_, _, after := nextLine(src, end)
+		return after, true
+	}
+	if isRule(trimmed) {
+		// "***" or "- - -" under prose is a break, not a word of the
+		// paragraph above nor the end of a list item.
+		sp.flush()
+		sp.blocks = append(sp.blocks, block{start: lineStart, end: lineEnd})
+		return next, true
+	}
+	return next, false
+}
+
+// prose takes a line of a paragraph, a quotation or a list item, or a
+// footnote or another line that is dropped.
+func (sp *splitter) prose(lineStart, lineEnd int, afterBlank bool) {
+	src, work := sp.src, sp.work
+	quote := src[lineStart] == '>'
+	if quote {
+		i := lineStart
+		for i < lineEnd && src[i] == '>' {
+			work[i] = ' '
+			i++
+		}
+		s, e := trimSpan(src, i, lineEnd)
+		if s == e {
+			// ">" alone is the blank line of a quotation: it ends a
+			// paragraph ("> one\n>\n> two" is two).
+			sp.flush()
+			return
+		}
+		lineStart, lineEnd = s, e
+	}
+	item := false
+	if n := listMarker(src[lineStart:lineEnd]); n > 0 {
+		// Each item is a paragraph of its own, so that an item without a
+		// final period does not run into the next one.
+		blank(work, lineStart, lineStart+n)
+		lineStart, _ = trimSpan(src, lineStart+n, lineEnd)
+		sp.flush()
+		item = true
+	}
+	if footnote.MatchString(src[lineStart:lineEnd]) {
+		// "[^1]: …": a note read where it is written would be out of
+		// place, and where it is referred to, out of the flow.
+		sp.flush()
+		sp.blocks = append(sp.blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + ReasonFootnote})
+		return
+	}
+	if reason := dropReason(src[lineStart:lineEnd]); reason != "" {
+		sp.flush()
+		sp.blocks = append(sp.blocks, block{start: lineStart, end: lineEnd, kind: "drop:" + reason})
+		return
+	}
+	if sp.cur != nil && sp.cur.quoteLine != quote {
+		sp.flush()
+	}
+	if sp.cur == nil {
+		sp.cur = &block{start: lineStart, quoteLine: quote, listItem: item, single: afterBlank}
+	} else {
+		sp.cur.single = false
+	}
+	sp.cur.end = lineEnd
 }
 
 // nextLine finds the line starting at off: the span of its text without
