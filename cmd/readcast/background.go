@@ -104,12 +104,10 @@ func (b *backgroundAligner) Run(ctx context.Context) {
 }
 
 func (b *backgroundAligner) align(ctx context.Context, u catalog.Untimed) error {
-	if err := align.CheckLanguage(u.Language); err != nil {
-		return err
-	}
 	start := time.Now()
 	last := time.Time{}
 	res, err := align.AlignFile(ctx, u.Audio, align.Episode(u.Episode), align.Options{
+		Language: u.Language,
 		Progress: func(p align.Progress) {
 			if time.Since(last) < 2*time.Second && p.Done < p.Total {
 				return

@@ -16,6 +16,7 @@ import (
 
 	"github.com/readcast/readcast/internal/align"
 	"github.com/readcast/readcast/internal/catalog"
+	"github.com/readcast/readcast/internal/publish"
 	"github.com/readcast/readcast/internal/testtool"
 	"github.com/readcast/readcast/internal/timing"
 )
@@ -87,9 +88,16 @@ func TestServeAlignsAnUntimedRecording(t *testing.T) {
 // timings would be misplaced): the error says so, before any decoding.
 func TestBackgroundAlignsEnglishOnly(t *testing.T) {
 	b := newBackgroundAligner(t.TempDir(), slog.New(slog.DiscardHandler))
-	err := b.align(context.Background(), catalog.Untimed{Slug: "01-x", Audio: "/nonexistent.mp3", Language: "fr"})
+	err := b.align(context.Background(), catalog.Untimed{Slug: "01-my-youth-in-the-ussr", Audio: "../../episodes/audio/01-my-youth-in-the-ussr.mp3", Language: "fr"})
 	if !errors.Is(err, align.ErrLanguage) || !strings.Contains(err.Error(), `"fr"`) {
 		t.Errorf("a French show's recording: %v; want align.ErrLanguage naming fr", err)
+	}
+	// An upload through the admin API is aligned by serve's aligner,
+	// with the show's language too.
+	_, err = aligner().Align(context.Background(), "../../episodes/audio/01-my-youth-in-the-ussr.mp3",
+		publish.Episode{Language: "fr"}, func(publish.Progress) {})
+	if !errors.Is(err, align.ErrLanguage) {
+		t.Errorf("an upload to a French show: %v; want align.ErrLanguage", err)
 	}
 }
 

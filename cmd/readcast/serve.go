@@ -443,13 +443,14 @@ func (s *server) reload(ctx context.Context, why string) (*catalog.Snapshot, err
 	return next, nil
 }
 
-// aligner aligns uploads with internal/align (an espeak-ng reference,
-// MFCC and DTW); what its report finds a narrator may want to fix becomes
-// the job's notes.
+// aligner aligns uploads with internal/align (its acoustic model, with
+// espeak-ng guessing the words its dictionary lacks); what its report
+// finds a narrator may want to fix becomes the job's notes.
 func aligner() publish.Aligner {
 	return publish.AlignerFunc(func(ctx context.Context, path string, ep publish.Episode, progress func(publish.Progress)) (*publish.Alignment, error) {
 		res, err := align.AlignFile(ctx, path, align.Episode(ep.Outline), align.Options{
 			TextSHA256: ep.TextSHA256,
+			Language:   ep.Language,
 			Progress: func(p align.Progress) {
 				progress(publish.Progress{Stage: string(p.Stage), Done: p.Done, Total: p.Total})
 			},

@@ -34,19 +34,15 @@ var (
 	ErrLanguage = errors.New("readcast aligns recordings in English only")
 )
 
-// CheckLanguage refuses a show whose language (show.json's, a BCP 47 tag;
-// "" counts as English) the aligner does not speak.
-func CheckLanguage(language string) error {
-	if narrate.IsEnglish(language) {
-		return nil
+// checkLanguage refuses a show whose language (show.json's, a BCP 47
+// tag; "" when unknown) is not English, and a text written mostly in
+// letters other than Latin ones, whatever language it claims: none of its
+// words is in the dictionary, and the English guesses for them say
+// nothing of the sounds.
+func checkLanguage(language string, text []Sentence) error {
+	if language != "" && !narrate.IsEnglish(language) {
+		return fmt.Errorf("%w, and the show's language is %q: its transcript cannot be synchronized to a recording", ErrLanguage, language)
 	}
-	return fmt.Errorf("align: %w, and the show's language is %q: its episodes are served with their transcripts, not synchronized to a person's recording", ErrLanguage, language)
-}
-
-// checkScript refuses a text written mostly in letters other than Latin
-// ones, whatever language it claims: none of its words is in the
-// dictionary, and the English guesses for them say nothing of the sounds.
-func checkScript(text []Sentence) error {
 	latin, other := 0, 0
 	var first rune
 	for _, s := range text {
@@ -75,7 +71,7 @@ func checkScript(text []Sentence) error {
 			break
 		}
 	}
-	return fmt.Errorf("%w: the text is written in %s letters; its episodes are served with their transcripts, not synchronized to a recording", ErrLanguage, script)
+	return fmt.Errorf("%w, and the text is written in %s letters: its transcript cannot be synchronized to a recording", ErrLanguage, script)
 }
 
 // Stage names a step of an alignment, for progress reports.
@@ -105,6 +101,10 @@ type Options struct {
 	// TextSHA256 is copied into the timing map (narrate puts the source
 	// text's digest there).
 	TextSHA256 string
+	// Language is the show's (a BCP 47 tag): anything but English is
+	// refused with ErrLanguage. "" when unknown (readcast align): then
+	// only the text's letters are checked.
+	Language string
 }
 
 // Result is an alignment: the timing map and the report of what a narrator
@@ -162,15 +162,15 @@ func AlignFile(ctx context.Context, path string, text []Sentence, opt Options) (
 // without speech, and audio.ErrNotMP3 for a file that is not a usable MP3.
 func Align(ctx context.Context, r io.ReaderAt, size int64, text []Sentence, opt Options) (*Result, error) {
 	began := time.Now()
+	if err := checkLanguage(opt.Language, text); err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
 	words := 0
 	for _, s := range text {
 		words += len(s.Words)
 	}
 	if words == 0 {
 		return nil, fmt.Errorf("align: %w", ErrNoText)
-	}
-	if err := checkScript(text); err != nil {
-		return nil, fmt.Errorf("align: %w", err)
 	}
 	workers := opt.Workers
 	if workers <= 0 {

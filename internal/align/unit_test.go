@@ -92,12 +92,15 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("a Russian text: %v; want ErrLanguage naming Cyrillic", err)
 	}
 	en := []Sentence{{ID: "s1", Text: "We said Москва and Paris.", Words: []string{"We", "said", "Москва", "and", "Paris"}}}
-	if err := checkScript(en); err != nil {
+	if err := checkLanguage("", en); err != nil {
 		t.Errorf("an English text with one Russian word: %v", err)
 	}
-	for lang, english := range map[string]bool{"": true, "en": true, "en-GB": true, "fr": false, "pt-BR": false, "ru": false} {
-		if err := CheckLanguage(lang); (err == nil) != english || err != nil && !errors.Is(err, ErrLanguage) {
-			t.Errorf("CheckLanguage(%q) = %v", lang, err)
+	for lang, english := range map[string]bool{"": true, "en": true, "en-GB": true, "eng": true, "fr": false, "pt-BR": false, "ru": false} {
+		if err := checkLanguage(lang, en); (err == nil) != english || err != nil && !errors.Is(err, ErrLanguage) {
+			t.Errorf("a show in %q: %v", lang, err)
 		}
+	}
+	if _, err := Align(context.Background(), strings.NewReader(""), 0, en, Options{Language: "fr"}); !errors.Is(err, ErrLanguage) || !strings.Contains(err.Error(), `"fr"`) {
+		t.Errorf("Align for a French show: %v; want ErrLanguage naming fr", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Engine is a speech synthesizer run as a program.
@@ -78,9 +80,12 @@ func NewEngine(name, language string) (Engine, error) {
 
 // IsEnglish reports whether language (a BCP 47 tag; "" counts as English,
 // a show's default) is English.
-func IsEnglish(language string) bool {
-	primary, _, _ := strings.Cut(strings.ToLower(language), "-")
-	return primary == "" || primary == "en" || primary == "eng"
+func IsEnglish(tag string) bool {
+	if tag == "" {
+		return true
+	}
+	base, _ := language.Make(tag).Base()
+	return base.String() == "en"
 }
 
 // ErrMissingProgram is wrapped by the error of an engine whose program or

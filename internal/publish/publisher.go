@@ -35,6 +35,8 @@ type Episode struct {
 	Outline segment.Episode
 	// TextSHA256 is the source text's digest, recorded in the timing map.
 	TextSHA256 string
+	// Language is the show's, which the aligner must speak.
+	Language string
 }
 
 // Progress is a progress report of an alignment: Done out of Total of a

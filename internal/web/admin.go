@@ -169,7 +169,7 @@ func (a *admin) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	body := &bodyReader{r: r.Body}
 	opt := publish.UploadOptions{Review: r.URL.Query().Get("review") == "always"}
-	job, err := a.pub.Upload(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, body, opt)
+	job, err := a.pub.Upload(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA, Language: snap.Show.Language}, body, opt)
 	if err != nil {
 		if body.err != nil && !errors.Is(err, publish.ErrTooLarge) {
 			adminError(w, http.StatusBadRequest, fmt.Sprintf("the upload was cut off after %d bytes (%v); nothing was kept", body.n, body.err))
@@ -371,7 +371,7 @@ func (a *admin) handlePublishTake(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *admin) publishTake(w http.ResponseWriter, r *http.Request, snap *catalog.Snapshot, e *catalog.Episode, id string) {
-	job, err := a.pub.PublishTake(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA}, id)
+	job, err := a.pub.PublishTake(r.Context(), publish.Episode{Outline: e.Outline, TextSHA256: snap.Outline.SourceSHA, Language: snap.Show.Language}, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
