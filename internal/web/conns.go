@@ -50,9 +50,12 @@ type trackedConn struct {
 	held      *[]byte
 }
 
-// holdBufs holds the buffers of gathered writes: net/http flushes at most
-// its 4 KB write buffer at a time.
-var holdBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+// holdMax is the most a gathered write holds: net/http flushes its 4 KB
+// write buffer at a time, and writes anything larger straight through.
+const holdMax = 4 << 10
+
+// holdBufs holds the buffers of gathered writes.
+var holdBufs = sync.Pool{New: func() any { b := make([]byte, 0, holdMax); return &b }}
 
 // gather starts holding the next write, so that an answer written whole
 // from memory (the feed, a transcript) leaves in one system call, header
@@ -76,7 +79,7 @@ func (tc *trackedConn) release() error {
 // writeGathered holds p, or sends what is held and p together.
 func (tc *trackedConn) writeGathered(p []byte) (int, error) {
 	if tc.held == nil {
-		if len(p) > 4<<10 {
+		if len(p) > holdMax {
 			return tc.Conn.Write(p)
 		}
 		b := holdBufs.Get().(*[]byte)

@@ -107,9 +107,10 @@ const sendChunk = 64 << 10
 // time with the write deadline moved between chunks. Without it the
 // statusWriter would hide that path: every 32 KB of audio would then cost
 // a read and a write system call and two copies. An in-memory body sent
-// whole (the feed, a transcript, chapters) is written from its own bytes
-// in one Write, header and body in one system call (writeWhole); anything else, such as a range of one, is copied through
-// a pooled buffer (io.Copy would allocate one per request).
+// whole (the feed, a transcript, chapters) is written from its own bytes,
+// header and body in one system call (writeWhole); anything else, such as
+// a range of one, is copied through a pooled buffer (io.Copy would
+// allocate one per request).
 func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK

@@ -180,8 +180,8 @@ func (s *Server) site() *player.Site { return s.live.Load().site }
 // earlier URLs of the recordings it still serves, while their bytes are on
 // disk (catalog.Snapshot.Retain): a feed read a moment ago stays good. It
 // counts as a successful reload: a failed one or a fallback before it
-// stops holding the server not ready. When the pages cannot be rendered, the snapshot being served
-// stays.
+// stops holding the server not ready. When the pages cannot be rendered,
+// the snapshot being served stays.
 func (s *Server) Swap(snap *catalog.Snapshot) error {
 	if l := s.live.Load(); l != nil {
 		snap.Retain(l.snap)
