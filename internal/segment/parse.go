@@ -449,8 +449,9 @@ func (f *fences) code(src string, start, end, next int) (int, bool) {
 	return 0, false
 }
 
-// footnote is a footnote's definition: "[^1]: The text of the note."
-var footnote = regexp.MustCompile(`^\[\^[^\[\]\s]+\]:`)
+// footnote is a footnote's definition: its reference (footnoteRef) and a
+// colon opening the line, "[^1]: The text of the note."
+var footnote = regexp.MustCompile(`^` + footnoteRef.String() + `:`)
 
 // listMarker returns the length of the list marker opening a trimmed line
 // with the spaces after it ("- ", "* ", "+ ", "1. ", "12) "), or 0. A rule
@@ -496,16 +497,22 @@ func blank(work []byte, from, to int) {
 
 const markup = '\v'
 
-// mdLink is a Markdown link or image on one line: "[text](address)",
-// "![alt text](image.jpg)".
-var mdLink = regexp.MustCompile(`!?\[([^\[\]\n]+)\]\(\S*?\)`)
+// mdLink is a Markdown link on one line, "[text](address)", or an image
+// without its "!" ("![alt text](image.jpg)"). Starting with a literal '['
+// lets regexp skip to each '[' instead of trying every byte: parsing took
+// a fifth of its time in this search with "!?" in front.
+var mdLink = regexp.MustCompile(`\[([^\[\]\n]+)\]\(\S*?\)`)
 
 // blankLinks blanks a Markdown link's or image's marks and address, and
 // keeps its text, which is what a reader of the page sees: the address was
 // spoken letter by letter, and became the words of the sentence.
 func blankLinks(work []byte) {
 	for _, m := range mdLink.FindAllSubmatchIndex(work, -1) {
-		blank(work, m[0], m[2])
+		start := m[0]
+		if start > 0 && work[start-1] == '!' {
+			start-- // an image
+		}
+		blank(work, start, m[2])
 		blank(work, m[3], m[1])
 	}
 }
