@@ -84,8 +84,14 @@ func IsEnglish(tag string) bool {
 	if tag == "" {
 		return true
 	}
-	base, _ := language.Make(tag).Base()
-	return base.String() == "en"
+	// Parse, not Make, and an exact base: for a tag it does not know
+	// ("xx") x/text guesses "en" with low confidence.
+	t, err := language.Parse(tag)
+	if err != nil {
+		return false
+	}
+	base, conf := t.Base()
+	return conf == language.Exact && base.String() == "en"
 }
 
 // ErrMissingProgram is wrapped by the error of an engine whose program or

@@ -496,6 +496,7 @@ func TestEngineForLanguage(t *testing.T) {
 		{EspeakNG, "ru", "ru", false},
 		{EspeakNG, "pt-BR", "pt-br", false},
 		{EspeakNG, "en-US", "", false},
+		{EspeakNG, "xx", "xx", false}, // unknown to x/text, not taken for English
 	} {
 		e, err := NewEngine(tt.name, tt.language)
 		if tt.refused {
